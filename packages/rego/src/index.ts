@@ -1,0 +1,6 @@
+export * from './api.ts'
+export * from './errors.ts'
+export type * from './ast/ast.ts'
+export * from './value/index.ts'
+export * from './builtins/builtin.ts'
+export { BUILTINS } from './builtins/registry.ts'

@@ -1,0 +1,6 @@
+export * from './value.ts'
+export * from './compare.ts'
+export * from './number.ts'
+export * from './json.ts'
+export * from './rego-text.ts'
+export * from './string-order.ts'
