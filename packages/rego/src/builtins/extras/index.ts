@@ -1,0 +1,3 @@
+import type { BuiltinDef } from '../builtin.ts'
+
+export const extrasBuiltins: readonly BuiltinDef[] = []
