@@ -1,0 +1,66 @@
+import { RegoObject, RegoSet, type Value } from '../../value/value.ts'
+import { objectArg, operandTypeError } from '../args.ts'
+import { builtin, type BuiltinDef } from '../builtin.ts'
+
+/** Vertices in an array or set; anything else has none. */
+function vertices(v: Value | undefined): readonly Value[] {
+  if (Array.isArray(v)) return v
+  if (v instanceof RegoSet) return v.values()
+  return []
+}
+
+function initialVertices(args: readonly Value[]): readonly Value[] {
+  const v = args[1] ?? null
+  if (!Array.isArray(v) && !(v instanceof RegoSet)) throw operandTypeError(2, '{array, set}', v)
+  return vertices(v)
+}
+
+/** Every vertex reachable from the initial ones (those in the graph, themselves included). */
+function reachable(graph: RegoObject, initial: readonly Value[]): RegoSet {
+  const reached = new RegoSet()
+  const queue = [...initial]
+  for (let i = 0; i < queue.length; i++) {
+    const node = queue[i] as Value
+    const edges = graph.get(node)
+    if (edges === undefined) continue
+    for (const next of vertices(edges)) if (!reached.has(next)) queue.push(next)
+    reached.add(node)
+  }
+  return reached
+}
+
+/** Paths from each initial vertex, each ending at a leaf, a missing vertex or a cycle. */
+function reachablePaths(graph: RegoObject, initial: readonly Value[]): RegoSet {
+  const out = new RegoSet()
+  const build = (node: Value, path: Value[], seen: RegoSet): void => {
+    const edges = graph.get(node)
+    if (edges === undefined) {
+      out.add(path)
+      return
+    }
+    const here = [...path, node]
+    const next = vertices(edges)
+    if (next.length === 0) {
+      out.add(here)
+      return
+    }
+    const seenHere = seen.clone().add(node)
+    for (const n of next) {
+      if (seenHere.has(n)) out.add(here)
+      else build(n, here, seenHere)
+    }
+  }
+  for (const node of initial) {
+    const edges = graph.get(node)
+    if (edges === undefined) continue
+    const next = vertices(edges)
+    if (next.length === 0) out.add([node])
+    for (const n of next) build(n, [node], new RegoSet().add(node))
+  }
+  return out
+}
+
+export const graphBuiltins: readonly BuiltinDef[] = [
+  builtin('graph.reachable', 2, (args) => reachable(objectArg(args, 0), initialVertices(args))),
+  builtin('graph.reachable_paths', 2, (args) => reachablePaths(objectArg(args, 0), initialVertices(args))),
+]

@@ -1,0 +1,145 @@
+import { equal } from '../../value/compare.ts'
+import { RegoObject, RegoSet, typeName, type Value } from '../../value/value.ts'
+import { arrayArg, objectArg, operandTypeError } from '../args.ts'
+import { builtin, BuiltinError, type BuiltinDef } from '../builtin.ts'
+import { arrayElement } from './membership.ts'
+
+/** Keys given as an array, a set, or an object's keys (object.remove / object.filter). */
+function keySet(v: Value): RegoSet {
+  if (Array.isArray(v)) return RegoSet.from(v)
+  if (v instanceof RegoSet) return v
+  if (v instanceof RegoObject) return RegoSet.from(v.keys())
+  throw operandTypeError(2, ['object', 'set', 'array'], v)
+}
+
+/** Deep merge where `b` wins, except that two objects under the same key are merged. */
+export function mergeObjects(a: RegoObject, b: RegoObject): RegoObject {
+  const out = a.clone()
+  for (const [k, bv] of b.entries()) {
+    const av = a.get(k)
+    out.set(k, av instanceof RegoObject && bv instanceof RegoObject ? mergeObjects(av, bv) : bv)
+  }
+  return out
+}
+
+/** The value at `path` below `v` (OPA's Value.Find): object keys, array indexes, set members. */
+export function findPath(v: Value, path: readonly Value[]): Value | undefined {
+  let cur: Value = v
+  for (const key of path) {
+    let next: Value | undefined
+    if (cur instanceof RegoObject) next = cur.get(key)
+    else if (Array.isArray(cur)) next = arrayElement(cur, key)
+    else if (cur instanceof RegoSet) next = cur.has(key) ? key : undefined
+    if (next === undefined) return undefined
+    cur = next
+  }
+  return cur
+}
+
+function objectGet(args: readonly Value[]): Value {
+  const obj = objectArg(args, 0)
+  const key = args[1] ?? null
+  const fallback = args[2] ?? null
+  if (!Array.isArray(key)) return obj.get(key) ?? fallback
+  return findPath(obj, key) ?? fallback
+}
+
+function objectsIn(arr: readonly Value[]): RegoObject[] {
+  return arr.map((x) => {
+    if (!(x instanceof RegoObject)) {
+      throw new BuiltinError('eval_type_error', `operand 1 must be array of objects but got array containing ${typeName(x)}`)
+    }
+    return x
+  })
+}
+
+function objectSubset(sup: RegoObject, sub: RegoObject): boolean {
+  for (const [k, subV] of sub.entries()) {
+    const supV = sup.get(k)
+    if (supV === undefined) return false
+    if (equal(subV, supV)) continue
+    if (!nestedSubset(supV, subV)) return false
+  }
+  return true
+}
+
+/** Subset between two values of the same kind below an object key (not array-vs-set). */
+function nestedSubset(sup: Value, sub: Value): boolean {
+  if (sup instanceof RegoObject && sub instanceof RegoObject) return objectSubset(sup, sub)
+  if (sup instanceof RegoSet && sub instanceof RegoSet) return setSubset(sup, sub)
+  if (Array.isArray(sup) && Array.isArray(sub)) return arraySubset(sup, sub)
+  return false
+}
+
+function setSubset(sup: RegoSet, sub: RegoSet): boolean {
+  return sub.values().every((v) => sup.has(v))
+}
+
+/** `sub` appears as a contiguous run inside `sup`. */
+function arraySubset(sup: readonly Value[], sub: readonly Value[]): boolean {
+  if (sub.length > sup.length) return false
+  outer: for (let start = 0; start + sub.length <= sup.length; start++) {
+    for (let j = 0; j < sub.length; j++) if (!equal(sup[start + j] as Value, sub[j] as Value)) continue outer
+    return true
+  }
+  return false
+}
+
+/**
+ * Every element of the set occurs in the array. As in OPA, the count of matches includes
+ * repeated array elements and is checked only after an element has been seen.
+ */
+function arraySetSubset(sup: readonly Value[], sub: RegoSet): boolean {
+  let unmatched = sub.size
+  for (const x of sup) {
+    if (sub.has(x)) unmatched--
+    if (unmatched === 0) return true
+  }
+  return false
+}
+
+function subset(args: readonly Value[]): boolean {
+  const sup = args[0] ?? null
+  const sub = args[1] ?? null
+  if (Array.isArray(sup) && sub instanceof RegoSet) return arraySetSubset(sup, sub)
+  const kindsMatch =
+    (sup instanceof RegoObject && sub instanceof RegoObject) ||
+    (sup instanceof RegoSet && sub instanceof RegoSet) ||
+    (Array.isArray(sup) && Array.isArray(sub))
+  if (!kindsMatch) {
+    throw new BuiltinError('eval_type_error', 'both arguments object.subset must be of the same type or array and set')
+  }
+  return nestedSubset(sup, sub)
+}
+
+export const objectBuiltins: readonly BuiltinDef[] = [
+  builtin('object.union', 2, (args) => {
+    const a = objectArg(args, 0)
+    const b = objectArg(args, 1)
+    return mergeObjects(a, b)
+  }),
+  builtin('object.union_n', 1, (args) => {
+    const objs = objectsIn(arrayArg(args, 0))
+    return objs.reduce((acc, o) => mergeObjects(acc, o), new RegoObject())
+  }),
+  builtin('object.remove', 2, (args) => {
+    const obj = objectArg(args, 0)
+    const keys = keySet(args[1] ?? null)
+    const out = new RegoObject()
+    for (const [k, v] of obj.entries()) if (!keys.has(k)) out.set(k, v)
+    return out
+  }),
+  builtin('object.filter', 2, (args) => {
+    const obj = objectArg(args, 0)
+    const keys = keySet(args[1] ?? null)
+    const out = new RegoObject()
+    for (const k of keys.values()) {
+      const v = obj.get(k)
+      if (v !== undefined) out.set(k, v)
+    }
+    return out
+  }),
+  builtin('object.get', 3, objectGet),
+  builtin('object.keys', 1, (args) => RegoSet.from(objectArg(args, 0).keys())),
+  builtin('object.subset', 2, subset),
+]
