@@ -30,6 +30,7 @@ export function parseNumberLiteral(text: string): RegoNumber | undefined {
   if (!/^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?$/.test(text)) return undefined
   if (/^-?[0-9]+$/.test(text)) {
     const n = Number(text)
+    if (n === 0) return 0
     return Number.isSafeInteger(n) ? n : BigInt(text)
   }
   const f = Number(text)
@@ -103,6 +104,19 @@ export function negate(a: RegoNumber): RegoNumber {
  */
 export function formatNumber(n: RegoNumber): string {
   if (typeof n === 'bigint') return n.toString()
-  if (Number.isInteger(n)) return Number.isSafeInteger(n) ? String(n) : BigInt(n).toString()
+  if (Number.isInteger(n)) return Number.isSafeInteger(n) ? String(n) : plainDigits(n)
   return String(n)
+}
+
+/**
+ * A large integral double in positional notation with its shortest round-trip digits, as Go's
+ * FormatFloat(f, 'f', -1) writes it: `1e30` is `1` and 30 zeros, not the binary value's
+ * `1000000000000000019884624838656`.
+ */
+function plainDigits(n: number): string {
+  const s = String(n)
+  const m = /^(-?)([0-9])(?:\.([0-9]+))?e\+([0-9]+)$/.exec(s)
+  if (!m) return s
+  const digits = (m[2] ?? '') + (m[3] ?? '')
+  return (m[1] ?? '') + digits + '0'.repeat(Number(m[4]) - (digits.length - 1))
 }
