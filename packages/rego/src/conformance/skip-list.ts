@@ -1,0 +1,21 @@
+/**
+ * Cases that cannot apply to this engine, with the reason. Only what is out of scope by design
+ * belongs here; anything the engine merely gets wrong counts as a failure.
+ */
+export interface SkipEntry {
+  /** Matches a case whose note starts with this text. */
+  readonly notePrefix: string
+  readonly reason: string
+}
+
+const NO_NETWORK = 'needs network access: the engine evaluates synchronously and offers no network builtins'
+
+export const SKIP_LIST: readonly SkipEntry[] = [
+  { notePrefix: 'net.lookup_ip_addr/', reason: `${NO_NETWORK} (net.lookup_ip_addr resolves names via DNS)` },
+  { notePrefix: 'invalidkeyerror/', reason: `${NO_NETWORK} (http.send)` },
+]
+
+/** The reason to skip a case, or undefined when it must run. */
+export function skipReason(note: string, list: readonly SkipEntry[] = SKIP_LIST): string | undefined {
+  return list.find((e) => note.startsWith(e.notePrefix))?.reason
+}
