@@ -29,25 +29,36 @@ function reachable(graph: RegoObject, initial: readonly Value[]): RegoSet {
   return reached
 }
 
-/** Paths from each initial vertex, each ending at a leaf, a missing vertex or a cycle. */
+/**
+ * Paths from each initial vertex, each ending at a leaf, a missing vertex or an already
+ * visited one. This follows OPA 1.4 (what the conformance suite expects): the visited set is
+ * shared by a whole walk from one initial edge, not per branch, and the paths one vertex
+ * commits for visited neighbors accumulate (a second visited neighbor commits the path twice
+ * over, concatenated).
+ */
 function reachablePaths(graph: RegoObject, initial: readonly Value[]): RegoSet {
   const out = new RegoSet()
-  const build = (node: Value, path: Value[], seen: RegoSet): void => {
-    const edges = graph.get(node)
+  const build = (root: Value, path: readonly Value[], reached: RegoSet): void => {
+    const edges = graph.get(root)
     if (edges === undefined) {
-      out.add(path)
+      out.add([...path])
       return
     }
-    const here = [...path, node]
+    const here = [...path, root]
     const next = vertices(edges)
     if (next.length === 0) {
       out.add(here)
       return
     }
-    const seenHere = seen.clone().add(node)
+    let committed: Value[] = []
     for (const n of next) {
-      if (seenHere.has(n)) out.add(here)
-      else build(n, here, seenHere)
+      if (reached.has(n)) {
+        committed = [...committed, ...here]
+        out.add(committed)
+      } else {
+        reached.add(root)
+        build(n, here, reached)
+      }
     }
   }
   for (const node of initial) {

@@ -18,6 +18,11 @@ function fail(): never {
 /** A document that a `remove` of the root path has deleted is `undefined`. */
 type Doc = Value | undefined
 
+/** `v` itself, failing when it is missing (null is a present value). */
+function present(v: Value | undefined): Value {
+  return v === undefined ? fail() : v
+}
+
 /** Array index from a path segment: an integer, `-` (the end), or a decimal string. */
 function toIndex(length: number, key: Value): number {
   if (typeof key === 'number') return Number.isInteger(key) ? key : fail()
@@ -34,7 +39,7 @@ function toIndex(length: number, key: Value): number {
 
 /** The child of a composite at `key`, or a failure when it does not exist. */
 function child(parent: Doc, key: Value): Value {
-  if (parent instanceof RegoObject) return parent.get(key) ?? fail()
+  if (parent instanceof RegoObject) return present(parent.get(key))
   if (parent instanceof RegoSet) return parent.has(key) ? key : fail()
   if (Array.isArray(parent)) {
     const i = toIndex(parent.length, key)
@@ -114,7 +119,7 @@ function removeAt(doc: Doc, path: readonly Value[]): Doc {
 }
 
 function attribute(op: RegoObject, name: string): Value {
-  return op.get(name) ?? fail()
+  return present(op.get(name))
 }
 
 function applyOperation(doc: Doc, operation: Value): Doc {
@@ -136,11 +141,11 @@ function applyOperation(doc: Doc, operation: Value): Doc {
       return insertAt(removeAt(doc, path), path, value as Value)
     case 'move': {
       const fromPath = parsePath(from as Value)
-      const moved = valueAt(doc, fromPath) ?? fail()
+      const moved = present(valueAt(doc, fromPath))
       return insertAt(removeAt(doc, fromPath), path, moved)
     }
     case 'copy': {
-      const copied = valueAt(doc, parsePath(from as Value)) ?? fail()
+      const copied = present(valueAt(doc, parsePath(from as Value)))
       return insertAt(doc, path, copied)
     }
     default: {

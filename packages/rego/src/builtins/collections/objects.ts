@@ -40,8 +40,9 @@ function objectGet(args: readonly Value[]): Value {
   const obj = objectArg(args, 0)
   const key = args[1] ?? null
   const fallback = args[2] ?? null
-  if (!Array.isArray(key)) return obj.get(key) ?? fallback
-  return findPath(obj, key) ?? fallback
+  // A found null is a result: no `??` here.
+  const found = Array.isArray(key) ? findPath(obj, key) : obj.get(key)
+  return found === undefined ? fallback : found
 }
 
 function objectsIn(arr: readonly Value[]): RegoObject[] {
