@@ -1,0 +1,440 @@
+import type { Body, Expr, Term, VarTerm, WithModifier } from '../ast/ast.ts'
+import type { Location } from '../errors.ts'
+import { RegoObject, RegoSet, type Value } from '../value/value.ts'
+import { compileError, findNode, functionAt, type NameContext } from './context.ts'
+import type { CBody, CExpr, CTerm, CWith, FnRef } from './ir.ts'
+import { boundSet, schedule, type BoundSet } from './schedule.ts'
+import { Scope, SlotAllocator } from './scope.ts'
+import { VarCollector } from './var-analysis.ts'
+
+const TRUE: CTerm = { k: 'const', v: true }
+
+/** Compiles the bodies and terms of one frame (a rule definition or a query). */
+export class BodyCompiler {
+  readonly ctx: NameContext
+  readonly slots = new SlotAllocator()
+  readonly vars: VarCollector
+
+  constructor(ctx: NameContext) {
+    this.ctx = ctx
+    this.vars = new VarCollector(ctx.program.closureSlots)
+  }
+
+  // ---- names -------------------------------------------------------------------------------
+
+  private isGlobal(name: string): boolean {
+    return name === 'input' || name === 'data' || this.ctx.imports.has(name) || this.ctx.ruleNames.has(name)
+  }
+
+  /** Pass 1: give every variable of a body (outside closures) a slot in `scope`. */
+  declareBody(body: Body, scope: Scope): void {
+    for (const e of body) this.declareExpr(e, scope)
+  }
+
+  private declareExpr(e: Expr, scope: Scope): void {
+    for (const w of e.with) this.declareImplicit(w.value, scope)
+    const k = e.kind
+    switch (k.type) {
+      case 'some':
+        for (const v of k.vars) this.declareExplicit(v, scope, 'declared')
+        return
+      case 'assign':
+        this.declareImplicit(k.rhs, scope)
+        for (const v of patternVars(k.lhs)) this.declareExplicit(v, scope, 'assigned')
+        return
+      case 'somein':
+        this.declareImplicit(k.collection, scope)
+        if (k.key) for (const v of patternVars(k.key)) this.declareExplicit(v, scope, 'declared', true)
+        for (const v of patternVars(k.value)) this.declareExplicit(v, scope, 'declared', true)
+        if (k.key) this.declareImplicit(k.key, scope)
+        this.declareImplicit(k.value, scope)
+        return
+      case 'every':
+        this.declareImplicit(k.domain, scope)
+        return
+      case 'term':
+        this.declareImplicit(k.term, scope)
+        return
+      case 'unify':
+        this.declareImplicit(k.lhs, scope)
+        this.declareImplicit(k.rhs, scope)
+        return
+    }
+  }
+
+  private declareExplicit(v: VarTerm, scope: Scope, how: 'declared' | 'assigned', quiet = false): void {
+    if (v.name === '_') return
+    if (scope.declared.has(v.name) && !quiet) {
+      compileError(this.ctx, 'rego_compile_error', `var ${v.name} ${how} above`, v.loc)
+    } else if (scope.names.has(v.name) && how === 'assigned') {
+      compileError(this.ctx, 'rego_compile_error', `var ${v.name} referenced above`, v.loc)
+    }
+    scope.names.set(v.name, this.slots.alloc(scope, v.name))
+    scope.declared.add(v.name)
+  }
+
+  /** Declare the free names of a term (outside closures) that resolve to nothing else. */
+  declareImplicit(t: Term, scope: Scope): void {
+    visitVars(t, (v) => {
+      if (v.name === '_' || scope.lookup(v.name) !== undefined || this.isGlobal(v.name)) return
+      scope.names.set(v.name, this.slots.alloc(scope, v.name))
+    })
+  }
+
+  // ---- terms -------------------------------------------------------------------------------
+
+  term(t: Term, scope: Scope): CTerm {
+    switch (t.type) {
+      case 'null':
+        return { k: 'const', v: null }
+      case 'boolean':
+      case 'number':
+      case 'string':
+        return { k: 'const', v: t.value }
+      case 'var':
+        return this.name(t, scope, [])
+      case 'ref': {
+        const path = t.path.map((p) => this.term(p, scope))
+        if (t.head.type === 'var') return this.name(t.head, scope, path)
+        const head = this.term(t.head, scope)
+        return { k: 'ref', head, path }
+      }
+      case 'array': {
+        const items = t.items.map((x) => this.term(x, scope))
+        if (items.every(isConst)) return { k: 'const', v: items.map(constValue) }
+        return { k: 'array', items }
+      }
+      case 'object': {
+        const entries = t.entries.map((e) => [this.term(e.key, scope), this.term(e.value, scope)] as const)
+        if (entries.every(([a, b]) => isConst(a) && isConst(b))) {
+          const o = new RegoObject()
+          for (const [a, b] of entries) o.set(constValue(a), constValue(b))
+          return { k: 'const', v: o }
+        }
+        return { k: 'object', entries }
+      }
+      case 'set': {
+        const items = t.items.map((x) => this.term(x, scope))
+        if (items.every(isConst)) return { k: 'const', v: RegoSet.from(items.map(constValue)) }
+        return { k: 'set', items }
+      }
+      case 'arraycompr':
+      case 'setcompr': {
+        const inner = new Scope(scope)
+        this.declareBody(t.body, inner)
+        this.declareImplicit(t.term, inner)
+        const body = this.body(t.body, inner)
+        const term = this.term(t.term, inner)
+        this.closeOver(body, inner, [term])
+        return { k: t.type === 'arraycompr' ? 'acompr' : 'scompr', term, body }
+      }
+      case 'objectcompr': {
+        const inner = new Scope(scope)
+        this.declareBody(t.body, inner)
+        this.declareImplicit(t.key, inner)
+        this.declareImplicit(t.value, inner)
+        const body = this.body(t.body, inner)
+        const key = this.term(t.key, inner)
+        const value = this.term(t.value, inner)
+        this.closeOver(body, inner, [key, value])
+        return { k: 'ocompr', key, value, body }
+      }
+      case 'call': {
+        const fn = this.resolveCall(t.name, t.loc)
+        const args = t.args.map((a) => this.term(a, scope))
+        if (!fn) return { k: 'const', v: null }
+        if (fn.kind === 'print') {
+          compileError(this.ctx, 'rego_type_error', 'print: cannot be used as a value', t.loc)
+        } else {
+          const arity = fnArity(fn)
+          if (args.length !== arity) {
+            compileError(this.ctx, 'rego_type_error', `${displayName(fn)}: arity mismatch`, t.loc)
+          }
+        }
+        return { k: 'call', fn, args, loc: t.loc }
+      }
+    }
+  }
+
+  /** A name in value position, with an optional reference path after it. */
+  private name(v: VarTerm, scope: Scope, path: CTerm[]): CTerm {
+    if (v.name === '_') {
+      const slot = this.slots.alloc(scope, '_')
+      const head: CTerm = { k: 'var', slot, name: '_' }
+      return path.length ? { k: 'ref', head, path } : head
+    }
+    const slot = scope.lookup(v.name)
+    if (slot !== undefined) {
+      const head: CTerm = { k: 'var', slot, name: v.name }
+      return path.length ? { k: 'ref', head, path } : head
+    }
+    if (v.name === 'input') return { k: 'input', path }
+    if (v.name === 'data') return { k: 'data', path }
+    const imp = this.ctx.imports.get(v.name)
+    if (imp) {
+      const full = [...imp.path.map((x): CTerm => ({ k: 'const', v: x })), ...path]
+      return { k: imp.root, path: full }
+    }
+    if (this.ctx.ruleNames.has(v.name)) {
+      const full = [...this.ctx.pkg, v.name].map((x): CTerm => ({ k: 'const', v: x }))
+      return { k: 'data', path: [...full, ...path] }
+    }
+    // Not declared by pass 1 (e.g. a head term): make it a local of this scope.
+    const s = this.slots.alloc(scope, v.name)
+    scope.names.set(v.name, s)
+    const head: CTerm = { k: 'var', slot: s, name: v.name }
+    return path.length ? { k: 'ref', head, path } : head
+  }
+
+  /** The data path a dotted name denotes, when it denotes one (import alias, package rule). */
+  private dataPath(name: readonly string[]): Value[] | undefined {
+    const first = name[0] as string
+    const imp = this.ctx.imports.get(first)
+    if (imp) return imp.root === 'data' ? [...imp.path, ...name.slice(1)] : undefined
+    if (first === 'data') return name.slice(1)
+    if (this.ctx.ruleNames.has(first)) return [...this.ctx.pkg, ...name]
+    return undefined
+  }
+
+  resolveCall(name: readonly string[], loc: Location, quiet = false): FnRef | undefined {
+    const path = this.dataPath(name)
+    const root = this.ctx.program.root
+    if (path) {
+      const rs = functionAt(root, path)
+      if (rs) return { kind: 'rule', key: rs.name, rules: rs }
+      if (findNode(root, path)?.rules && !quiet) {
+        compileError(this.ctx, 'rego_type_error', `undefined function data.${path.join('.')}`, loc)
+        return undefined
+      }
+    }
+    const joined = name.join('.')
+    if (joined === 'print' || joined === 'internal.print') return { kind: 'print', key: joined }
+    const host = this.ctx.program.hosts.get(joined)
+    if (host) return { kind: 'builtin', key: joined, def: host, host: true }
+    const def = this.ctx.program.builtins.get(joined)
+    if (def && !(def.deprecated && this.ctx.regoVersion === 1)) {
+      return { kind: 'builtin', key: joined, def, host: false }
+    }
+    if (!quiet) {
+      const shown = path ? `data.${path.join('.')}` : joined
+      compileError(this.ctx, 'rego_type_error', `undefined function ${shown}`, loc)
+    }
+    return undefined
+  }
+
+  private closeOver(body: CBody, inner: Scope, _heads: CTerm[]): void {
+    this.ctx.program.closureSlots.set(body, inner.owned)
+    // Closure bodies run with every outer slot already bound (free variables are closed over).
+  }
+
+  // ---- bodies ------------------------------------------------------------------------------
+
+  /** Compile a body whose names were declared in `scope`; the result is scheduled. */
+  body(body: Body, scope: Scope, bound?: BoundSet): CBody {
+    const exprs = body.map((e) => this.expr(e, scope))
+    const b = bound ?? boundSet([], (s) => !scope.owned.has(s))
+    const r = schedule(exprs, b, this.vars, this.slots.wildcards)
+    this.reportUnsafe(r.unsafe)
+    return r.ordered
+  }
+
+  reportUnsafe(unsafe: readonly { expr: CExpr; slots: number[] }[]): void {
+    const seen = new Set<number>()
+    for (const u of unsafe) {
+      for (const s of u.slots) {
+        if (seen.has(s)) continue
+        seen.add(s)
+        const name = this.slots.names[s] ?? '_'
+        compileError(this.ctx, 'rego_unsafe_var_error', `var ${name} is unsafe`, u.expr.loc)
+      }
+    }
+    if (unsafe.length > 0 && seen.size === 0) {
+      const first = unsafe[0] as { expr: CExpr }
+      compileError(this.ctx, 'rego_unsafe_var_error', 'expression is unsafe', first.expr.loc)
+    }
+  }
+
+  expr(e: Expr, scope: Scope): CExpr {
+    const withs = e.with.map((w) => this.withModifier(w, scope))
+    const k = e.kind
+    const base = { negated: e.negated, with: withs, loc: e.loc }
+    switch (k.type) {
+      case 'some':
+        return { ...base, kind: { k: 'true' } }
+      case 'assign':
+      case 'unify':
+        return { ...base, kind: { k: 'unify', lhs: this.term(k.lhs, scope), rhs: this.term(k.rhs, scope) } }
+      case 'somein':
+        return {
+          ...base,
+          kind: {
+            k: 'somein',
+            key: k.key ? this.term(k.key, scope) : undefined,
+            value: this.term(k.value, scope),
+            coll: this.term(k.collection, scope),
+          },
+        }
+      case 'every': {
+        const domain = this.term(k.domain, scope)
+        const inner = new Scope(scope)
+        if (k.key) for (const v of patternVars(k.key)) this.declareExplicit(v, inner, 'declared', true)
+        for (const v of patternVars(k.value)) this.declareExplicit(v, inner, 'declared', true)
+        this.declareBody(k.body, inner)
+        const key = k.key ? this.term(k.key, inner) : undefined
+        const value = this.term(k.value, inner)
+        const bound = boundSet([], (s) => !inner.owned.has(s))
+        const bindAll = (t: CTerm | undefined): void => {
+          if (t) for (const s of collectSlots(this.vars, t)) bound.add(s)
+        }
+        bindAll(key)
+        bindAll(value)
+        const body = this.body(k.body, inner, bound)
+        this.ctx.program.closureSlots.set(body, inner.owned)
+        return { ...base, kind: { k: 'every', key, value, domain, body } }
+      }
+      case 'term': {
+        const t = k.term
+        if (t.type === 'call') {
+          const fn = this.resolveCall(t.name, t.loc)
+          const args = t.args.map((a) => this.term(a, scope))
+          if (!fn) return { ...base, kind: { k: 'true' } }
+          if (fn.kind === 'print') return { ...base, kind: { k: 'print', args } }
+          const arity = fnArity(fn)
+          if (args.length === arity + 1) {
+            return { ...base, kind: { k: 'callout', fn, args: args.slice(0, arity), out: args[arity] as CTerm } }
+          }
+          if (args.length !== arity) {
+            compileError(this.ctx, 'rego_type_error', `${displayName(fn)}: arity mismatch`, t.loc)
+          }
+          return { ...base, kind: { k: 'term', term: { k: 'call', fn, args, loc: t.loc } } }
+        }
+        return { ...base, kind: { k: 'term', term: this.term(t, scope) } }
+      }
+    }
+  }
+
+  private withModifier(w: WithModifier, scope: Scope): CWith {
+    const t = w.target
+    const headName = t.type === 'var' ? t.name : t.head.type === 'var' ? t.head.name : undefined
+    const segs: Value[] = []
+    let constPath = true
+    if (t.type === 'ref') {
+      for (const p of t.path) {
+        if (p.type === 'string' || p.type === 'number' || p.type === 'boolean') segs.push(p.value)
+        else constPath = false
+      }
+    }
+    if (!headName || !constPath) {
+      compileError(this.ctx, 'rego_compile_error', 'with keyword target must reference existing input, data, or a function', w.loc)
+      return { target: { k: 'input', path: [] }, value: { k: 'term', term: TRUE } }
+    }
+    const value = this.withValue(w.value, scope)
+    if (headName === 'input') return { target: { k: 'input', path: segs }, value }
+    const names = [headName, ...segs.map(String)]
+    const path = this.dataPath(names)
+    if (path) {
+      const rs = functionAt(this.ctx.program.root, path)
+      if (rs) return { target: { k: 'fn', key: rs.name }, value }
+      return { target: { k: 'data', path }, value }
+    }
+    const fn = this.resolveCall(names, w.loc, true)
+    if (fn && fn.kind !== 'rule') return { target: { k: 'fn', key: fn.key }, value }
+    compileError(this.ctx, 'rego_compile_error', 'with keyword target must reference existing input, data, or a function', w.loc)
+    return { target: { k: 'input', path: [] }, value }
+  }
+
+  private withValue(v: Term, scope: Scope): CWith['value'] {
+    const name = dottedName(v)
+    if (name && scope.lookup(name[0] as string) === undefined) {
+      const first = name[0] as string
+      if (first !== 'input' && !(first === 'data' && name.length === 1)) {
+        const path = this.dataPath(name)
+        const rs = path ? functionAt(this.ctx.program.root, path) : undefined
+        if (rs) return { k: 'fn', fn: { kind: 'rule', key: rs.name, rules: rs } }
+        if (!path || !findNode(this.ctx.program.root, path)) {
+          const fn = this.resolveCall(name, v.loc, true)
+          if (fn && fn.kind === 'builtin') return { k: 'fn', fn }
+        }
+      }
+    }
+    this.declareImplicit(v, scope)
+    return { k: 'term', term: this.term(v, scope) }
+  }
+}
+
+function dottedName(t: Term): string[] | undefined {
+  if (t.type === 'var') return [t.name]
+  if (t.type !== 'ref' || t.head.type !== 'var') return undefined
+  const out = [t.head.name]
+  for (const p of t.path) {
+    if (p.type !== 'string') return undefined
+    out.push(p.value)
+  }
+  return out
+}
+
+export function fnArity(fn: FnRef): number {
+  if (fn.kind === 'builtin') return fn.def.arity
+  if (fn.kind === 'rule') return fn.rules.arity
+  return -1
+}
+
+function displayName(fn: FnRef): string {
+  return fn.key
+}
+
+function isConst(t: CTerm): t is CTerm & { k: 'const' } {
+  return t.k === 'const'
+}
+
+function constValue(t: CTerm): Value {
+  return (t as CTerm & { k: 'const' }).v
+}
+
+function collectSlots(vars: VarCollector, t: CTerm): Set<number> {
+  const s = new Set<number>()
+  vars.allSlotsTerm(t, s)
+  return s
+}
+
+/** Variables in pattern positions of a term (`x`, `[a, b]`, `{"k": v}`). */
+export function patternVars(t: Term): VarTerm[] {
+  const out: VarTerm[] = []
+  const walk = (x: Term): void => {
+    if (x.type === 'var') out.push(x)
+    else if (x.type === 'array') x.items.forEach(walk)
+    else if (x.type === 'object') x.entries.forEach((e) => walk(e.value))
+  }
+  walk(t)
+  return out
+}
+
+/** Every variable occurrence of a term outside closures (including ref heads and paths). */
+export function visitVars(t: Term, f: (v: VarTerm) => void): void {
+  switch (t.type) {
+    case 'var':
+      f(t)
+      return
+    case 'ref':
+      visitVars(t.head, f)
+      for (const p of t.path) visitVars(p, f)
+      return
+    case 'array':
+    case 'set':
+      for (const x of t.items) visitVars(x, f)
+      return
+    case 'object':
+      for (const e of t.entries) {
+        visitVars(e.key, f)
+        visitVars(e.value, f)
+      }
+      return
+    case 'call':
+      for (const a of t.args) visitVars(a, f)
+      return
+    default:
+      return
+  }
+}
+
+export { TRUE }

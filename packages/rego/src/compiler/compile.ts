@@ -1,0 +1,154 @@
+import type { Body, Module, Rule, Term } from '../ast/ast.ts'
+import type { BuiltinDef } from '../builtins/builtin.ts'
+import { combineErrors, RegoError, type Location } from '../errors.ts'
+import type { Value } from '../value/value.ts'
+import { BodyCompiler, TRUE, visitVars } from './body-compiler.ts'
+import type { NameContext, ProgramContext } from './context.ts'
+import type { CBranch, CQuery, CRuleDef, CTerm, RuleNode, RuleSet } from './ir.ts'
+import { checkRecursion } from './recursion.ts'
+import { buildRuleTree, type Mount } from './rule-tree.ts'
+import { boundSet } from './schedule.ts'
+import { Scope } from './scope.ts'
+import { emptyVarSets } from './var-analysis.ts'
+
+export interface CompiledProgram {
+  readonly root: RuleNode
+  readonly sets: readonly RuleSet[]
+  readonly program: ProgramContext
+  /** Compile a query body (not bound to any package). */
+  compileQuery(body: Body, regoVersion: 0 | 1): CQuery
+}
+
+export function compileProgram(
+  modules: readonly Module[],
+  builtins: ReadonlyMap<string, BuiltinDef>,
+  hosts: ReadonlyMap<string, BuiltinDef>,
+): CompiledProgram {
+  const errors: RegoError[] = []
+  const { root, mounts, sets } = buildRuleTree(modules, errors)
+  const program: ProgramContext = { root, builtins, hosts, errors, closureSlots: new WeakMap() }
+
+  const ruleNames = new Map<string, Set<string>>()
+  for (const m of modules) {
+    const key = m.package.join('\u0000')
+    let s = ruleNames.get(key)
+    if (!s) ruleNames.set(key, (s = new Set()))
+    for (const r of m.rules) {
+      const first = r.head.ref[0]
+      if (first?.type === 'var') s.add(first.name)
+    }
+  }
+  const contexts = new Map<Module, NameContext>()
+  for (const m of modules) {
+    contexts.set(m, {
+      program,
+      file: m.file,
+      regoVersion: m.regoVersion,
+      pkg: m.package,
+      imports: importsOf(m, errors),
+      ruleNames: ruleNames.get(m.package.join('\u0000')) ?? new Set(),
+    })
+  }
+  for (const mount of mounts) {
+    const ctx = contexts.get(mount.module) as NameContext
+    const def = compileDef(mount, ctx)
+    if (mount.rule.isDefault) mount.rules.defaultDef = def
+    else mount.rules.defs.push(def)
+  }
+  if (errors.length === 0) checkRecursion(sets, root, errors)
+  if (errors.length > 0) throw combineErrors(errors)
+
+  return {
+    root,
+    sets,
+    program,
+    compileQuery(body: Body, regoVersion: 0 | 1): CQuery {
+      const ctx: NameContext = { program, file: 'query', regoVersion, pkg: [], imports: new Map(), ruleNames: new Set() }
+      const before = errors.length
+      const bc = new BodyCompiler(ctx)
+      const scope = new Scope(undefined)
+      bc.declareBody(body, scope)
+      const cbody = bc.body(body, scope)
+      if (errors.length > before) {
+        const errs = errors.splice(before)
+        throw combineErrors(errs)
+      }
+      const vars = [...scope.names].filter(([n]) => !n.startsWith('_') && !n.startsWith('$'))
+      return { nslots: bc.slots.count, body: cbody, vars: vars.map(([name, slot]) => ({ name, slot })) }
+    },
+  }
+}
+
+function importsOf(m: Module, errors: RegoError[]): Map<string, { root: 'data' | 'input'; path: Value[] }> {
+  const out = new Map<string, { root: 'data' | 'input'; path: Value[] }>()
+  for (const imp of m.imports) {
+    const p = imp.path
+    const head = p.type === 'var' ? p.name : p.head.type === 'var' ? p.head.name : ''
+    const path: Value[] = []
+    if (p.type === 'ref') {
+      for (const t of p.path) {
+        if (t.type === 'string') path.push(t.value)
+        else if (t.type === 'var') path.push(t.name)
+      }
+    }
+    if (head !== 'data' && head !== 'input') continue
+    const alias = imp.alias ?? (path.length ? String(path[path.length - 1]) : head)
+    if (out.has(alias)) {
+      errors.push(new RegoError('rego_compile_error', `import must not shadow import ${alias}`, imp.loc))
+    }
+    out.set(alias, { root: head, path })
+  }
+  return out
+}
+
+function compileDef(mount: Mount, ctx: NameContext): CRuleDef {
+  const { rule, rules } = mount
+  const bc = new BodyCompiler(ctx)
+  const argScope = new Scope(undefined)
+  let args: CTerm[] | undefined
+  if (rule.head.args) {
+    for (const a of rule.head.args) {
+      visitVars(a, (v) => {
+        if (v.name !== '_' && !argScope.names.has(v.name)) argScope.names.set(v.name, bc.slots.alloc(argScope, v.name))
+      })
+    }
+    args = rule.head.args.map((a) => bc.term(a, argScope))
+  }
+  const branches: CBranch[] = []
+  let keys: CTerm[] | undefined
+  const headValue = rules.kind === 'set' ? rule.head.key : rule.head.value
+  {
+    const scope = new Scope(argScope)
+    bc.declareBody(rule.body, scope)
+    if (headValue) bc.declareImplicit(headValue, scope)
+    for (const k of mount.keys ?? []) bc.declareImplicit(k, scope)
+    const bound = boundSet([], (s) => !scope.owned.has(s))
+    const body = bc.body(rule.body, scope, bound)
+    const value = headValue ? bc.term(headValue, scope) : TRUE
+    keys = mount.keys?.map((k) => bc.term(k, scope))
+    checkHead(bc, [value, ...(keys ?? [])], bound, rule.head.loc)
+    branches.push({ body, value, loc: rule.loc })
+  }
+  for (const e of rule.elses) {
+    const scope = new Scope(argScope)
+    bc.declareBody(e.body, scope)
+    if (e.value) bc.declareImplicit(e.value, scope)
+    const bound = boundSet([], (s) => !scope.owned.has(s))
+    const body = bc.body(e.body, scope, bound)
+    const value = e.value ? bc.term(e.value, scope) : TRUE
+    checkHead(bc, [value], bound, e.loc)
+    branches.push({ body, value, loc: e.loc })
+  }
+  return { nslots: bc.slots.count, args, branches, keys, loc: rule.loc }
+}
+
+function checkHead(bc: BodyCompiler, terms: CTerm[], bound: { has(s: number): boolean }, loc: Location): void {
+  const vs = emptyVarSets()
+  for (const t of terms) bc.vars.term(t, 'pattern', vs)
+  const bad = [...vs.pattern, ...vs.required].filter((s) => !bound.has(s))
+  for (const s of new Set(bad)) {
+    bc.ctx.program.errors.push(new RegoError('rego_unsafe_var_error', `var ${bc.slots.names[s] ?? '_'} is unsafe`, loc))
+  }
+}
+
+export type { Rule, Term }

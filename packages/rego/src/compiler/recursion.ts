@@ -1,0 +1,138 @@
+import { RegoError } from '../errors.ts'
+import type { Value } from '../value/value.ts'
+import { nodeKey } from './context.ts'
+import type { CBody, CExpr, CTerm, RuleNode, RuleSet } from './ir.ts'
+import { descendantRules } from './rule-tree.ts'
+
+/** Report rules that depend on themselves (OPA's rego_recursion_error). */
+export function checkRecursion(sets: readonly RuleSet[], root: RuleNode, errors: RegoError[]): void {
+  const deps = new Map<RuleSet, Set<RuleSet>>()
+  for (const rs of sets) {
+    const out = new Set<RuleSet>()
+    const onTerm = (t: CTerm): void => dataDeps(t, root, out)
+    for (const def of [...rs.defs, ...(rs.defaultDef ? [rs.defaultDef] : [])]) {
+      for (const a of def.args ?? []) walkTerm(a, onTerm)
+      for (const k of def.keys ?? []) walkTerm(k, onTerm)
+      for (const b of def.branches) {
+        walkBody(b.body, onTerm)
+        walkTerm(b.value, onTerm)
+      }
+    }
+    deps.set(rs, out)
+  }
+  const state = new Map<RuleSet, 1 | 2>()
+  const stack: RuleSet[] = []
+  const reported = new Set<RuleSet>()
+  const visit = (rs: RuleSet): void => {
+    state.set(rs, 1)
+    stack.push(rs)
+    for (const d of deps.get(rs) ?? []) {
+      const st = state.get(d)
+      if (st === 1) {
+        if (!reported.has(d)) {
+          reported.add(d)
+          const cycle = stack.slice(stack.indexOf(d)).map((r) => r.name)
+          errors.push(new RegoError('rego_recursion_error', `rule ${d.name} is recursive: ${[...cycle, d.name].join(' -> ')}`, d.loc))
+        }
+      } else if (st === undefined) visit(d)
+    }
+    stack.pop()
+    state.set(rs, 2)
+  }
+  for (const rs of sets) if (!state.has(rs)) visit(rs)
+}
+
+function dataDeps(t: CTerm, root: RuleNode, out: Set<RuleSet>): void {
+  if (t.k === 'call' && t.fn.kind === 'rule') out.add(t.fn.rules)
+  if (t.k !== 'data') return
+  let node = root
+  for (const p of t.path) {
+    if (node.rules) {
+      out.add(node.rules)
+      return
+    }
+    if (p.k !== 'const') break
+    const child = node.children.get(nodeKey(p.v as Value))
+    if (!child) return
+    node = child
+  }
+  for (const r of descendantRules(node)) if (r.kind !== 'function') out.add(r)
+}
+
+function walkBody(body: CBody, f: (t: CTerm) => void): void {
+  for (const e of body) walkExpr(e, f)
+}
+
+function walkExpr(e: CExpr, f: (t: CTerm) => void): void {
+  for (const w of e.with) {
+    if (w.value.k === 'term') walkTerm(w.value.term, f)
+  }
+  const k = e.kind
+  switch (k.k) {
+    case 'true':
+      return
+    case 'term':
+      walkTerm(k.term, f)
+      return
+    case 'unify':
+      walkTerm(k.lhs, f)
+      walkTerm(k.rhs, f)
+      return
+    case 'callout':
+      f({ k: 'call', fn: k.fn, args: k.args, loc: e.loc })
+      k.args.forEach((a) => walkTerm(a, f))
+      walkTerm(k.out, f)
+      return
+    case 'print':
+      k.args.forEach((a) => walkTerm(a, f))
+      return
+    case 'somein':
+      if (k.key) walkTerm(k.key, f)
+      walkTerm(k.value, f)
+      walkTerm(k.coll, f)
+      return
+    case 'every':
+      walkTerm(k.domain, f)
+      walkBody(k.body, f)
+      return
+  }
+}
+
+function walkTerm(t: CTerm, f: (t: CTerm) => void): void {
+  f(t)
+  switch (t.k) {
+    case 'array':
+    case 'set':
+      t.items.forEach((x) => walkTerm(x, f))
+      return
+    case 'object':
+      for (const [a, b] of t.entries) {
+        walkTerm(a, f)
+        walkTerm(b, f)
+      }
+      return
+    case 'ref':
+      walkTerm(t.head, f)
+      t.path.forEach((x) => walkTerm(x, f))
+      return
+    case 'input':
+    case 'data':
+      t.path.forEach((x) => walkTerm(x, f))
+      return
+    case 'call':
+      t.args.forEach((x) => walkTerm(x, f))
+      return
+    case 'acompr':
+    case 'scompr':
+      walkTerm(t.term, f)
+      walkBody(t.body, f)
+      return
+    case 'ocompr':
+      walkTerm(t.key, f)
+      walkTerm(t.value, f)
+      walkBody(t.body, f)
+      return
+    default:
+      return
+  }
+}

@@ -1,0 +1,38 @@
+import { RegoObject, RegoSet, type Value } from '../value/value.ts'
+
+/** `v[key]` as a reference step: array index, object key or set membership. */
+export function indexValue(v: Value, key: Value): Value | undefined {
+  if (Array.isArray(v)) {
+    if (typeof key !== 'number' || !Number.isInteger(key) || key < 0) return undefined
+    return v[key]
+  }
+  if (v instanceof RegoObject) return v.get(key)
+  if (v instanceof RegoSet) return v.has(key) ? key : undefined
+  return undefined
+}
+
+/** Call `f(key, value)` for each member of a collection until it returns true. */
+export function forEachEntry(v: Value, f: (key: Value, value: Value) => boolean): boolean {
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) if (f(i, v[i] as Value)) return true
+    return false
+  }
+  if (v instanceof RegoObject) {
+    for (const [k, x] of v.entries()) if (f(k, x)) return true
+    return false
+  }
+  if (v instanceof RegoSet) {
+    for (const x of v.values()) if (f(x, x)) return true
+    return false
+  }
+  return false
+}
+
+/** A copy of `base` with `value` at `path`, creating objects along the way. */
+export function setPath(base: Value | undefined, path: readonly Value[], value: Value): Value {
+  if (path.length === 0) return value
+  const obj = base instanceof RegoObject ? base.clone() : new RegoObject()
+  const [first, ...rest] = path as [Value, ...Value[]]
+  obj.set(first, setPath(obj.get(first), rest, value))
+  return obj
+}
