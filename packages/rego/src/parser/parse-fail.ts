@@ -1,0 +1,36 @@
+import { RegoError, type Location } from '../errors.ts'
+
+/**
+ * A syntax error inside the parser. It is a plain object, not an Error, because the parser
+ * also throws it to backtrack (OPA's parser tries alternatives), and capturing a stack for
+ * each attempt would be wasted work. The public functions turn it into a RegoError.
+ */
+export class ParseFail {
+  readonly message: string
+  readonly row: number
+  readonly col: number
+
+  constructor(message: string, row: number, col: number) {
+    this.message = message
+    this.row = row
+    this.col = col
+  }
+
+  toRegoError(file: string): RegoError {
+    return new RegoError('rego_parse_error', this.message, { file, row: this.row, col: this.col })
+  }
+}
+
+/** Runs `parse`, turning a ParseFail or a stack overflow into a rego_parse_error. */
+export function withParseErrors<T>(file: string, parse: () => T): T {
+  try {
+    return parse()
+  } catch (e) {
+    if (e instanceof ParseFail) throw e.toRegoError(file)
+    if (e instanceof RangeError && /call stack/i.test(e.message)) {
+      const location: Location = { file, row: 1, col: 1 }
+      throw new RegoError('rego_parse_error', 'max parsing recursion depth exceeded', location)
+    }
+    throw e
+  }
+}
