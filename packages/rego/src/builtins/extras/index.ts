@@ -1,4 +1,5 @@
 import type { BuiltinDef } from '../builtin.ts'
+import { awsBuiltins } from './aws/sign-req.ts'
 import { graphqlBuiltins } from './graphql/builtins.ts'
 
-export const extrasBuiltins: readonly BuiltinDef[] = [...graphqlBuiltins]
+export const extrasBuiltins: readonly BuiltinDef[] = [...graphqlBuiltins, ...awsBuiltins]

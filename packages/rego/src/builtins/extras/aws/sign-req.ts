@@ -1,0 +1,156 @@
+import { toJsonText } from '../../../value/json.ts'
+import { toRegoText } from '../../../value/rego-text.ts'
+import { toBigInt } from '../../../value/number.ts'
+import { RegoObject, RegoSet, type Value } from '../../../value/value.ts'
+import { numberArg, objectArg, operandTypeError } from '../../args.ts'
+import { BuiltinError, builtin, type BuiltinDef } from '../../builtin.ts'
+import { signV4 } from './sigv4.ts'
+
+const REQUIRED_CONFIG = ['aws_access_key', 'aws_region', 'aws_secret_access_key', 'aws_service']
+
+/** The request keys http.send accepts; sign_req checks requests against the same list. */
+const ALLOWED_REQUEST_KEYS = new Set([
+  'method',
+  'url',
+  'body',
+  'enable_redirect',
+  'force_json_decode',
+  'force_yaml_decode',
+  'headers',
+  'raw_body',
+  'tls_use_system_certs',
+  'tls_ca_cert',
+  'tls_ca_cert_file',
+  'tls_ca_cert_env_variable',
+  'tls_client_cert',
+  'tls_client_cert_file',
+  'tls_client_cert_env_variable',
+  'tls_client_key',
+  'tls_client_key_file',
+  'tls_client_key_env_variable',
+  'tls_insecure_skip_verify',
+  'tls_server_name',
+  'timeout',
+  'cache',
+  'force_cache',
+  'force_cache_duration_seconds',
+  'raise_error',
+  'caching_mode',
+  'max_retry_attempts',
+  'cache_ignored_headers',
+])
+
+/** OPA's "operand N <message>" type errors (builtins.NewOperandErr). */
+function operandError(pos: number, message: string): BuiltinError {
+  return new BuiltinError('eval_type_error', `operand ${pos} ${message}`)
+}
+
+/** A set of names as OPA prints it: `{"a", "b"}`. */
+function nameSet(names: Iterable<Value>): string {
+  return toRegoText(RegoSet.from(names))
+}
+
+function str(v: Value | undefined): string {
+  return typeof v === 'string' ? v : ''
+}
+
+function validateConfig(config: RegoObject): void {
+  const missing = REQUIRED_CONFIG.filter((k) => !config.has(k))
+  if (missing.length > 0) throw operandError(2, `missing required AWS config parameters(s): ${nameSet(missing)}`)
+  const invalid = REQUIRED_CONFIG.filter((k) => typeof config.get(k) !== 'string')
+  if (invalid.length > 0)
+    throw operandError(2, `invalid values for required AWS config parameters(s): ${nameSet(invalid)}`)
+}
+
+function validateRequest(req: RegoObject): void {
+  const invalid = req.keys().filter((k) => typeof k !== 'string' || !ALLOWED_REQUEST_KEYS.has(k))
+  if (invalid.length > 0) throw operandError(1, `invalid request parameters(s): ${nameSet(invalid)}`)
+  const missing = ['method', 'url'].filter((k) => !req.has(k))
+  if (missing.length > 0) throw operandError(1, `missing required request parameters(s): ${nameSet(missing)}`)
+}
+
+/** The parts of a URL that signing uses, split as Go's net/url does for well-formed URLs. */
+function splitUrl(url: string): { host: string; escapedPath: string; rawQuery: string } {
+  let rest = url.split('#')[0] ?? ''
+  const scheme = /^[A-Za-z][A-Za-z0-9+.-]*:/.exec(rest)
+  if (scheme) rest = rest.slice(scheme[0].length)
+  let host = ''
+  if (rest.startsWith('//')) {
+    const end = rest.slice(2).search(/[/?]/)
+    const authority = end < 0 ? rest.slice(2) : rest.slice(2, 2 + end)
+    host = authority.slice(authority.lastIndexOf('@') + 1)
+    rest = end < 0 ? '' : rest.slice(2 + end)
+  }
+  const q = rest.indexOf('?')
+  return q < 0
+    ? { host, escapedPath: rest, rawQuery: '' }
+    : { host, escapedPath: rest.slice(0, q), rawQuery: rest.slice(q + 1) }
+}
+
+/** encoding/json's output for a value: compact, with <, > and & escaped. */
+function goJson(v: Value): string {
+  return toJsonText(v).replace(/[<>&\u2028\u2029]/g, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0'))
+}
+
+function requestBody(req: RegoObject): Buffer {
+  const raw = req.get('raw_body')
+  if (raw !== undefined) return Buffer.from(str(raw), 'utf8')
+  const body = req.get('body')
+  if (body !== undefined) return Buffer.from(goJson(body), 'utf8')
+  return Buffer.alloc(0)
+}
+
+function signRequest(args: readonly Value[]): Value {
+  const req = objectArg(args, 0)
+  const config = objectArg(args, 1)
+  validateConfig(config)
+  const ts = numberArg(args, 2)
+  const ns = toBigInt(ts)
+  // OPA needs an int64 written as an integer literal; negative stamps are rejected here since
+  // a literal like -1e9 is not one and we no longer see how a number was written.
+  if (ns === undefined || ns < 0n || ns > 0x7fffffffffffffffn) {
+    throw operandError(3, 'could not convert time_ns value into a unix timestamp')
+  }
+  validateRequest(req)
+  const headersValue = req.get('headers')
+  let headers = new RegoObject()
+  if (headersValue !== undefined) {
+    if (!(headersValue instanceof RegoObject)) throw operandTypeError(0, 'object', headersValue)
+    headers = headersValue
+  }
+  const invalid = ['method', 'url'].filter((k) => typeof req.get(k) !== 'string')
+  if (invalid.length > 0)
+    throw operandError(1, `invalid values for required request parameters(s): ${nameSet(invalid)}`)
+  const url = splitUrl(str(req.get('url')))
+  const body = requestBody(req)
+  const headerMap = new Map<string, string>()
+  for (const [k, v] of headers.entries()) headerMap.set(str(k), str(v))
+  const disable = config.get('disable_payload_signing')
+  if (disable !== undefined && typeof disable !== 'boolean') {
+    throw operandError(2, "invalid value for 'disable_payload_signing' in AWS config")
+  }
+  const { authorization, awsHeaders } = signV4({
+    headers: headerMap,
+    method: str(req.get('method')),
+    host: url.host,
+    escapedPath: url.escapedPath,
+    rawQuery: url.rawQuery,
+    body,
+    service: str(config.get('aws_service')),
+    credentials: {
+      accessKey: str(config.get('aws_access_key')),
+      secretKey: str(config.get('aws_secret_access_key')),
+      region: str(config.get('aws_region')),
+      sessionToken: str(config.get('aws_session_token')),
+    },
+    timeMs: Number(ns / 1_000_000n),
+    disablePayloadSigning: disable === true,
+  })
+  const signed = new RegoObject()
+  for (const [k, v] of headerMap) signed.set(k, v)
+  signed.set('Authorization', authorization)
+  for (const [k, v] of awsHeaders) signed.set(k, v)
+  return req.clone().set('headers', signed)
+}
+
+export const awsBuiltins: readonly BuiltinDef[] = [builtin('providers.aws.sign_req', 3, (args) => signRequest(args))]
