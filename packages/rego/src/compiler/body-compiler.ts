@@ -32,7 +32,11 @@ export class BodyCompiler {
   }
 
   private declareExpr(e: Expr, scope: Scope): void {
-    for (const w of e.with) this.declareImplicit(w.value, scope)
+    for (const w of e.with) {
+      const name = dottedName(w.value)
+      if (name && scope.lookup(name[0] as string) === undefined && this.resolveCall(name, w.loc, true)) continue
+      this.declareImplicit(w.value, scope)
+    }
     const k = e.kind
     switch (k.type) {
       case 'some':

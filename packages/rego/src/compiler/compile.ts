@@ -116,7 +116,7 @@ function compileDef(mount: Mount, ctx: NameContext): CRuleDef {
   }
   const branches: CBranch[] = []
   let keys: CTerm[] | undefined
-  const headValue = rules.kind === 'set' ? rule.head.key : rule.head.value
+  const headValue = rules.kind === 'set' || mount.setLeaf ? rule.head.key : rule.head.value
   {
     const scope = new Scope(argScope)
     bc.declareBody(rule.body, scope)
@@ -139,7 +139,7 @@ function compileDef(mount: Mount, ctx: NameContext): CRuleDef {
     checkHead(bc, [value], bound, e.loc)
     branches.push({ body, value, loc: e.loc })
   }
-  return { nslots: bc.slots.count, args, branches, keys, loc: rule.loc }
+  return { nslots: bc.slots.count, args, branches, keys, setLeaf: mount.setLeaf, loc: rule.loc }
 }
 
 function checkHead(bc: BodyCompiler, terms: CTerm[], bound: { has(s: number): boolean }, loc: Location): void {

@@ -80,6 +80,8 @@ export interface CRuleDef {
   readonly branches: readonly CBranch[]
   /** Object rules: the key terms after the mount path (`a.b[x].c` mounted at `a.b`: [x, "c"]). */
   readonly keys: readonly CTerm[] | undefined
+  /** Object rules written `a[x] contains y`: the leaves are sets. */
+  readonly setLeaf: boolean
   readonly loc: Location
 }
 

@@ -11,6 +11,8 @@ export interface Mount {
   readonly rules: RuleSet
   /** Object rules: the head ref terms after the mount path. */
   readonly keys: readonly Term[] | undefined
+  /** `a[x] contains y`: the object's leaves are sets. */
+  readonly setLeaf: boolean
 }
 
 export function newNode(key: Value, path: readonly Value[]): RuleNode {
@@ -47,10 +49,6 @@ function constOf(t: Term): Value | undefined {
   return undefined
 }
 
-function sameTerm(a: Term, b: Term): boolean {
-  if (a.type === 'var' && b.type === 'var') return a.name === b.name
-  return false
-}
 
 /** Build the rule tree: one RuleSet per mounted path, conflicts reported. */
 export function buildRuleTree(modules: readonly Module[], errors: RegoError[]): { root: RuleNode; mounts: Mount[]; sets: RuleSet[] } {
@@ -61,10 +59,7 @@ export function buildRuleTree(modules: readonly Module[], errors: RegoError[]): 
     ensureNode(root, module.package)
     for (const rule of module.rules) {
       const head = rule.head
-      let ref = [...head.ref]
-      if (head.contains && head.key && ref.length > 1 && sameTerm(ref[ref.length - 1] as Term, head.key)) {
-        ref = ref.slice(0, -1)
-      }
+      const ref = head.ref
       const first = ref[0]
       if (!first || first.type !== 'var') {
         errors.push(new RegoError('rego_parse_error', 'invalid rule head', head.loc))
@@ -80,8 +75,8 @@ export function buildRuleTree(modules: readonly Module[], errors: RegoError[]): 
       const dynamic = ref.slice(i)
       let kind: RuleKind
       if (head.args !== undefined) kind = 'function'
-      else if (head.contains) kind = 'set'
       else if (dynamic.length > 0) kind = 'object'
+      else if (head.contains) kind = 'set'
       else kind = 'complete'
       if (dynamic.length > 0 && kind !== 'object') {
         errors.push(new RegoError('rego_type_error', `rule heads with variables are not supported here`, head.loc))
@@ -103,7 +98,7 @@ export function buildRuleTree(modules: readonly Module[], errors: RegoError[]): 
         errors.push(new RegoError('rego_type_error', `multiple default rules ${name} found`, rule.loc))
         continue
       }
-      mounts.push({ module, rule, rules: rs, keys: kind === 'object' ? dynamic : undefined })
+      mounts.push({ module, rule, rules: rs, keys: kind === 'object' ? dynamic : undefined, setLeaf: kind === 'object' && head.contains })
     }
   }
   markAndCheck(root, errors)

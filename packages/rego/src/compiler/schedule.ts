@@ -193,6 +193,18 @@ function unifyReady(a: CTerm, b: CTerm, bound: BoundSet, vars: VarCollector): Se
       vars,
     )
   }
+  if (a.k === 'object' && b.k === 'object' && a.entries.length === b.entries.length) {
+    const keyText = (t: CTerm): string | undefined => (t.k === 'const' ? JSON.stringify(String(t.v)) + typeof t.v : undefined)
+    const pairs: (readonly [CTerm, CTerm])[] = []
+    for (const [ka, va] of a.entries) {
+      const other = b.entries.find(([kb]) => keyText(kb) !== undefined && keyText(kb) === keyText(ka))
+      if (other) pairs.push([va, other[1]])
+    }
+    if (pairs.length === a.entries.length) {
+      const r = pairsReady(pairs, bound, vars)
+      if (r) return r
+    }
+  }
   const A = collect(a, 'pattern', vars)
   const B = collect(b, 'pattern', vars)
   const evalA = allOf(A.required, bound) && allOf(A.pattern, bound)

@@ -284,6 +284,11 @@ export class Evaluator {
       if (a.items.length !== b.items.length) return false
       return this.unifyPairs(a.items.map((x, i) => [x, b.items[i] as CTerm] as const), f, k)
     }
+    if (a.k === 'object' && b.k === 'object' && !this.evaluable(a, f) && !this.evaluable(b, f)) {
+      const pairs = objectPairs(a, b, (t) => this.first(t, f))
+      if (pairs === undefined) return false
+      return this.unifyPairs(pairs, f, k)
+    }
     if (this.evaluable(a, f)) return this.term(a, f, (v) => this.match(b, v, f, k))
     return this.term(b, f, (v) => this.match(a, v, f, k))
   }
@@ -455,8 +460,8 @@ export class Evaluator {
           args.push(v)
         }
         const fn = this.resolveMock(t.fn)
-        if (fn && 'value' in fn) return fn.value
-        if (fn.kind === 'builtin' && fn.def.relation) return MULTI
+        if ('value' in fn) return fn.value
+        if ('mock' in fn || (fn.kind === 'builtin' && fn.def.relation)) return MULTI
         return this.callOne(fn, args, t.loc)
       }
     }
@@ -604,7 +609,7 @@ export class Evaluator {
       )
     }
     const keys = new Map<string, Value>()
-    if (node) for (const c of node.children.values()) if (c.hasValueRules) keys.set(nodeKey(c.key), c.key)
+    if (node) for (const c of node.children.values()) if (c.rules?.kind !== 'function') keys.set(nodeKey(c.key), c.key)
     if (base instanceof RegoObject) for (const bk of base.keys()) keys.set(nodeKey(bk), bk)
     if (ov) for (const c of ov.children.values()) keys.set(nodeKey(c.key), c.key)
     const sorted = [...keys.values()].sort(compare)
@@ -633,12 +638,11 @@ export class Evaluator {
     if (node.children.size > 0 && rs.kind === 'object') {
       const obj = v instanceof RegoObject ? v.clone() : new RegoObject()
       for (const c of node.children.values()) {
-        if (!c.hasValueRules) continue
+        if (c.rules?.kind === 'function') continue
         const cv = this.fullValue(c, undefined, overrideChild(ov, c.key))
         if (cv === undefined) continue
         const cur = obj.get(c.key)
-        if (cur !== undefined && !equal(cur, cv)) throw conflict('object keys must be unique', rs.loc)
-        obj.set(c.key, cv)
+        obj.set(c.key, cur === undefined ? cv : mergeDocs(cur, cv, rs.loc))
       }
       v = obj
     }
@@ -650,16 +654,16 @@ export class Evaluator {
   private fullValue(node: RuleNode | undefined, base: Value | undefined, ov: Overrides | undefined): Value | undefined {
     if (ov?.value !== undefined) return ov.value
     if (node?.rules) return this.nodeValue(node, base, ov)
-    if (!node || !node.hasValueRules) return ov ? applyOverrides(base, ov) : base
+    if (!node) return ov ? applyOverrides(base, ov) : base
     const obj = base instanceof RegoObject ? base.clone() : new RegoObject()
     for (const c of node.children.values()) {
-      if (!c.hasValueRules) continue
+      if (c.rules?.kind === 'function') continue
       const cv = this.fullValue(c, obj.get(c.key), overrideChild(ov, c.key))
       if (cv !== undefined) obj.set(c.key, cv)
     }
     if (ov) {
       for (const { key, node: o } of ov.children.values()) {
-        if (node.children.get(nodeKey(key))?.hasValueRules) continue
+        if (node.children.has(nodeKey(key))) continue
         const cv = applyOverrides(obj.get(key), o)
         if (cv !== undefined) obj.set(key, cv)
       }
@@ -745,7 +749,7 @@ export class Evaluator {
 
   private objectValue(rs: RuleSet): Value {
     const out = new RegoObject()
-    const fresh = new Set<RegoObject>([out])
+    const fresh = new Set<object>([out])
     for (const def of rs.defs) {
       const f: Frame = new Array(def.nslots)
       const br = def.branches[0]
@@ -754,7 +758,7 @@ export class Evaluator {
       this.body(br.body, 0, f, () =>
         this.list(keys, f, (ks) =>
           this.term(br.value, f, (v) => {
-            insertPath(out, ks, v, fresh, def.loc)
+            insertPath(out, ks, v, fresh, def.loc, def.setLeaf)
             return false
           }),
         ),
@@ -765,22 +769,37 @@ export class Evaluator {
 
   // ---- calls -------------------------------------------------------------------------------
 
-  private resolveMock(fn: FnRef): FnRef | { readonly value: Value } {
-    if (!this.mocks) return fn
-    let m = this.mocks.get(fn.key)
-    let guard = 0
-    let cur: FnRef | { value: Value } = fn
-    while (m && guard++ < 16) {
-      if ('value' in m) return { value: m.value }
-      cur = m.fn
-      m = cur.key === fn.key ? undefined : this.mocks.get(cur.key)
+  private resolveMock(fn: FnRef): FnRef | { readonly value: Value } | { readonly mock: FnRef } {
+    const m = this.mocks?.get(fn.key)
+    if (!m) return fn
+    if ('value' in m) return { value: m.value }
+    return { mock: m.fn }
+  }
+
+  /** A replacement function runs without any function mocks (it may call the original). */
+  private callReplacement(fn: FnRef, args: Value[], loc: Location, k: VK): boolean {
+    const saved = this.save()
+    this.mocks = undefined
+    this.cache = new Map()
+    const inner = this.save()
+    try {
+      return this.callMulti(fn, args, loc, (v) => {
+        this.restore(saved)
+        try {
+          return k(v)
+        } finally {
+          this.restore(inner)
+        }
+      })
+    } finally {
+      this.restore(saved)
     }
-    return cur
   }
 
   private callMulti(fn0: FnRef, args: Value[], loc: Location, k: VK): boolean {
     const fn = this.resolveMock(fn0)
     if ('value' in fn) return k(fn.value)
+    if ('mock' in fn) return this.callReplacement(fn.mock, args, loc, k)
     if (fn.kind === 'builtin' && fn.def.relation) {
       this.ctx.location = loc
       let results: Iterable<Value>
@@ -852,8 +871,48 @@ export class Evaluator {
   }
 }
 
+/** Pair up the values of two object patterns by key; undefined when their keys differ. */
+export function objectPairs(
+  a: CTerm & { k: 'object' },
+  b: CTerm & { k: 'object' },
+  keyOf: (t: CTerm) => Value | undefined,
+): (readonly [CTerm, CTerm])[] | undefined {
+  if (a.entries.length !== b.entries.length) return undefined
+  const pairs: (readonly [CTerm, CTerm])[] = []
+  for (const [ka, va] of a.entries) {
+    const kv = keyOf(ka)
+    if (kv === undefined) return undefined
+    const other = b.entries.find(([kb]) => {
+      const x = keyOf(kb)
+      return x !== undefined && equal(x, kv)
+    })
+    if (!other) return undefined
+    pairs.push([va, other[1]])
+  }
+  return pairs
+}
+
 function isFnRef(v: Value | FnRef): v is FnRef {
   return typeof v === 'object' && v !== null && !Array.isArray(v) && 'kind' in v && !(v instanceof RegoObject) && !(v instanceof RegoSet)
+}
+
+/** Merge two documents produced for the same key by different rules (sets and objects merge). */
+function mergeDocs(a: Value, b: Value, loc: Location): Value {
+  if (a instanceof RegoSet && b instanceof RegoSet) {
+    const out = a.clone()
+    for (const x of b.values()) out.add(x)
+    return out
+  }
+  if (a instanceof RegoObject && b instanceof RegoObject) {
+    const out = a.clone()
+    for (const [k, v] of b.entries()) {
+      const cur = out.get(k)
+      out.set(k, cur === undefined ? v : mergeDocs(cur, v, loc))
+    }
+    return out
+  }
+  if (equal(a, b)) return a
+  throw conflict('object keys must be unique', loc)
 }
 
 function getPath(v: Value, keys: readonly Value[], from: number): Value | undefined {
@@ -862,7 +921,7 @@ function getPath(v: Value, keys: readonly Value[], from: number): Value | undefi
   return cur
 }
 
-function insertPath(obj: RegoObject, keys: Value[], v: Value, fresh: Set<RegoObject>, loc: Location): void {
+function insertPath(obj: RegoObject, keys: Value[], v: Value, fresh: Set<object>, loc: Location, setLeaf: boolean): void {
   let cur = obj
   for (let i = 0; i < keys.length - 1; i++) {
     const key = keys[i] as Value
@@ -882,6 +941,15 @@ function insertPath(obj: RegoObject, keys: Value[], v: Value, fresh: Set<RegoObj
   }
   const last = keys[keys.length - 1] as Value
   const existing = cur.get(last)
+  if (setLeaf) {
+    let leaf: RegoSet
+    if (existing === undefined) leaf = new RegoSet()
+    else if (existing instanceof RegoSet) leaf = fresh.has(existing) ? existing : existing.clone()
+    else throw conflict('object keys must be unique', loc)
+    fresh.add(leaf)
+    cur.set(last, leaf.add(v))
+    return
+  }
   if (existing !== undefined && !equal(existing, v)) throw conflict('object keys must be unique', loc)
   cur.set(last, v)
 }
