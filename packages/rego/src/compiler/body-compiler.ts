@@ -40,18 +40,12 @@ export class BodyCompiler {
     const k = e.kind
     switch (k.type) {
       case 'some':
-        for (const v of k.vars) this.declareExplicit(v, scope, 'declared')
         return
       case 'assign':
         this.declareImplicit(k.rhs, scope)
-        for (const v of patternVars(k.lhs)) this.declareExplicit(v, scope, 'assigned')
         return
       case 'somein':
         this.declareImplicit(k.collection, scope)
-        if (k.key) for (const v of patternVars(k.key)) this.declareExplicit(v, scope, 'declared', true)
-        for (const v of patternVars(k.value)) this.declareExplicit(v, scope, 'declared', true)
-        if (k.key) this.declareImplicit(k.key, scope)
-        this.declareImplicit(k.value, scope)
         return
       case 'every':
         this.declareImplicit(k.domain, scope)
@@ -70,8 +64,6 @@ export class BodyCompiler {
     if (v.name === '_') return
     if (scope.declared.has(v.name) && !quiet) {
       compileError(this.ctx, 'rego_compile_error', `var ${v.name} ${how} above`, v.loc)
-    } else if (scope.names.has(v.name) && how === 'assigned') {
-      compileError(this.ctx, 'rego_compile_error', `var ${v.name} referenced above`, v.loc)
     }
     scope.names.set(v.name, this.slots.alloc(scope, v.name))
     scope.declared.add(v.name)
@@ -264,20 +256,29 @@ export class BodyCompiler {
     const base = { negated: e.negated, with: withs, loc: e.loc }
     switch (k.type) {
       case 'some':
+        for (const v of k.vars) this.declareExplicit(v, scope, 'declared')
         return { ...base, kind: { k: 'true' } }
-      case 'assign':
+      case 'assign': {
+        const rhs = this.term(k.rhs, scope)
+        for (const v of patternVars(k.lhs)) this.declareExplicit(v, scope, 'assigned')
+        return { ...base, kind: { k: 'unify', lhs: this.term(k.lhs, scope), rhs } }
+      }
       case 'unify':
         return { ...base, kind: { k: 'unify', lhs: this.term(k.lhs, scope), rhs: this.term(k.rhs, scope) } }
-      case 'somein':
+      case 'somein': {
+        const coll = this.term(k.collection, scope)
+        if (k.key) for (const v of patternVars(k.key)) this.declareExplicit(v, scope, 'declared', true)
+        for (const v of patternVars(k.value)) this.declareExplicit(v, scope, 'declared', true)
         return {
           ...base,
           kind: {
             k: 'somein',
             key: k.key ? this.term(k.key, scope) : undefined,
             value: this.term(k.value, scope),
-            coll: this.term(k.collection, scope),
+            coll,
           },
         }
+      }
       case 'every': {
         const domain = this.term(k.domain, scope)
         const inner = new Scope(scope)

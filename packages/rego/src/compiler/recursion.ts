@@ -51,7 +51,7 @@ function dataDeps(t: CTerm, root: RuleNode, out: Set<RuleSet>): void {
       out.add(node.rules)
       return
     }
-    if (p.k !== 'const') break
+    if (p.k !== 'const') return
     const child = node.children.get(nodeKey(p.v as Value))
     if (!child) return
     node = child

@@ -97,8 +97,8 @@ function needsAndOutputs(
       break
     case 'term': {
       const v = collect(k.term, 'required', vars)
-      for (const s of v.required) needs.add(s)
-      for (const s of v.pattern) needs.add(s)
+      for (const s of v.required) if (!v.refpath.has(s)) needs.add(s)
+      for (const s of v.pattern) if (!v.refpath.has(s)) needs.add(s)
       for (const s of v.refpath) outputs.add(s)
       break
     }
@@ -108,8 +108,8 @@ function needsAndOutputs(
       const v = emptyVarSets()
       for (const a of k.args) vars.term(a, 'required', v)
       const o = collect(k.out, 'pattern', vars)
-      for (const s of v.required) needs.add(s)
-      for (const s of v.pattern) needs.add(s)
+      for (const s of v.required) if (!v.refpath.has(s)) needs.add(s)
+      for (const s of v.pattern) if (!v.refpath.has(s)) needs.add(s)
       for (const s of o.required) needs.add(s)
       for (const s of o.pattern) outputs.add(s)
       for (const s of v.refpath) outputs.add(s)

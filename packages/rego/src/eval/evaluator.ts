@@ -496,11 +496,20 @@ export class Evaluator {
 
   private list(items: readonly CTerm[], f: Frame, k: (vals: Value[]) => boolean): boolean {
     const vals: Value[] = new Array(items.length)
-    const go = (i: number): boolean => {
-      if (i === items.length) return k(vals.slice())
+    // Items that are unbound patterns wait until the others (which may bind them) have run.
+    let order: number[] | undefined
+    for (let i = 0; i < items.length; i++) {
+      if (!this.evaluable(items[i] as CTerm, f)) {
+        order = [...items.keys()].sort((a, b) => Number(!this.evaluable(items[a] as CTerm, f)) - Number(!this.evaluable(items[b] as CTerm, f)))
+        break
+      }
+    }
+    const go = (j: number): boolean => {
+      if (j === items.length) return k(vals.slice())
+      const i = order ? (order[j] as number) : j
       return this.term(items[i] as CTerm, f, (v) => {
         vals[i] = v
-        return go(i + 1)
+        return go(j + 1)
       })
     }
     return go(0)
@@ -569,7 +578,7 @@ export class Evaluator {
       if (!node && !ov) return base === undefined ? undefined : getPath(base, keys, i)
       const key = keys[i] as Value
       node = node?.children.get(nodeKey(key))
-      base = base === undefined ? undefined : indexValue(base, key)
+      base = base === undefined ? undefined : indexBase(base, key)
       ov = overrideChild(ov, key)
     }
     return this.fullValue(node, base, ov)
@@ -600,7 +609,7 @@ export class Evaluator {
     if (key !== MULTI) {
       return this.walkData(
         node?.children.get(nodeKey(key)),
-        base === undefined ? undefined : indexValue(base, key),
+        base === undefined ? undefined : indexBase(base, key),
         overrideChild(ov, key),
         path,
         i + 1,
@@ -609,7 +618,7 @@ export class Evaluator {
       )
     }
     const keys = new Map<string, Value>()
-    if (node) for (const c of node.children.values()) if (c.rules?.kind !== 'function') keys.set(nodeKey(c.key), c.key)
+    if (node) for (const c of node.children.values()) if (c.rules?.kind !== 'function' || c.rules.arity === 0) keys.set(nodeKey(c.key), c.key)
     if (base instanceof RegoObject) for (const bk of base.keys()) keys.set(nodeKey(bk), bk)
     if (ov) for (const c of ov.children.values()) keys.set(nodeKey(c.key), c.key)
     const sorted = [...keys.values()].sort(compare)
@@ -633,12 +642,13 @@ export class Evaluator {
   /** The value of a node that holds rules (merged with any rules below it). */
   private nodeValue(node: RuleNode, base: Value | undefined, ov: Overrides | undefined): Value | undefined {
     const rs = node.rules as RuleSet
-    if (rs.kind === 'function') return undefined
+    if (base !== undefined) return ov ? applyOverrides(base, ov) : base
+    if (rs.kind === 'function') return rs.arity === 0 ? this.callUser(rs, [], rs.loc) : undefined
     let v = this.ruleValue(rs)
     if (node.children.size > 0 && rs.kind === 'object') {
       const obj = v instanceof RegoObject ? v.clone() : new RegoObject()
       for (const c of node.children.values()) {
-        if (c.rules?.kind === 'function') continue
+        if (c.rules?.kind === 'function' && c.rules.arity > 0) continue
         const cv = this.fullValue(c, undefined, overrideChild(ov, c.key))
         if (cv === undefined) continue
         const cur = obj.get(c.key)
@@ -657,7 +667,7 @@ export class Evaluator {
     if (!node) return ov ? applyOverrides(base, ov) : base
     const obj = base instanceof RegoObject ? base.clone() : new RegoObject()
     for (const c of node.children.values()) {
-      if (c.rules?.kind === 'function') continue
+      if (c.rules?.kind === 'function' && c.rules.arity > 0) continue
       const cv = this.fullValue(c, obj.get(c.key), overrideChild(ov, c.key))
       if (cv !== undefined) obj.set(c.key, cv)
     }
@@ -913,6 +923,13 @@ function mergeDocs(a: Value, b: Value, loc: Location): Value {
   }
   if (equal(a, b)) return a
   throw conflict('object keys must be unique', loc)
+}
+
+/** A step into base data; numbers address string keys as in OPA's store. */
+function indexBase(base: Value, key: Value): Value | undefined {
+  const v = indexValue(base, key)
+  if (v === undefined && typeof key === 'number' && base instanceof RegoObject) return base.get(String(key))
+  return v
 }
 
 function getPath(v: Value, keys: readonly Value[], from: number): Value | undefined {
