@@ -1,3 +1,4 @@
+import { BASE_KEYWORDS, FUTURE_KEYWORDS } from './keywords.ts'
 import { ParseFail } from './parse-fail.ts'
 import { decodeEscapedString } from './string-literal.ts'
 import type { Token, TokenKind } from './token.ts'
@@ -19,6 +20,8 @@ export interface LexLimits {
   readonly maxLineLength: number
   readonly maxSourceLength: number
 }
+
+const KEYWORD_WORDS: ReadonlySet<string> = new Set([...BASE_KEYWORDS, ...FUTURE_KEYWORDS])
 
 const CH_NL = 10
 const CH_CR = 13
@@ -72,7 +75,9 @@ export function tokenize(text: string, limits: LexLimits): LexResult {
   let newline = false
 
   const push = (kind: TokenKind, start: number, end: number, value: string, tokRow: number, col: number): void => {
-    tokens.push({ kind, text: text.slice(start, end), value, start, end, row: tokRow, col, spaced, newline })
+    const word = kind === 'ident' || kind === 'number' || kind === 'illegal' ? text.slice(start, end) : kind
+    const keyword = kind === 'ident' && KEYWORD_WORDS.has(word)
+    tokens.push({ kind, text: word, value, row: tokRow, col, spaced, newline, keyword, loc: undefined })
     spaced = false
     newline = false
   }
@@ -183,7 +188,7 @@ export function tokenize(text: string, limits: LexLimits): LexResult {
     if (kind !== undefined && kind.length === 2) pos++
     push(kind ?? 'illegal', start, pos, message, row, col)
   }
-  tokens.push({ kind: 'eof', text: '', value: '', start: n, end: n, row, col: pos - lineStart + 1, spaced, newline })
+  tokens.push({ kind: 'eof', text: '', value: '', row, col: pos - lineStart + 1, spaced, newline, keyword: false, loc: undefined })
   return { tokens, comments }
 
   /** Moves to `end`, counting the newlines crossed (raw strings span lines). */

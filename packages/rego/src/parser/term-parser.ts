@@ -29,7 +29,18 @@ export const MEMBER_3 = ['internal', 'member_3'] as const
 /** Decimal exponents past this are "number too big" (OPA caps the binary exponent at 1e5). */
 const MAX_DECIMAL_EXPONENT = 30000
 
+/** Short digit strings (the common case) are exact doubles: skip the general parser. */
+function isShortInteger(text: string): boolean {
+  if (text.length > 15) return false
+  for (let i = text.charCodeAt(0) === 45 ? 1 : 0; i < text.length; i++) {
+    const c = text.charCodeAt(i)
+    if (c < 48 || c > 57) return false
+  }
+  return true
+}
+
 function numberValue(text: string): RegoNumber | undefined {
+  if (isShortInteger(text)) return Number(text) || 0
   const v = parseNumberLiteral(text) ?? Number(text)
   if (typeof v === 'number' && !Number.isFinite(v)) return exactHugeInteger(text)
   return v === 0 ? 0 : v

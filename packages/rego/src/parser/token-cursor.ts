@@ -69,13 +69,13 @@ export class TokenCursor {
   /** The current token is the keyword `word` (and not a ref head spelled like it). */
   protected isKeyword(word: string): boolean {
     const t = this.tok
-    return t.kind === 'ident' && t.text === word && this.keywords.has(word) && this.pos !== this.identAt
+    return t.keyword && t.text === word && this.keywords.has(word) && this.pos !== this.identAt
   }
 
   /** The keyword the current token is, if it is one. */
   protected activeKeyword(): string | undefined {
     const t = this.tok
-    return t.kind === 'ident' && this.keywords.has(t.text) && this.pos !== this.identAt ? t.text : undefined
+    return t.keyword && this.keywords.has(t.text) && this.pos !== this.identAt ? t.text : undefined
   }
 
   /** The next token is `.` or `[` right after the current one: the current word starts a ref. */
@@ -90,7 +90,7 @@ export class TokenCursor {
   }
 
   protected loc(t: Token = this.tok): Location {
-    return { file: this.file, row: t.row, col: t.col }
+    return (t.loc ??= { file: this.file, row: t.row, col: t.col })
   }
 
   protected failAt(t: Token, message: string): ParseFail {

@@ -1,3 +1,5 @@
+import type { Location } from '../errors.ts'
+
 /**
  * Tokens produced by the lexer. Words are always `ident` tokens: whether a word is a keyword
  * depends on the Rego version and on `future.keywords` imports seen so far, so the parser decides.
@@ -40,14 +42,16 @@ export interface Token {
   readonly text: string
   /** For strings: the decoded value. For illegal tokens: the lexer's message ('' when none). */
   readonly value: string
-  readonly start: number
-  readonly end: number
   readonly row: number
   readonly col: number
   /** Whitespace or a comment separates this token from the previous one. */
   readonly spaced: boolean
   /** A newline separates this token from the previous one. */
   readonly newline: boolean
+  /** The word is a keyword in some Rego version (whether it is one now is the parser's call). */
+  readonly keyword: boolean
+  /** The token's location, made on first use by the parser. */
+  loc: Location | undefined
 }
 
 /** How OPA names token kinds in "unexpected X token" messages. */
