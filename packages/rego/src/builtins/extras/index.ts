@@ -1,5 +1,6 @@
 import type { BuiltinDef } from '../builtin.ts'
 import { awsBuiltins } from './aws/sign-req.ts'
 import { graphqlBuiltins } from './graphql/builtins.ts'
+import { jsonSchemaBuiltins } from './jsonschema/builtins.ts'
 
-export const extrasBuiltins: readonly BuiltinDef[] = [...graphqlBuiltins, ...awsBuiltins]
+export const extrasBuiltins: readonly BuiltinDef[] = [...graphqlBuiltins, ...awsBuiltins, ...jsonSchemaBuiltins]

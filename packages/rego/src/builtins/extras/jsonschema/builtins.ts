@@ -1,0 +1,88 @@
+import { parseJson } from '../../../value/json.ts'
+import { RegoObject, type Value } from '../../../value/value.ts'
+import { builtinError } from '../../args.ts'
+import { builtin, type BuiltinDef } from '../../builtin.ts'
+import { compileSchema } from './compile.ts'
+import { SchemaError, type SubSchema } from './schema-node.ts'
+import { validateDocument } from './validate.ts'
+
+/** json.verify_schema and json.match_schema, with OPA's result shapes (OPA uses gojsonschema). */
+
+class LoadError {
+  readonly message: string
+  constructor(message: string) {
+    this.message = message
+  }
+}
+
+/** A document or schema operand: JSON text, or an object/array value. */
+function load(v: Value): Value {
+  if (typeof v === 'string') {
+    try {
+      return parseJson(v)
+    } catch {
+      throw new LoadError('invalid JSON string')
+    }
+  }
+  if (v instanceof RegoObject || Array.isArray(v)) return v
+  throw new LoadError('wrong type, expected string or object')
+}
+
+/** Compiled schemas by their canonical text, as OPA caches them across calls. */
+const cache = new Map<string, SubSchema>()
+const CACHE_LIMIT = 100
+
+function compileCached(schemaValue: Value, raw: Value): SubSchema {
+  const key = typeof raw === 'string' ? 's' + raw : undefined
+  const hit = key === undefined ? undefined : cache.get(key)
+  if (hit) return hit
+  const compiled = compileSchema(schemaValue)
+  if (key !== undefined) {
+    if (cache.size >= CACHE_LIMIT) cache.clear()
+    cache.set(key, compiled)
+  }
+  return compiled
+}
+
+function messageOf(e: unknown): string | undefined {
+  return e instanceof LoadError || e instanceof SchemaError ? e.message : undefined
+}
+
+function verifySchema(args: readonly Value[]): Value {
+  try {
+    const raw = args[0] ?? null
+    compileCached(load(raw), raw)
+    return [true, null]
+  } catch (e) {
+    const message = messageOf(e)
+    if (message === undefined) throw e
+    return [false, 'jsonschema: ' + message]
+  }
+}
+
+function matchSchema(args: readonly Value[]): Value {
+  try {
+    const document = load(args[0] ?? null)
+    const raw = args[1] ?? null
+    const schema = compileCached(load(raw), raw)
+    const violations = validateDocument(schema, document)
+    const errors = violations.map((v) =>
+      RegoObject.from([
+        ['error', `${v.field}: ${v.description}`],
+        ['type', v.type],
+        ['field', v.field],
+        ['desc', v.description],
+      ]),
+    )
+    return [violations.length === 0, errors]
+  } catch (e) {
+    const message = messageOf(e)
+    if (message === undefined) throw e
+    throw builtinError(message)
+  }
+}
+
+export const jsonSchemaBuiltins: readonly BuiltinDef[] = [
+  builtin('json.verify_schema', 1, (args) => verifySchema(args)),
+  builtin('json.match_schema', 2, (args) => matchSchema(args)),
+]
