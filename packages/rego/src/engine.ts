@@ -13,9 +13,13 @@ import { findNode } from './compiler/context.ts'
 import { compileProgram, type CompiledProgram } from './compiler/compile.ts'
 import type { CQuery } from './compiler/ir.ts'
 import { combineErrors, RegoError } from './errors.ts'
+import { withEngineBuiltins } from './eval/engine-builtins.ts'
 import { Evaluator } from './eval/evaluator.ts'
 import { parseModule, parseQuery } from './parser/index.ts'
 import { RegoObject, type Value } from './value/value.ts'
+
+let allBuiltins: ReadonlyMap<string, BuiltinDef> | undefined
+const ALL_BUILTINS = (): ReadonlyMap<string, BuiltinDef> => (allBuiltins ??= withEngineBuiltins(BUILTINS))
 
 const DEFAULT_MAX_STEPS = 10_000_000
 const DEFAULT_TIMEOUT_MS = 10_000
@@ -42,7 +46,7 @@ export function compile(modules: readonly ModuleSource[], options: CompileOption
   }
   if (errors.length > 0) throw combineErrors(errors)
   const hosts = new Map<string, BuiltinDef>((options.hostFunctions ?? []).map((h) => [h.name, h]))
-  const program = compileProgram(parsed, BUILTINS, hosts)
+  const program = compileProgram(parsed, ALL_BUILTINS(), hosts)
   return new Policy(program, parsed, version)
 }
 

@@ -120,8 +120,6 @@ function compileDef(mount: Mount, ctx: NameContext): CRuleDef {
   {
     const scope = new Scope(argScope)
     bc.declareBody(rule.body, scope)
-    if (headValue) bc.declareImplicit(headValue, scope)
-    for (const k of mount.keys ?? []) bc.declareImplicit(k, scope)
     const bound = boundSet([], (s) => !scope.owned.has(s))
     const body = bc.body(rule.body, scope, bound)
     const value = headValue ? bc.term(headValue, scope) : TRUE
@@ -132,7 +130,6 @@ function compileDef(mount: Mount, ctx: NameContext): CRuleDef {
   for (const e of rule.elses) {
     const scope = new Scope(argScope)
     bc.declareBody(e.body, scope)
-    if (e.value) bc.declareImplicit(e.value, scope)
     const bound = boundSet([], (s) => !scope.owned.has(s))
     const body = bc.body(e.body, scope, bound)
     const value = e.value ? bc.term(e.value, scope) : TRUE

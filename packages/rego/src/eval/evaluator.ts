@@ -646,13 +646,14 @@ export class Evaluator {
     if (rs.kind === 'function') return rs.arity === 0 ? this.callUser(rs, [], rs.loc) : undefined
     let v = this.ruleValue(rs)
     if (node.children.size > 0 && rs.kind === 'object') {
+      const leafDepth = Math.min(...rs.defs.map((d) => d.keys?.length ?? 1))
       const obj = v instanceof RegoObject ? v.clone() : new RegoObject()
       for (const c of node.children.values()) {
         if (c.rules?.kind === 'function' && c.rules.arity > 0) continue
         const cv = this.fullValue(c, undefined, overrideChild(ov, c.key))
         if (cv === undefined) continue
         const cur = obj.get(c.key)
-        obj.set(c.key, cur === undefined ? cv : mergeDocs(cur, cv, rs.loc))
+        obj.set(c.key, cur === undefined ? cv : mergeDocs(cur, cv, rs.loc, leafDepth - 1))
       }
       v = obj
     }
@@ -907,17 +908,17 @@ function isFnRef(v: Value | FnRef): v is FnRef {
 }
 
 /** Merge two documents produced for the same key by different rules (sets and objects merge). */
-function mergeDocs(a: Value, b: Value, loc: Location): Value {
-  if (a instanceof RegoSet && b instanceof RegoSet) {
+function mergeDocs(a: Value, b: Value, loc: Location, depth: number): Value {
+  if (a instanceof RegoSet && b instanceof RegoSet && depth <= 0) {
     const out = a.clone()
     for (const x of b.values()) out.add(x)
     return out
   }
-  if (a instanceof RegoObject && b instanceof RegoObject) {
+  if (a instanceof RegoObject && b instanceof RegoObject && depth > 0) {
     const out = a.clone()
     for (const [k, v] of b.entries()) {
       const cur = out.get(k)
-      out.set(k, cur === undefined ? v : mergeDocs(cur, v, loc))
+      out.set(k, cur === undefined ? v : mergeDocs(cur, v, loc, depth - 1))
     }
     return out
   }
@@ -934,7 +935,7 @@ function indexBase(base: Value, key: Value): Value | undefined {
 
 function getPath(v: Value, keys: readonly Value[], from: number): Value | undefined {
   let cur: Value | undefined = v
-  for (let i = from; i < keys.length && cur !== undefined; i++) cur = indexValue(cur, keys[i] as Value)
+  for (let i = from; i < keys.length && cur !== undefined; i++) cur = indexBase(cur, keys[i] as Value)
   return cur
 }
 
