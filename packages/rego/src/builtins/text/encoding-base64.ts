@@ -1,0 +1,51 @@
+import { builtinError, stringArg } from '../args.ts'
+import { builtin, type BuiltinDef } from '../builtin.ts'
+import { base64Decode, base64Encode, Base64Error } from './go-base64.ts'
+import { decodeUtf8, utf8Bytes } from './utf8.ts'
+
+function decode(s: string, url: boolean): string {
+  try {
+    return decodeUtf8(base64Decode(utf8Bytes(s), url))
+  } catch (e) {
+    if (e instanceof Base64Error) throw builtinError(e.message)
+    throw e
+  }
+}
+
+/** base64url.decode accepts unpadded input, padding it first (RFC 7515 appendix C). */
+function decodeUrl(s: string): string {
+  let padded = s
+  if (!s.endsWith('=')) {
+    switch (utf8Bytes(s).length % 4) {
+      case 0:
+        break
+      case 2:
+        padded += '=='
+        break
+      case 3:
+        padded += '='
+        break
+      default:
+        throw builtinError(`illegal base64url string: ${s}`)
+    }
+  }
+  return decode(padded, true)
+}
+
+export const base64Builtins: readonly BuiltinDef[] = [
+  builtin('base64.encode', 1, (args) => base64Encode(utf8Bytes(stringArg(args, 0)), false, true)),
+  builtin('base64.decode', 1, (args) => decode(stringArg(args, 0), false)),
+  builtin('base64.is_valid', 1, (args) => {
+    const s = args[0]
+    if (typeof s !== 'string') return false
+    try {
+      base64Decode(utf8Bytes(s), false)
+      return true
+    } catch {
+      return false
+    }
+  }),
+  builtin('base64url.encode', 1, (args) => base64Encode(utf8Bytes(stringArg(args, 0)), true, true)),
+  builtin('base64url.encode_no_pad', 1, (args) => base64Encode(utf8Bytes(stringArg(args, 0)), true, false)),
+  builtin('base64url.decode', 1, (args) => decodeUrl(stringArg(args, 0))),
+]

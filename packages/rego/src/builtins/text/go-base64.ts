@@ -1,0 +1,91 @@
+/**
+ * Go's encoding/base64 with padding (StdEncoding, URLEncoding): `\r` and `\n` are skipped,
+ * padding is required, trailing bits need not be zero, and errors name the offending byte
+ * offset as Go's CorruptInputError does.
+ */
+const STD = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'
+const URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'
+
+export class Base64Error {
+  readonly offset: number
+  constructor(offset: number) {
+    this.offset = offset
+  }
+
+  get message(): string {
+    return `illegal base64 data at input byte ${this.offset}`
+  }
+}
+
+export function base64Encode(bytes: Uint8Array, url: boolean, pad: boolean): string {
+  const alphabet = url ? URL : STD
+  let out = ''
+  for (let i = 0; i < bytes.length; i += 3) {
+    const b0 = bytes[i] as number
+    const b1 = bytes[i + 1]
+    const b2 = bytes[i + 2]
+    const v = (b0 << 16) | ((b1 ?? 0) << 8) | (b2 ?? 0)
+    out += alphabet[(v >> 18) & 63]
+    out += alphabet[(v >> 12) & 63]
+    out += b1 === undefined ? (pad ? '=' : '') : alphabet[(v >> 6) & 63]
+    out += b2 === undefined ? (pad ? '=' : '') : alphabet[v & 63]
+  }
+  return out
+}
+
+function decodeMap(alphabet: string): Int16Array {
+  const map = new Int16Array(256).fill(-1)
+  for (let i = 0; i < alphabet.length; i++) map[alphabet.charCodeAt(i)] = i
+  return map
+}
+
+const STD_MAP = decodeMap(STD)
+const URL_MAP = decodeMap(URL)
+
+function isNewline(b: number | undefined): boolean {
+  return b === 0x0a || b === 0x0d
+}
+
+/** Decode padded base64; throws Base64Error. */
+export function base64Decode(src: Uint8Array, url: boolean): Uint8Array {
+  const map = url ? URL_MAP : STD_MAP
+  const out: number[] = []
+  let si = 0
+  for (;;) {
+    const quantum = [0, 0, 0, 0]
+    let dlen = 4
+    let j = 0
+    let done = false
+    while (j < 4) {
+      if (si === src.length) {
+        if (j === 0) return Uint8Array.from(out)
+        throw new Base64Error(si - j)
+      }
+      const c = src[si] as number
+      si++
+      const v = map[c] as number
+      if (v >= 0) {
+        quantum[j++] = v
+        continue
+      }
+      if (isNewline(c)) continue
+      if (c !== 0x3d || j < 2) throw new Base64Error(si - 1)
+      if (j === 2) {
+        while (si < src.length && isNewline(src[si])) si++
+        if (si === src.length) throw new Base64Error(src.length)
+        if (src[si] !== 0x3d) throw new Base64Error(si - 1)
+        si++
+      }
+      while (si < src.length && isNewline(src[si])) si++
+      if (si < src.length) throw new Base64Error(si)
+      dlen = j
+      done = true
+      break
+    }
+    const v = ((quantum[0] as number) << 18) | ((quantum[1] as number) << 12) | ((quantum[2] as number) << 6) | (quantum[3] as number)
+    out.push((v >> 16) & 255)
+    if (dlen >= 3) out.push((v >> 8) & 255)
+    if (dlen === 4) out.push(v & 255)
+    if (done) return Uint8Array.from(out)
+  }
+}

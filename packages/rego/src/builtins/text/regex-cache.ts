@@ -1,0 +1,71 @@
+import { RE2JS } from 're2js'
+import { builtinError } from '../args.ts'
+
+const MAX_ENTRIES = 100
+
+/**
+ * The operations used from re2js's Go-style engine (RE2JS.re2()), typed here because the
+ * package declares them loosely. Indices are UTF-16 offsets into the searched string.
+ */
+export interface GoRegexp {
+  findAll(s: string, n: number): string[] | null
+  findAllIndex(s: string, n: number): number[][] | null
+  findAllSubmatch(s: string, n: number): (string | null)[][] | null
+}
+
+/** A bounded cache: the oldest entry goes when it is full; a hit moves the entry to the end. */
+export class LruCache<V> {
+  private readonly map = new Map<string, V>()
+  private readonly max: number
+  constructor(max: number) {
+    this.max = max
+  }
+
+  get(key: string): V | undefined {
+    const v = this.map.get(key)
+    if (v !== undefined) {
+      this.map.delete(key)
+      this.map.set(key, v)
+    }
+    return v
+  }
+
+  set(key: string, value: V): void {
+    this.map.delete(key)
+    this.map.set(key, value)
+    if (this.map.size > this.max) {
+      const oldest = this.map.keys().next()
+      if (!oldest.done) this.map.delete(oldest.value)
+    }
+  }
+}
+
+const cache = new LruCache<RE2JS>(MAX_ENTRIES)
+
+/** Parse a pattern with Go's RE2 syntax; throws re2js's error (Go's own wording). */
+export function parseRegex(pattern: string): RE2JS {
+  return RE2JS.compile(pattern)
+}
+
+/** A compiled pattern from the cache; an invalid one is a builtin error with Go's message. */
+export function compileRegex(pattern: string): RE2JS {
+  const hit = cache.get(pattern)
+  if (hit) return hit
+  let re: RE2JS
+  try {
+    re = parseRegex(pattern)
+  } catch (e) {
+    throw builtinError(e instanceof Error ? e.message : String(e))
+  }
+  cache.set(pattern, re)
+  return re
+}
+
+export function goRegexp(re: RE2JS): GoRegexp {
+  return re.re2() as unknown as GoRegexp
+}
+
+/** regexp.QuoteMeta: backslash before every character RE2 treats as special. */
+export function quoteRegexMeta(s: string): string {
+  return s.replace(/[\\.+*?()|[\]{}^$]/g, '\\$&')
+}
