@@ -1,7 +1,15 @@
 import type { BuiltinDef } from '../builtin.ts'
 import { hashBuiltins } from './crypto/hash-builtins.ts'
 import { x509Builtins } from './crypto/x509-builtins.ts'
+import { jwtBuiltins } from './jwt/jwt-builtins.ts'
 import { netBuiltins } from './net/net-builtins.ts'
 import { timeBuiltins } from './time/time-builtins.ts'
 
-export const timeNetCryptoBuiltins: readonly BuiltinDef[] = [...timeBuiltins, ...netBuiltins, ...hashBuiltins, ...x509Builtins]
+/** time.*, net.cidr_*, crypto.* and io.jwt.* with OPA's semantics. */
+export const timeNetCryptoBuiltins: readonly BuiltinDef[] = [
+  ...timeBuiltins,
+  ...netBuiltins,
+  ...hashBuiltins,
+  ...x509Builtins,
+  ...jwtBuiltins,
+]
