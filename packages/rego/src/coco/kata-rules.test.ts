@@ -74,10 +74,15 @@ function addOp(key: string, value: unknown): Record<string, unknown> {
   return { op: 'add', path: `/pstate/${key}`, value }
 }
 
-const policy = compilePolicy()
+let defaultPolicy: CompiledPolicy | undefined
+/** The policy for the settings as shipped, compiled on first use. */
+function policy(): CompiledPolicy {
+  defaultPolicy ??= compilePolicy()
+  return defaultPolicy
+}
 
 /** An agent in which the sandbox and the busybox container have been created. */
-function runningPod(p: CompiledPolicy = policy): Agent {
+function runningPod(p: CompiledPolicy = policy()): Agent {
   const agent = new Agent(p)
   assert.equal(agent.request('CreateSandboxRequest', createSandboxRequest()), true)
   assert.equal(agent.request('CreateContainerRequest', createPauseContainerRequest()), true)
@@ -87,16 +92,16 @@ function runningPod(p: CompiledPolicy = policy): Agent {
 
 describe('Kata rules.rego + genpolicy policy_data: CreateContainerRequest', () => {
   test('the policy_data literal is part of the policy', () => {
-    const containers = policy.prepareQuery('n := count(data.agent_policy.policy_data.containers)').eval()
+    const containers = policy().prepareQuery('n := count(data.agent_policy.policy_data.containers)').eval()
     assert.equal(containers[0]?.get('n'), 2)
     assert.equal(
-      policy.evalRule('data.agent_policy.policy_data.common.spath', {}),
+      policy().evalRule('data.agent_policy.policy_data.common.spath', {}),
       '/run/kata-containers/sandbox/storage',
     )
   })
 
   test('the pause container is allowed on an empty state, with the state ops', () => {
-    const agent = new Agent(policy)
+    const agent = new Agent(policy())
     assertRegoEqual(agent.evaluate('CreateContainerRequest', createPauseContainerRequest()), {
       ops: [
         addOp('sandbox_name', SIMPLE_POD.name),
@@ -110,7 +115,7 @@ describe('Kata rules.rego + genpolicy policy_data: CreateContainerRequest', () =
   })
 
   test('the busybox container is allowed on an empty state', () => {
-    const agent = new Agent(policy)
+    const agent = new Agent(policy())
     assertRegoEqual(agent.evaluate('CreateContainerRequest', createAppContainerRequest()), {
       ops: [
         addOp('sandbox_name', SIMPLE_POD.name),
@@ -123,7 +128,7 @@ describe('Kata rules.rego + genpolicy policy_data: CreateContainerRequest', () =
   })
 
   test('after the sandbox, only the new container id is added to the state', () => {
-    const agent = new Agent(policy)
+    const agent = new Agent(policy())
     assert.equal(agent.request('CreateContainerRequest', createPauseContainerRequest()), true)
     assertRegoEqual(agent.evaluate('CreateContainerRequest', createAppContainerRequest()), {
       ops: [addOp(SIMPLE_POD.containerId, 1)],
@@ -171,21 +176,21 @@ describe('Kata rules.rego + genpolicy policy_data: CreateContainerRequest', () =
   ]
   for (const [what, build] of denied) {
     test(`denied: ${what}`, () => {
-      const agent = new Agent(policy)
+      const agent = new Agent(policy())
       assert.equal(agent.request('CreateContainerRequest', createPauseContainerRequest()), true)
       assert.equal(agent.evaluate('CreateContainerRequest', build()), false)
     })
   }
 
   test('denied: a container for another sandbox name than the state holds', () => {
-    const agent = new Agent(policy)
+    const agent = new Agent(policy())
     agent.data = fromJS({ pstate: { sandbox_name: 'other-pod' } })
     assert.equal(agent.evaluate('CreateContainerRequest', createAppContainerRequest()), false)
   })
 
   test('denied: without `data.pstate` (state_allows needs the state)', () => {
     assert.equal(
-      policy.evalRule('data.agent_policy.CreateContainerRequest', { input: fromJS(createAppContainerRequest()) }),
+      policy().evalRule('data.agent_policy.CreateContainerRequest', { input: fromJS(createAppContainerRequest()) }),
       false,
     )
   })
@@ -254,7 +259,7 @@ describe('Kata rules.rego: other requests', () => {
   ]
   test('request_defaults booleans: denied as the settings ship them', () => {
     for (const r of streamRequests)
-      assert.equal(policy.evalRule(`data.agent_policy.${r}`, { input: fromJS({}), data: EMPTY_STATE }), false, r)
+      assert.equal(policy().evalRule(`data.agent_policy.${r}`, { input: fromJS({}), data: EMPTY_STATE }), false, r)
   })
   test('request_defaults booleans: allowed when set to true', () => {
     const p = compilePolicy({ requestDefaults: Object.fromEntries(streamRequests.map((r) => [r, true])) })
@@ -263,7 +268,7 @@ describe('Kata rules.rego: other requests', () => {
   })
 
   test('CreateSandboxRequest', () => {
-    const agent = new Agent(policy)
+    const agent = new Agent(policy())
     assert.equal(agent.evaluate('CreateSandboxRequest', createSandboxRequest()), true)
     assert.equal(agent.evaluate('CreateSandboxRequest', createSandboxRequest({ kernelModules: ['evil'] })), false)
     const extra = {
@@ -283,7 +288,7 @@ describe('Kata rules.rego: other requests', () => {
   })
 
   test('CopyFileRequest: shared files only', () => {
-    const agent = new Agent(policy)
+    const agent = new Agent(policy())
     assert.equal(agent.evaluate('CopyFileRequest', copyFileRequest(sharedHostsPath())), true)
     assert.equal(agent.evaluate('CopyFileRequest', copyFileRequest('/etc/passwd')), false)
     assert.equal(
@@ -303,7 +308,7 @@ describe('Kata rules.rego: other requests', () => {
   })
 
   test('UpdateInterfaceRequest', () => {
-    const agent = new Agent(policy)
+    const agent = new Agent(policy())
     assert.equal(agent.evaluate('UpdateInterfaceRequest', updateInterfaceRequest()), true)
     assert.equal(agent.evaluate('UpdateInterfaceRequest', updateInterfaceRequest({ rawFlags: 128 })), true, 'IFF_NOARP')
     assert.equal(agent.evaluate('UpdateInterfaceRequest', updateInterfaceRequest({ rawFlags: 1 })), false)
@@ -315,7 +320,7 @@ describe('Kata rules.rego: other requests', () => {
   })
 
   test('UpdateRoutesRequest', () => {
-    const agent = new Agent(policy)
+    const agent = new Agent(policy())
     assert.equal(agent.evaluate('UpdateRoutesRequest', updateRoutesRequest()), true)
     assert.equal(agent.evaluate('UpdateRoutesRequest', updateRoutesRequest({ source: '127.0.0.1' })), false)
     assert.equal(agent.evaluate('UpdateRoutesRequest', updateRoutesRequest({ source: '::1' })), false)
@@ -323,7 +328,7 @@ describe('Kata rules.rego: other requests', () => {
   })
 
   test('AddARPNeighborsRequest', () => {
-    const agent = new Agent(policy)
+    const agent = new Agent(policy())
     assert.equal(agent.evaluate('AddARPNeighborsRequest', addArpNeighborsRequest()), true)
     assert.equal(agent.evaluate('AddARPNeighborsRequest', addArpNeighborsRequest({ state: 2, flags: 8 })), true)
     assert.equal(agent.evaluate('AddARPNeighborsRequest', addArpNeighborsRequest({ address: '127.0.0.2' })), false)
@@ -340,7 +345,7 @@ describe('Kata rules.rego: other requests', () => {
     assert.ok(defaultOnly.length >= 20, `found ${defaultOnly.length}`)
     for (const [name, value] of defaultOnly) {
       assert.equal(
-        policy.evalRule(`data.agent_policy.${name}`, { input: fromJS({ container_id: 'c' }), data: EMPTY_STATE }),
+        policy().evalRule(`data.agent_policy.${name}`, { input: fromJS({ container_id: 'c' }), data: EMPTY_STATE }),
         value,
         name,
       )
