@@ -2,5 +2,11 @@ import type { BuiltinDef } from '../builtin.ts'
 import { awsBuiltins } from './aws/sign-req.ts'
 import { graphqlBuiltins } from './graphql/builtins.ts'
 import { jsonSchemaBuiltins } from './jsonschema/builtins.ts'
+import { renderTemplateBuiltins } from './template/render-template.ts'
 
-export const extrasBuiltins: readonly BuiltinDef[] = [...graphqlBuiltins, ...awsBuiltins, ...jsonSchemaBuiltins]
+export const extrasBuiltins: readonly BuiltinDef[] = [
+  ...graphqlBuiltins,
+  ...awsBuiltins,
+  ...jsonSchemaBuiltins,
+  ...renderTemplateBuiltins,
+]
