@@ -168,8 +168,11 @@ export class Evaluator {
     switch (x.k) {
       case 'true':
         return k()
-      case 'term':
-        return this.term(x.term, f, (v) => (v === false ? false : k()))
+      case 'term': {
+        const v = this.sync(x.term, f)
+        if (v !== MULTI) return v === undefined || v === false ? false : k()
+        return this.multi(x.term, f, (w) => (w === false ? false : k()))
+      }
       case 'unify':
         return this.unify(x.lhs, x.rhs, f, k)
       case 'callout':
@@ -278,7 +281,20 @@ export class Evaluator {
   // ---- unification -------------------------------------------------------------------------
 
   private unify(a: CTerm, b: CTerm, f: Frame, k: K): boolean {
-    if (a.k === 'var' && f[a.slot] === undefined) return this.term(b, f, (v) => this.match(a, v, f, k))
+    if (a.k === 'var' && f[a.slot] === undefined) {
+      const v = this.sync(b, f)
+      if (v === undefined) return false
+      if (v !== MULTI) {
+        if (f[a.slot] !== undefined) return equal(f[a.slot] as Value, v) ? k() : false
+        f[a.slot] = v
+        try {
+          return k()
+        } finally {
+          f[a.slot] = undefined
+        }
+      }
+      return this.multi(b, f, (w) => this.match(a, w, f, k))
+    }
     if (b.k === 'var' && f[b.slot] === undefined) return this.term(a, f, (v) => this.match(b, v, f, k))
     if (a.k === 'array' && b.k === 'array') {
       if (a.items.length !== b.items.length) return false
