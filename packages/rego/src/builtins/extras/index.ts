@@ -2,6 +2,7 @@ import type { BuiltinDef } from '../builtin.ts'
 import { awsBuiltins } from './aws/sign-req.ts'
 import { graphqlBuiltins } from './graphql/builtins.ts'
 import { jsonSchemaBuiltins } from './jsonschema/builtins.ts'
+import { regoBuiltins } from './rego/parse-module.ts'
 import { renderTemplateBuiltins } from './template/render-template.ts'
 
 export const extrasBuiltins: readonly BuiltinDef[] = [
@@ -9,4 +10,5 @@ export const extrasBuiltins: readonly BuiltinDef[] = [
   ...awsBuiltins,
   ...jsonSchemaBuiltins,
   ...renderTemplateBuiltins,
+  ...regoBuiltins,
 ]
