@@ -156,3 +156,46 @@ test('host functions', () => {
   })
   assert.deepEqual(p.evalRule('data.p.v'), ['x'])
 })
+
+test('depth bound and JS stack exhaustion become eval_limit_error', () => {
+  const lines = ['package t']
+  for (let i = 0; i < 3000; i++) lines.push(`p${i} := p${i + 1} + 1`)
+  lines.push('p3000 := 0')
+  const m = lines.join('\n')
+  assert.match(errorText(() => run(m, 'x := data.t.p0', { maxDepth: 100 })), /eval_limit_error: evaluation exceeded the maximum depth/)
+  assert.match(errorText(() => run(m, 'x := data.t.p0', { maxDepth: 1_000_000 })), /eval_limit_error/)
+})
+
+test('set leaves of ref heads merge with other rules', () => {
+  const m = `package t
+p[q] contains r if { some q in ["a", "b"]; some r in ["a", "b"]; q != r }
+p.b contains "foo"`
+  assert.deepEqual(value(m, 'data.t.p'), { a: ['b'], b: ['a', 'foo'] })
+})
+
+test('a mock may call the function it replaces', () => {
+  const m = `package t
+mock_count("one") := 1
+mock_count(x) := count(x) if { x != "one" }
+p := s if {
+  s := {count(n) | some n in {"one", "three"}} with count as mock_count
+}`
+  assert.deepEqual(value(m, 'data.t.p'), [1, 5])
+})
+
+test('base documents and rules share prefixes', () => {
+  const m = `package a.b
+r := 1`
+  assert.deepEqual(value(m, 'data.a', { data: fromJS({ a: { c: 2 } }) }), { b: { r: 1 }, c: 2 })
+  assert.deepEqual(run(m, 'data.a[k]', { data: fromJS({ a: { c: 2 } }) }), [{ k: 'b' }, { k: 'c' }])
+})
+
+test('comprehension variables are local unless bound outside first', () => {
+  const m = `package t
+xs := {"a", "b"}
+p := x if {
+  y := {x | xs[x]}
+  x := count(y)
+}`
+  assert.equal(value(m, 'data.t.p'), 2)
+})
