@@ -114,7 +114,8 @@ function bench(name, fn, { iterations, warmup, target, unit = 'µs' }) {
   )
 }
 
-// 4. Kata: current genpolicy rules.rego + policy_data (simple pod), CreateContainerRequest.
+// 4. Kata: current genpolicy rules.rego + policy_data (simple pod), CreateContainerRequest, with
+// prints gathered as the agent does (regorus gather_prints).
 const rulesText = genpolicyText(readFixture(FIXTURE.kataRules), simplePodPolicyData(readFixture(FIXTURE.kataSettings)))
 {
   const policy = compile([{ name: 'policy.rego', text: rulesText }], { regoVersion: 0 })
@@ -133,6 +134,13 @@ const rulesText = genpolicyText(readFixture(FIXTURE.kataRules), simplePodPolicyD
       policy.evalRule('data.agent_policy.CreateContainerRequest', opts)
     },
     { iterations: 1000, warmup: 200, target: 'p50 < 5 ms' },
+  )
+  // The same without a print handler: how much of the above is print formatting.
+  const quiet = { ...opts, print: undefined }
+  bench(
+    'Kata rules.rego + policy_data: `CreateContainerRequest`, prints dropped',
+    () => policy.evalRule('data.agent_policy.CreateContainerRequest', quiet),
+    { iterations: 1000, warmup: 200 },
   )
 }
 
