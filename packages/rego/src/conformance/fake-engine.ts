@@ -45,7 +45,8 @@ function prepare(query: string, modules: readonly ModuleSource[], options: Compi
         case 'results':
           return (parseJson(arg) as Value[]).map((row) => {
             const bindings = new Map<string, Value>()
-            if (isObject(row)) for (const [k, v] of row.entries()) bindings.set(String(k), withSets(v))
+            if (isObject(row))
+              for (const [k, v] of row.entries()) if (typeof k === 'string') bindings.set(k, withSets(v))
             return bindings
           })
         case 'throw': {

@@ -7,7 +7,9 @@ import { findCaseFiles } from './case-tree.ts'
 import { runConformanceSuite, type SuiteOptions } from './run-suite.ts'
 
 const root = mkdtempSync(join(tmpdir(), 'carapace-conformance-'))
-after(() => rmSync(root, { recursive: true, force: true }))
+after(() => {
+  rmSync(root, { recursive: true, force: true })
+})
 
 function write(path: string, text: string): void {
   const full = join(root, path)

@@ -7,7 +7,9 @@ import { toJsonText } from '../value/json.ts'
 import { loadPolicyPaths, readValueFile } from './load-policy-paths.ts'
 
 const dir = mkdtempSync(join(tmpdir(), 'carapace-loader-'))
-after(() => rmSync(dir, { recursive: true, force: true }))
+after(() => {
+  rmSync(dir, { recursive: true, force: true })
+})
 
 function write(path: string, text: string): string {
   const full = join(dir, path)
