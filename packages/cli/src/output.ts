@@ -7,11 +7,12 @@ export const EXIT_OK = 0
 export const EXIT_FAILURE = 1
 export const EXIT_USAGE = 2
 
-/** A Rego error with `file:row:col` locations, one line per error. */
+/** A Rego error with `file:row:col` locations (`row:col` in the query), one line per error. */
 export function formatRegoError(e: RegoError): string {
   const one = (x: RegoError): string => {
     const loc = x.location
-    return `${loc ? `${loc.file}:${loc.row}:${loc.col}: ` : ''}${x.code}: ${x.message}`
+    const where = loc ? `${loc.file ? `${loc.file}:` : ''}${loc.row}:${loc.col}: ` : ''
+    return `${where}${x.code}: ${x.message}`
   }
   if (e.errors.length <= 1) return one(e)
   return [`${e.errors.length} errors occurred:`, ...e.errors.map(one)].join('\n')

@@ -96,3 +96,9 @@ test('rejects bad flags and arguments with the usage and status 2', async () => 
   assert.equal(missing.code, 1)
   assert.match(missing.err, /invalid_argument: cannot read .*missing.rego/)
 })
+
+test('errors in the query itself are located by row:col', async () => {
+  const r = await run('net.lookup_ip_addr("localhost")')
+  assert.equal(r.code, 1)
+  assert.equal(r.err, '1:1: rego_type_error: undefined function net.lookup_ip_addr\n')
+})
