@@ -1,15 +1,10 @@
 import { builtinError, stringArg } from '../args.ts'
 import { builtin, type BuiltinDef } from '../builtin.ts'
-import { base64Decode, base64Encode, Base64Error } from './go-base64.ts'
+import { base64Decode, base64Encode } from './go-base64.ts'
 import { decodeUtf8, utf8Bytes } from './utf8.ts'
 
 function decode(s: string, url: boolean): string {
-  try {
-    return decodeUtf8(base64Decode(utf8Bytes(s), url))
-  } catch (e) {
-    if (e instanceof Base64Error) throw builtinError(e.message)
-    throw e
-  }
+  return decodeUtf8(base64Decode(utf8Bytes(s), url))
 }
 
 /** base64url.decode accepts unpadded input, padding it first (RFC 7515 appendix C). */

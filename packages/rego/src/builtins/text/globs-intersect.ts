@@ -1,4 +1,5 @@
 import { builtinError } from '../args.ts'
+import type { BuiltinError } from '../builtin.ts'
 
 /**
  * regex.globs_match: whether two "regex-like globs" (`.` any character, `[...]` sets, `+` and
@@ -20,15 +21,8 @@ interface Token {
 
 const END = Symbol('end of input')
 
-class GlobSyntaxError {
-  readonly message: string
-  constructor(message: string) {
-    this.message = message
-  }
-}
-
-function invalid(input: readonly number[], index: number, message: string): GlobSyntaxError {
-  return new GlobSyntaxError(
+function invalid(input: readonly number[], index: number, message: string): BuiltinError {
+  return builtinError(
     `input:${String.fromCodePoint(...input)}, pos:${index}, ${message}: the input provided is invalid`,
   )
 }
@@ -54,7 +48,8 @@ function nextTokenSet(index: number, input: readonly number[]): { index: number;
     at = r.index
     if (!r.escaped && r.rune === 0x2d) {
       if (!prevExists) throw invalid(input, at, "range character '-' must be preceded by a Unicode character")
-      if (at >= input.length - 1) throw invalid(input, at, "range character '-' must be followed by a Unicode character")
+      if (at >= input.length - 1)
+        throw invalid(input, at, "range character '-' must be followed by a Unicode character")
       const hi = nextRune(at, input)
       if (hi === END) break
       at = hi.index
@@ -205,15 +200,8 @@ function parse(glob: string): Token[] {
 }
 
 export function globsIntersect(lhs: string, rhs: string): boolean {
-  let g1: Token[]
-  let g2: Token[]
-  try {
-    g1 = parse(lhs)
-    g2 = parse(rhs)
-  } catch (e) {
-    if (e instanceof GlobSyntaxError) throw builtinError(e.message)
-    throw e
-  }
+  const g1 = parse(lhs)
+  const g2 = parse(rhs)
   const trimmed = trimGlobs(g1, g2)
   return trimmed !== undefined && intersectNormal(trimmed[0], trimmed[1])
 }

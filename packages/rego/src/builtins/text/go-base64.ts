@@ -1,3 +1,5 @@
+import { BuiltinError } from '../builtin.ts'
+
 /**
  * Go's encoding/base64 with padding (StdEncoding, URLEncoding): `\r` and `\n` are skipped,
  * padding is required, trailing bits need not be zero, and errors name the offending byte
@@ -6,15 +8,9 @@
 const STD = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'
 const URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'
 
-export class Base64Error {
-  readonly offset: number
-  constructor(offset: number) {
-    this.offset = offset
-  }
-
-  get message(): string {
-    return `illegal base64 data at input byte ${this.offset}`
-  }
+/** Go's CorruptInputError, as the builtin error OPA reports. */
+function corrupt(offset: number): BuiltinError {
+  return new BuiltinError('eval_builtin_error', `illegal base64 data at input byte ${offset}`)
 }
 
 export function base64Encode(bytes: Uint8Array, url: boolean, pad: boolean): string {
@@ -25,10 +21,9 @@ export function base64Encode(bytes: Uint8Array, url: boolean, pad: boolean): str
     const b1 = bytes[i + 1]
     const b2 = bytes[i + 2]
     const v = (b0 << 16) | ((b1 ?? 0) << 8) | (b2 ?? 0)
-    out += alphabet[(v >> 18) & 63]
-    out += alphabet[(v >> 12) & 63]
-    out += b1 === undefined ? (pad ? '=' : '') : alphabet[(v >> 6) & 63]
-    out += b2 === undefined ? (pad ? '=' : '') : alphabet[v & 63]
+    out += alphabet.charAt((v >> 18) & 63) + alphabet.charAt((v >> 12) & 63)
+    out += b1 === undefined ? (pad ? '=' : '') : alphabet.charAt((v >> 6) & 63)
+    out += b2 === undefined ? (pad ? '=' : '') : alphabet.charAt(v & 63)
   }
   return out
 }
@@ -46,7 +41,7 @@ function isNewline(b: number | undefined): boolean {
   return b === 0x0a || b === 0x0d
 }
 
-/** Decode padded base64; throws Base64Error. */
+/** Decode padded base64; throws Go's error as a BuiltinError. */
 export function base64Decode(src: Uint8Array, url: boolean): Uint8Array {
   const map = url ? URL_MAP : STD_MAP
   const out: number[] = []
@@ -59,7 +54,7 @@ export function base64Decode(src: Uint8Array, url: boolean): Uint8Array {
     while (j < 4) {
       if (si === src.length) {
         if (j === 0) return Uint8Array.from(out)
-        throw new Base64Error(si - j)
+        throw corrupt(si - j)
       }
       const c = src[si] as number
       si++
@@ -69,20 +64,24 @@ export function base64Decode(src: Uint8Array, url: boolean): Uint8Array {
         continue
       }
       if (isNewline(c)) continue
-      if (c !== 0x3d || j < 2) throw new Base64Error(si - 1)
+      if (c !== 0x3d || j < 2) throw corrupt(si - 1)
       if (j === 2) {
         while (si < src.length && isNewline(src[si])) si++
-        if (si === src.length) throw new Base64Error(src.length)
-        if (src[si] !== 0x3d) throw new Base64Error(si - 1)
+        if (si === src.length) throw corrupt(src.length)
+        if (src[si] !== 0x3d) throw corrupt(si - 1)
         si++
       }
       while (si < src.length && isNewline(src[si])) si++
-      if (si < src.length) throw new Base64Error(si)
+      if (si < src.length) throw corrupt(si)
       dlen = j
       done = true
       break
     }
-    const v = ((quantum[0] as number) << 18) | ((quantum[1] as number) << 12) | ((quantum[2] as number) << 6) | (quantum[3] as number)
+    const v =
+      ((quantum[0] as number) << 18) |
+      ((quantum[1] as number) << 12) |
+      ((quantum[2] as number) << 6) |
+      (quantum[3] as number)
     out.push((v >> 16) & 255)
     if (dlen >= 3) out.push((v >> 8) & 255)
     if (dlen === 4) out.push(v & 255)

@@ -73,7 +73,7 @@ function digitAt(dec: Decimal, i: number): string {
 
 function fmtE(neg: boolean, dec: Decimal, prec: number, e: string): string {
   let out = neg ? '-' : ''
-  out += dec.d.length ? dec.d[0] : '0'
+  out += dec.d.length ? dec.d.charAt(0) : '0'
   if (prec > 0) {
     out += '.'
     for (let i = 1; i <= prec; i++) out += digitAt(dec, i)
@@ -81,7 +81,7 @@ function fmtE(neg: boolean, dec: Decimal, prec: number, e: string): string {
   let exp = dec.d.length === 0 ? 0 : dec.dp - 1
   const sign = exp < 0 ? '-' : '+'
   exp = Math.abs(exp)
-  return out + e + sign + (exp < 10 ? '0' + exp : String(exp))
+  return out + e + sign + String(exp).padStart(2, '0')
 }
 
 function fmtF(neg: boolean, dec: Decimal, prec: number): string {
@@ -129,7 +129,7 @@ function fmtX(neg: boolean, x: number, prec: number, upper: boolean): string {
   const fraction = (count: number): string => {
     let s = ''
     for (let i = 0; i < count; i++) {
-      s += digits[Number((mant >> 60n) & 15n)]
+      s += digits.charAt(Number((mant >> 60n) & 15n))
       mant = (mant << 4n) & ((1n << 64n) - 1n)
     }
     return s
@@ -139,7 +139,7 @@ function fmtX(neg: boolean, x: number, prec: number, upper: boolean): string {
     while (mant !== 0n) out += fraction(1)
   } else if (prec > 0) out += '.' + fraction(prec)
   const e = Math.abs(exp)
-  return out + (upper ? 'P' : 'p') + (exp < 0 ? '-' : '+') + (e < 10 ? '0' + e : String(e))
+  return out + (upper ? 'P' : 'p') + (exp < 0 ? '-' : '+') + String(e).padStart(2, '0')
 }
 
 /** strconv.FormatFloat(x, verb, prec, 64) for verbs b e E f F g G x X. */

@@ -32,9 +32,7 @@ class Flags {
 const MAX_NUM = 1_000_000
 
 function codePointCount(s: string): number {
-  let n = 0
-  for (const _ of s) n++
-  return n
+  return Array.from(s).length
 }
 
 class Printer {
@@ -121,7 +119,7 @@ class Printer {
         this.pad(String.fromCodePoint(validRune(v)))
         return
       case 'q':
-        this.pad(goQuoteRune(Number(validRune(v)), this.f.plus))
+        this.pad(goQuoteRune(validRune(v), this.f.plus))
         return
       case 'U':
         this.fmtUnicode(v)
@@ -162,7 +160,12 @@ class Printer {
   }
 
   fmtUnicode(v: bigint): void {
-    let s = 'U+' + (v < 0n ? v + (1n << 64n) : v).toString(16).toUpperCase().padStart(this.f.precPresent ? Math.max(this.f.prec, 4) : 4, '0')
+    let s =
+      'U+' +
+      (v < 0n ? v + (1n << 64n) : v)
+        .toString(16)
+        .toUpperCase()
+        .padStart(this.f.precPresent ? Math.max(this.f.prec, 4) : 4, '0')
     if (this.f.sharp && v >= 0n && v <= 0x10ffffn && isPrint(Number(v))) {
       s += " '" + String.fromCodePoint(Number(v)) + "'"
     }
@@ -260,7 +263,7 @@ class Printer {
     if (f.sharp && verb !== 'b') num = sharpFloat(num, verb, prec)
     if (f.plus || num[0] !== '+') {
       if (f.zero && !f.minus && f.widPresent && f.wid > num.length) {
-        this.out += num[0] + '0'.repeat(f.wid - num.length) + num.slice(1)
+        this.out += num.charAt(0) + '0'.repeat(f.wid - num.length) + num.slice(1)
         return
       }
       this.pad(num, false)
@@ -382,162 +385,169 @@ function intFromArg(args: readonly GoArg[], argNum: number): [number, boolean, n
   return [num, isInt, argNum + 1]
 }
 
-/** Go's fmt.Sprintf over the given operands. */
-export function goSprintf(format: string, args: readonly GoArg[]): string {
-  const p = new Printer()
-  const end = format.length
-  let argNum = 0
-  let afterIndex = false
-  let reordered = false
-  let goodArgNum = true
+/** One run of doPrintf: the position in the format and the argument bookkeeping. */
+class FormatRun {
+  readonly p = new Printer()
+  readonly format: string
+  readonly args: readonly GoArg[]
+  pos = 0
+  argNum = 0
+  afterIndex = false
+  reordered = false
+  goodArgNum = true
 
-  const argNumber = (i: number): void => {
-    if (i >= end || format[i] !== '[') {
-      afterIndex = false
+  constructor(format: string, args: readonly GoArg[]) {
+    this.format = format
+    this.args = args
+  }
+
+  /** An explicit argument index `[n]` at pos, if any. */
+  argNumber(): void {
+    const { format, pos } = this
+    if (pos >= format.length || format[pos] !== '[') {
+      this.afterIndex = false
       return
     }
-    reordered = true
-    const close = format.indexOf(']', i + 1)
+    this.reordered = true
+    const close = format.indexOf(']', pos + 1)
     let width = 1
+    let index = -1
     let ok = false
-    let index = 0
-    if (end - i >= 3 && close > 0) {
-      const [n, isNum, newi] = parseNum(format, i + 1, close)
-      width = close - i + 1
+    if (format.length - pos >= 3 && close > 0) {
+      const [n, isNum, newi] = parseNum(format, pos + 1, close)
+      width = close - pos + 1
       if (isNum && newi === close) {
         ok = true
         index = n - 1
       }
     }
-    pos = i + width
-    if (ok && index >= 0 && index < args.length) {
-      argNum = index
-      afterIndex = true
+    this.pos = pos + width
+    if (ok && index >= 0 && index < this.args.length) {
+      this.argNum = index
+      this.afterIndex = true
       return
     }
-    goodArgNum = false
-    afterIndex = ok
+    this.goodArgNum = false
+    this.afterIndex = ok
   }
 
-  let pos = 0
-  while (pos < end) {
-    goodArgNum = true
-    const start = pos
-    while (pos < end && format[pos] !== '%') pos++
-    if (pos > start) p.out += format.slice(start, pos)
-    if (pos >= end) break
-    pos++
-    p.f = new Flags()
-    const f = p.f
-    let simple = false
-    for (; pos < end; pos++) {
-      const c = format[pos] as string
+  /** A `*` width or precision: the next operand, which must be an int. */
+  starArg(): [number, boolean] {
+    this.pos++
+    const [n, ok, next] = intFromArg(this.args, this.argNum)
+    this.argNum = next
+    this.afterIndex = false
+    return [n, ok]
+  }
+
+  /** Everything after a `%`: flags, index, width, precision and the verb. */
+  directive(): boolean {
+    const { format, args, p } = this
+    const end = format.length
+    const f = (p.f = new Flags())
+    for (; this.pos < end; this.pos++) {
+      const c = format.charAt(this.pos)
       if (c === '#') f.sharp = true
       else if (c === '0') f.zero = true
       else if (c === '+') f.plus = true
       else if (c === '-') f.minus = true
       else if (c === ' ') f.space = true
       else {
-        if (c >= 'a' && c <= 'z' && argNum < args.length) {
-          if (c === 'v') {
-            f.sharpV = f.sharp
-            f.sharp = false
-            f.plusV = f.plus
-            f.plus = false
-          }
-          p.printArg(args[argNum] as GoArg, c)
-          argNum++
-          pos++
-          simple = true
+        // Go's fast path: a lower-case verb right after the flags.
+        const arg = args[this.argNum]
+        if (c >= 'a' && c <= 'z' && arg !== undefined) {
+          this.print(arg, c)
+          this.pos++
+          return true
         }
         break
       }
     }
-    if (simple) continue
-
-    argNumber(pos)
-    if (pos < end && format[pos] === '*') {
-      pos++
-      const [wid, ok, next] = intFromArg(args, argNum)
-      f.wid = wid
-      f.widPresent = ok
-      argNum = next
-      if (!ok) p.out += '%!(BADWIDTH)'
+    this.argNumber()
+    if (format[this.pos] === '*') {
+      ;[f.wid, f.widPresent] = this.starArg()
+      if (!f.widPresent) p.out += '%!(BADWIDTH)'
       if (f.wid < 0) {
         f.wid = -f.wid
         f.minus = true
         f.zero = false
       }
-      afterIndex = false
     } else {
-      const [wid, ok, next] = parseNum(format, pos, end)
-      f.wid = wid
-      f.widPresent = ok
-      pos = next
-      if (afterIndex && f.widPresent) goodArgNum = false
+      ;[f.wid, f.widPresent, this.pos] = parseNum(format, this.pos, end)
+      if (this.afterIndex && f.widPresent) this.goodArgNum = false
     }
-
-    if (pos + 1 < end && format[pos] === '.') {
-      pos++
-      if (afterIndex) goodArgNum = false
-      argNumber(pos)
-      if (pos < end && format[pos] === '*') {
-        pos++
-        const [prec, ok, next] = intFromArg(args, argNum)
-        f.prec = prec
-        f.precPresent = ok
-        argNum = next
+    if (this.pos + 1 < end && format[this.pos] === '.') {
+      this.pos++
+      if (this.afterIndex) this.goodArgNum = false
+      this.argNumber()
+      if (format[this.pos] === '*') {
+        ;[f.prec, f.precPresent] = this.starArg()
         if (f.prec < 0) {
           f.prec = 0
           f.precPresent = false
         }
-        if (!ok) p.out += '%!(BADPREC)'
-        afterIndex = false
+        if (!f.precPresent) p.out += '%!(BADPREC)'
       } else {
-        const [prec, ok, next] = parseNum(format, pos, end)
-        f.prec = prec
-        f.precPresent = ok
-        pos = next
+        ;[f.prec, f.precPresent, this.pos] = parseNum(format, this.pos, end)
         if (!f.precPresent) {
           f.prec = 0
           f.precPresent = true
         }
       }
     }
-
-    if (!afterIndex) argNumber(pos)
-
-    if (pos >= end) {
+    if (!this.afterIndex) this.argNumber()
+    if (this.pos >= end) {
       p.out += '%!(NOVERB)'
-      break
+      return false
     }
-    const verb = String.fromCodePoint(format.codePointAt(pos) as number)
-    pos += verb.length
-
+    const verb = String.fromCodePoint(format.codePointAt(this.pos) as number)
+    this.pos += verb.length
+    const arg = args[this.argNum]
     if (verb === '%') p.out += '%'
-    else if (!goodArgNum) p.out += '%!' + verb + '(BADINDEX)'
-    else if (argNum >= args.length) p.out += '%!' + verb + '(MISSING)'
-    else {
-      if (verb === 'v') {
-        f.sharpV = f.sharp
-        f.sharp = false
-        f.plusV = f.plus
-        f.plus = false
-      }
-      p.printArg(args[argNum] as GoArg, verb)
-      argNum++
-    }
+    else if (!this.goodArgNum) p.out += '%!' + verb + '(BADINDEX)'
+    else if (arg === undefined) p.out += '%!' + verb + '(MISSING)'
+    else this.print(arg, verb)
+    return true
   }
 
-  if (!reordered && argNum < args.length) {
-    p.f = new Flags()
-    p.out += '%!(EXTRA '
-    args.slice(argNum).forEach((a, i) => {
-      if (i > 0) p.out += ', '
-      p.out += TYPE_NAMES[a.kind] + '='
-      p.printArg(a, 'v')
-    })
-    p.out += ')'
+  print(arg: GoArg, verb: string): void {
+    const f = this.p.f
+    if (verb === 'v') {
+      f.sharpV = f.sharp
+      f.sharp = false
+      f.plusV = f.plus
+      f.plus = false
+    }
+    this.p.printArg(arg, verb)
+    this.argNum++
   }
-  return p.out
+
+  run(): string {
+    const { format, p } = this
+    while (this.pos < format.length) {
+      this.goodArgNum = true
+      const start = this.pos
+      while (this.pos < format.length && format[this.pos] !== '%') this.pos++
+      p.out += format.slice(start, this.pos)
+      if (this.pos >= format.length) break
+      this.pos++
+      if (!this.directive()) break
+    }
+    if (!this.reordered && this.argNum < this.args.length) {
+      p.f = new Flags()
+      p.out += '%!(EXTRA '
+      this.args.slice(this.argNum).forEach((a, i) => {
+        if (i > 0) p.out += ', '
+        p.out += TYPE_NAMES[a.kind] + '='
+        p.printArg(a, 'v')
+      })
+      p.out += ')'
+    }
+    return p.out
+  }
+}
+
+/** Go's fmt.Sprintf over the given operands. */
+export function goSprintf(format: string, args: readonly GoArg[]): string {
+  return new FormatRun(format, args).run()
 }

@@ -4,12 +4,12 @@ import { goQuote } from './go-quote.ts'
  * Syntax checking of JSON text with the messages of Go's encoding/json scanner, e.g.
  * `invalid character 'p' looking for beginning of value`.
  */
-export class JsonSyntaxError {
-  readonly message: string
+class JsonSyntaxError extends Error {
   /** True when the input ended inside a value (Go's Decoder says `unexpected EOF`). */
   readonly atEnd: boolean
   constructor(message: string, atEnd: boolean) {
-    this.message = message
+    super(message)
+    this.name = 'JsonSyntaxError'
     this.atEnd = atEnd
   }
 }
@@ -81,7 +81,8 @@ class Scanner {
 
   digits(): number {
     const start = this.pos
-    while (this.pos < this.s.length && (this.s[this.pos] as string) >= '0' && (this.s[this.pos] as string) <= '9') this.pos++
+    while (this.pos < this.s.length && (this.s[this.pos] as string) >= '0' && (this.s[this.pos] as string) <= '9')
+      this.pos++
     return this.pos - start
   }
 

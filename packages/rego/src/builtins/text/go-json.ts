@@ -15,7 +15,7 @@ export function goJsonString(s: string): string {
     if (c >= 0xd800 && c <= 0xdfff) {
       const next = s.charCodeAt(i + 1)
       if (c <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) {
-        out += s[i] + (s[i + 1] as string)
+        out += s.slice(i, i + 2)
         i++
       } else out += '\ufffd'
       continue
@@ -47,7 +47,7 @@ export function goJsonString(s: string): string {
     }
     if (c < 0x20 || c === 0x3c || c === 0x3e || c === 0x26 || c === 0x2028 || c === 0x2029) {
       out += '\\u' + c.toString(16).padStart(4, '0')
-    } else out += s[i]
+    } else out += s.charAt(i)
   }
   return out + '"'
 }

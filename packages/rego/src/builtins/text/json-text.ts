@@ -22,12 +22,17 @@ function marshalWithOptions(args: readonly Value[]): string {
   let explicitPretty: boolean | undefined
   opts.entries().forEach(([k, v], idx) => {
     if (typeof k !== 'string') {
-      throw optionError(`failed to stringify key ${toRegoText(k)} at index ${idx}: operand ${idx} must be string but got ${typeName(k)}`)
+      throw optionError(
+        `failed to stringify key ${toRegoText(k)} at index ${idx}: operand ${idx} must be string but got ${typeName(k)}`,
+      )
     }
     switch (k) {
       case 'prefix':
       case 'indent':
-        if (typeof v !== 'string') throw optionError(`key ${goQuote(k)} failed cast to string: operand ${idx} must be string but got ${typeName(v)}`)
+        if (typeof v !== 'string')
+          throw optionError(
+            `key ${goQuote(k)} failed cast to string: operand ${idx} must be string but got ${typeName(v)}`,
+          )
         if (k === 'prefix') prefix = v
         else indent = v
         implicitPretty = true

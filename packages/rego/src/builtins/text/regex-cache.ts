@@ -62,7 +62,8 @@ export function compileRegex(pattern: string): RE2JS {
 }
 
 export function goRegexp(re: RE2JS): GoRegexp {
-  return re.re2() as unknown as GoRegexp
+  const engine: unknown = re.re2()
+  return engine as GoRegexp
 }
 
 /** regexp.QuoteMeta: backslash before every character RE2 treats as special. */

@@ -69,9 +69,11 @@ function templateMatch(args: readonly Value[]): boolean {
   const open = stringArg(args, 2)
   const close = stringArg(args, 3)
   const openLength = utf8Length(open)
-  if (openLength !== 1) throw builtinError(`start delimiter has to be exactly one character long but is ${openLength} long`)
+  if (openLength !== 1)
+    throw builtinError(`start delimiter has to be exactly one character long but is ${openLength} long`)
   // OPA reports the start delimiter's length here too.
-  if (utf8Length(close) !== 1) throw builtinError(`end delimiter has to be exactly one character long but is ${openLength} long`)
+  if (utf8Length(close) !== 1)
+    throw builtinError(`end delimiter has to be exactly one character long but is ${openLength} long`)
   return compileRegexTemplate(template, open, close).test(s)
 }
 

@@ -29,12 +29,9 @@ function parseInt64(s: string): bigint | undefined {
 
 /** An optional `v`, then major.minor.patch with optional `-prerelease` and `+metadata`. */
 export function parseSemver(text: string): Version | undefined {
-  let version = text.startsWith('v') ? text.slice(1) : text
-  let metadata: string
-  ;[version, metadata] = cut(version, '+')
+  const [rest, metadata] = cut(text.startsWith('v') ? text.slice(1) : text, '+')
   if (metadata !== '' && !IDENTIFIERS.test(metadata)) return undefined
-  let preRelease: string
-  ;[version, preRelease] = cut(version, '-')
+  const [version, preRelease] = cut(rest, '-')
   if (preRelease !== '' && !IDENTIFIERS.test(preRelease)) return undefined
   if (version.split('.').length !== 3) return undefined
   const [major, minor, patch] = version.split('.').map(parseInt64)

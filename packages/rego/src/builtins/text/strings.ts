@@ -95,8 +95,10 @@ function replaceN(args: readonly Value[]): string {
   const s = stringArg(args, 1)
   const pairs: [string, string][] = []
   for (const [k, v] of patterns.entries()) {
-    if (typeof k !== 'string') throw new BuiltinError('eval_type_error', 'operand 1 non-string key found in pattern object')
-    if (typeof v !== 'string') throw new BuiltinError('eval_type_error', 'operand 1 non-string value found in pattern object')
+    if (typeof k !== 'string')
+      throw new BuiltinError('eval_type_error', 'operand 1 non-string key found in pattern object')
+    if (typeof v !== 'string')
+      throw new BuiltinError('eval_type_error', 'operand 1 non-string value found in pattern object')
     pairs.push([k, v])
   }
   return goReplace(s, pairs)

@@ -33,14 +33,26 @@ function splitAmount(s: string): [string, string] | undefined {
   return [s, '']
 }
 
-const DECIMAL: Record<string, bigint> = { k: 1000n, m: 1000n ** 2n, g: 1000n ** 3n, t: 1000n ** 4n, p: 1000n ** 5n, e: 1000n ** 6n }
+const DECIMAL: Record<string, bigint> = {
+  k: 1000n,
+  m: 1000n ** 2n,
+  g: 1000n ** 3n,
+  t: 1000n ** 4n,
+  p: 1000n ** 5n,
+  e: 1000n ** 6n,
+}
 const BINARY: Record<string, bigint> = { k: KI, m: KI ** 2n, g: KI ** 3n, t: KI ** 4n, p: KI ** 5n, e: KI ** 6n }
+
+/** units.parse keeps the case of the first letter only, to tell `m` (milli) from `M`. */
+function normalizeUnit(unit: string): string {
+  return unit.charAt(0) + unit.slice(1).toLowerCase()
+}
 
 /** units.parse multipliers: `m` is milli (as the double 0.001), `M` mega, `Mi` mebi, ... */
 function unitMultiplier(unit: string): Rational | undefined {
   if (unit === '') return { num: 1n, den: 1n }
   if (unit === 'm') return rationalOf(0.001)
-  const normalized = unit.length > 1 ? unit[0] + unit.slice(1).toLowerCase() : unit
+  const normalized = normalizeUnit(unit)
   const letter = normalized[0] as string
   const binary = normalized.slice(1) === 'i'
   if (normalized.length > (binary ? 2 : 1)) return undefined
@@ -59,7 +71,7 @@ function unitsParse(args: readonly Value[]): Value {
   const [num, unit] = parts
   if (num === '') throw builtinError('units.parse: no amount provided')
   const factor = unitMultiplier(unit)
-  if (!factor) throw builtinError(`units.parse: unit ${unit.length > 1 ? unit[0] + unit.slice(1).toLowerCase() : unit} not recognized`)
+  if (!factor) throw builtinError(`units.parse: unit ${normalizeUnit(unit)} not recognized`)
   const amount = parseDecimal(num)
   if (!amount) throw builtinError('units.parse: could not parse amount to a number')
   const r = multiply(amount, factor)
@@ -90,7 +102,13 @@ function unitsParseBytes(args: readonly Value[]): Value {
   if (!amount) throw builtinError('units.parse_bytes: could not parse byte amount to a number')
   // OPA multiplies in big.Float at 64-bit precision, then truncates to an integer.
   const a = roundToBits(amount, 64)
-  const product = roundToBits({ num: a.exp >= 0 ? (a.mant * factor) << BigInt(a.exp) : a.mant * factor, den: a.exp >= 0 ? 1n : 1n << BigInt(-a.exp) }, 64)
+  const product = roundToBits(
+    {
+      num: a.exp >= 0 ? (a.mant * factor) << BigInt(a.exp) : a.mant * factor,
+      den: a.exp >= 0 ? 1n : 1n << BigInt(-a.exp),
+    },
+    64,
+  )
   return normalizeBig(truncate(product.mant, product.exp))
 }
 

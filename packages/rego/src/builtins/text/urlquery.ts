@@ -46,7 +46,10 @@ export function queryUnescape(s: string): string {
   return decodeUtf8(Uint8Array.from(out))
 }
 
-const valuesError = new BuiltinError('eval_type_error', 'operand 1 values must be string, array[string], or set[string]')
+const valuesError = new BuiltinError(
+  'eval_type_error',
+  'operand 1 values must be string, array[string], or set[string]',
+)
 
 function encodeObject(args: readonly Value[]): string {
   const obj = args[0] ?? null

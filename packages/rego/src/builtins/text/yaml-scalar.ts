@@ -7,10 +7,45 @@
 export type ScalarStyle = 'plain' | 'single' | 'double' | 'literal'
 
 const RESOLVES_TO_NON_STRING = new Set([
-  '', '~', 'null', 'Null', 'NULL',
-  'y', 'Y', 'yes', 'Yes', 'YES', 'n', 'N', 'no', 'No', 'NO',
-  'true', 'True', 'TRUE', 'false', 'False', 'FALSE', 'on', 'On', 'ON', 'off', 'Off', 'OFF',
-  '.nan', '.NaN', '.NAN', '.inf', '.Inf', '.INF', '+.inf', '+.Inf', '+.INF', '-.inf', '-.Inf', '-.INF',
+  '',
+  '~',
+  'null',
+  'Null',
+  'NULL',
+  'y',
+  'Y',
+  'yes',
+  'Yes',
+  'YES',
+  'n',
+  'N',
+  'no',
+  'No',
+  'NO',
+  'true',
+  'True',
+  'TRUE',
+  'false',
+  'False',
+  'FALSE',
+  'on',
+  'On',
+  'ON',
+  'off',
+  'Off',
+  'OFF',
+  '.nan',
+  '.NaN',
+  '.NAN',
+  '.inf',
+  '.Inf',
+  '.INF',
+  '+.inf',
+  '+.Inf',
+  '+.INF',
+  '-.inf',
+  '-.Inf',
+  '-.INF',
   '<<',
 ])
 
@@ -76,7 +111,8 @@ function analyze(s: string): Analysis {
   let previousSpace = false
   let previousBreak = false
   let precededByWhitespace = true
-  chars.forEach((c, i) => {
+  for (let i = 0; i < chars.length; i++) {
+    const c = chars[i] as string
     const followedByWhitespace = isBlankOrEnd(chars[i + 1])
     if (i === 0) {
       if ('#,[]{}&*!|>\'"%@`'.includes(c)) indicators = true
@@ -105,7 +141,7 @@ function analyze(s: string): Analysis {
       previousBreak = false
     }
     precededByWhitespace = isBlankOrEnd(c)
-  })
+  }
   let plain = true
   let single = true
   let block = true
@@ -128,8 +164,21 @@ export function scalarStyle(s: string, key: boolean): ScalarStyle {
 }
 
 const ESCAPES: Record<string, string> = {
-  '\0': '0', '\x07': 'a', '\b': 'b', '\t': 't', '\n': 'n', '\x0b': 'v', '\f': 'f', '\r': 'r', '\x1b': 'e',
-  '"': '"', '\\': '\\', '\u0085': 'N', '\u00a0': '_', '\u2028': 'L', '\u2029': 'P',
+  '\0': '0',
+  '\x07': 'a',
+  '\b': 'b',
+  '\t': 't',
+  '\n': 'n',
+  '\x0b': 'v',
+  '\f': 'f',
+  '\r': 'r',
+  '\x1b': 'e',
+  '"': '"',
+  '\\': '\\',
+  '\u0085': 'N',
+  '\u00a0': '_',
+  '\u2028': 'L',
+  '\u2029': 'P',
 }
 
 /** One character inside a double-quoted scalar. */

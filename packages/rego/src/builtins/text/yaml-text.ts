@@ -2,7 +2,7 @@ import { parseAllDocuments, type Document, type Tags } from 'yaml'
 import { formatNumber, normalizeBig, parseNumberLiteral } from '../../value/number.ts'
 import { RegoObject, type Value } from '../../value/value.ts'
 import { builtinError, stringArg } from '../args.ts'
-import { builtin, type BuiltinDef } from '../builtin.ts'
+import { builtin, BuiltinError, type BuiltinDef } from '../builtin.ts'
 import { formatFloat } from './go-float.ts'
 import { yamlText } from './yaml-emit.ts'
 
@@ -16,13 +16,6 @@ class YamlNumber {
   readonly text: string
   constructor(text: string) {
     this.text = text
-  }
-}
-
-class YamlConversionError {
-  readonly message: string
-  constructor(message: string) {
-    this.message = message
   }
 }
 
@@ -52,12 +45,16 @@ function toNumber(source: string): number | bigint {
     return normalizeBig(sign * magnitude)
   }
   if (/^[-+]?\.(inf|Inf|INF)$/.test(text)) {
-    throw new YamlConversionError(`json: unsupported value: ${text.startsWith('-') ? '-' : '+'}Inf`)
+    throw builtinError(`json: unsupported value: ${text.startsWith('-') ? '-' : '+'}Inf`)
   }
-  if (/^\.(nan|NaN|NAN)$/.test(text)) throw new YamlConversionError('json: unsupported value: NaN')
-  const json = text.replace(/^\+/, '').replace(/^(-?)\./, '$10.').replace(/\.(?=[eE]|$)/, '.0')
+  if (/^\.(nan|NaN|NAN)$/.test(text)) throw builtinError('json: unsupported value: NaN')
+  const json = text
+    .replace(/^\+/, '')
+    .replace(/^(-?)\./, '$10.')
+    .replace(/\.(?=[eE]|$)/, '.0')
   const n = parseNumberLiteral(json) ?? Number(json)
-  if (typeof n === 'number' && !Number.isFinite(n)) throw new YamlConversionError(`json: unsupported value: ${n > 0 ? '+Inf' : '-Inf'}`)
+  if (typeof n === 'number' && !Number.isFinite(n))
+    throw builtinError(`json: unsupported value: ${n > 0 ? '+Inf' : '-Inf'}`)
   return n
 }
 
@@ -69,7 +66,7 @@ function keyText(key: unknown): string {
     const n = toNumber(key.text)
     return typeof n === 'number' && !Number.isInteger(n) ? formatFloat(n, 'g', -1) : formatNumber(n)
   }
-  throw new YamlConversionError('Unsupported map key of type: map')
+  throw builtinError('Unsupported map key of type: map')
 }
 
 function toValue(x: unknown): Value {
@@ -85,7 +82,7 @@ function toValue(x: unknown): Value {
     for (const [k, v] of x) o.set(keyText(k), toValue(v))
     return o
   }
-  throw new YamlConversionError(`yaml: unsupported value ${Object.prototype.toString.call(x)}`)
+  throw builtinError(`yaml: unsupported value ${Object.prototype.toString.call(x)}`)
 }
 
 /** libyaml's wording for the errors a parse can hit, keyed on the yaml package's codes. */
@@ -123,7 +120,7 @@ export function parseGoYaml(text: string): Value {
   try {
     return toValue(doc.toJS({ mapAsMap: true, maxAliasCount: 10_000 }))
   } catch (e) {
-    if (e instanceof YamlConversionError) throw builtinError(e.message)
+    if (e instanceof BuiltinError) throw e
     if (e instanceof Error) throw builtinError(`yaml: ${e.message}`)
     throw e
   }

@@ -1,0 +1,24 @@
+import assert from 'node:assert/strict'
+import { test } from 'node:test'
+import { callText } from './call-text-builtin.ts'
+
+test('trim functions take a set of code points', () => {
+  assert.equal(callText('trim', ['¡¡¡foo, bar!!!', '!¡']), 'foo, bar')
+  assert.equal(callText('trim', ['...foo.bar...', '.fr']), 'oo.ba')
+  assert.equal(callText('trim_left', ['¡¡¡foo, bar!!!', '!¡']), 'foo, bar!!!')
+  assert.equal(callText('trim_right', ['¡¡¡foo, bar!!!', '!¡']), '¡¡¡foo, bar')
+  assert.equal(callText('trim', ['', '.']), '')
+})
+
+test('trim_prefix and trim_suffix remove one occurrence', () => {
+  assert.equal(callText('trim_prefix', ['¡¡¡foo, bar!!!', '¡¡¡foo']), ', bar!!!')
+  assert.equal(callText('trim_prefix', ['aab', 'a']), 'ab')
+  assert.equal(callText('trim_suffix', ['¡¡¡foo, bar!!!', ', bar!!!']), '¡¡¡foo')
+  assert.equal(callText('trim_suffix', ['abc', 'x']), 'abc')
+})
+
+test('trim_space uses Go unicode.IsSpace', () => {
+  assert.equal(callText('trim_space', [' \t\n foo, bar \n\t\r\n']), 'foo, bar')
+  assert.equal(callText('trim_space', ['\u0085\u00a0x\u3000']), 'x')
+  assert.equal(callText('trim_space', ['\ufeffx']), '\ufeffx')
+})
