@@ -7,6 +7,12 @@ function isCallOf(term: Term, name: readonly string[]): boolean {
   return term.type === 'call' && term.name.length === name.length && term.name.every((n, i) => n === name[i])
 }
 
+interface Membership {
+  readonly key: Term | undefined
+  readonly value: Term
+  readonly domain: Term
+}
+
 /** Queries and rule bodies: literals, `not`, `some`, `every`, `with`, `=` and `:=`. */
 export abstract class BodyParser extends TermParser {
   protected parseBody(end: TokenKind): Body {
@@ -109,18 +115,8 @@ export abstract class BodyParser extends TermParser {
       if (!(e instanceof ParseFail)) throw e
     }
     if (term?.type === 'call') {
-      const args = term.args
-      let kind: ExprKind
-      if (isCallOf(term, MEMBER_2)) {
-        if (args.length !== 2) throw this.unexpected('illegal domain')
-        kind = { type: 'somein', key: undefined, value: args[0]!, collection: args[1]! }
-      } else if (isCallOf(term, MEMBER_3)) {
-        if (args.length !== 3) throw this.unexpected('illegal domain')
-        kind = { type: 'somein', key: args[0]!, value: args[1]!, collection: args[2]! }
-      } else {
-        throw this.unexpected('expected `x in xs` or `x, y in xs` expression')
-      }
-      return this.expr(kind, false, start)
+      const m = this.membership(term, 'expected `x in xs` or `x, y in xs` expression')
+      return this.expr({ type: 'somein', key: m.key, value: m.value, collection: m.domain }, false, start)
     }
     this.restore(pos, depth)
     const vars: VarTerm[] = []
@@ -133,29 +129,29 @@ export abstract class BodyParser extends TermParser {
     return { kind: { type: 'some', vars }, negated: false, with: [], loc: this.loc(start) }
   }
 
+  /** The parts of `x in xs` / `k, v in xs` (calls of the membership builtins). */
+  private membership(term: Term, shape: string): Membership {
+    if (term.type === 'call') {
+      const [a, b, c, ...rest] = term.args
+      const arityOk = rest.length === 0 && a !== undefined && b !== undefined
+      if (isCallOf(term, MEMBER_2)) {
+        if (!arityOk || c !== undefined) throw this.unexpected('illegal domain')
+        return { key: undefined, value: a, domain: b }
+      }
+      if (isCallOf(term, MEMBER_3)) {
+        if (!arityOk || c === undefined) throw this.unexpected('illegal domain')
+        return { key: a, value: b, domain: c }
+      }
+    }
+    throw this.unexpected(shape)
+  }
+
   private parseEvery(): Expr {
     const start = this.tok
     this.advance()
     const term = this.parseInfix(true)
-    const shape = 'expected `x[, y] in xs { ... }` expression'
-    if (term.type !== 'call') throw this.unexpected(shape)
-    const args = term.args
-    let key: Term | undefined
-    let value: Term
-    let domain: Term
-    if (isCallOf(term, MEMBER_2)) {
-      if (args.length !== 2) throw this.unexpected('illegal domain')
-      value = args[0]!
-      domain = args[1]!
-    } else if (isCallOf(term, MEMBER_3)) {
-      if (args.length !== 3) throw this.unexpected('illegal domain')
-      key = args[0]!
-      value = args[1]!
-      domain = args[2]!
-      if (key.type !== 'var') throw this.unexpected('expected key to be a variable')
-    } else {
-      throw this.unexpected(shape)
-    }
+    const { key, value, domain } = this.membership(term, 'expected `x[, y] in xs { ... }` expression')
+    if (key !== undefined && key.type !== 'var') throw this.unexpected('expected key to be a variable')
     if (value.type !== 'var') throw this.unexpected('expected value to be a variable')
     if (!this.is('{')) throw this.unexpected('missing body')
     this.advance()

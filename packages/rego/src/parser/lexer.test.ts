@@ -9,7 +9,32 @@ const kinds = (text: string): string[] => tokenize(text, limits).tokens.map((t) 
 describe('tokenize', () => {
   it('splits operators, longest match first', () => {
     assert.deepEqual(kinds(':= : == = != <= < >= > + - * / % & | ; , . ( ) [ ] { }'), [
-      ':=', ':', '==', '=', '!=', '<=', '<', '>=', '>', '+', '-', '*', '/', '%', '&', '|', ';', ',', '.', '(', ')', '[', ']', '{', '}', 'eof',
+      ':=',
+      ':',
+      '==',
+      '=',
+      '!=',
+      '<=',
+      '<',
+      '>=',
+      '>',
+      '+',
+      '-',
+      '*',
+      '/',
+      '%',
+      '&',
+      '|',
+      ';',
+      ',',
+      '.',
+      '(',
+      ')',
+      '[',
+      ']',
+      '{',
+      '}',
+      'eof',
     ])
     assert.deepEqual(kinds('a:=b'), ['ident', ':=', 'ident', 'eof'])
   })
@@ -27,7 +52,10 @@ describe('tokenize', () => {
         ['eof', '', ''],
       ],
     )
-    assert.deepEqual(tokens.map((t) => t.keyword), [false, true, false, false, false, false])
+    assert.deepEqual(
+      tokens.map((t) => t.keyword),
+      [false, true, false, false, false, false],
+    )
   })
 
   it('marks tokens preceded by space and by newlines', () => {
@@ -70,7 +98,8 @@ describe('tokenize', () => {
   })
 
   it('turns lexical errors into illegal tokens carrying the message', () => {
-    const illegal = (text: string): string => tokenize(text, limits).tokens.find((t) => t.kind === 'illegal')?.value ?? 'none'
+    const illegal = (text: string): string =>
+      tokenize(text, limits).tokens.find((t) => t.kind === 'illegal')?.value ?? 'none'
     assert.equal(illegal('"abc'), 'non-terminated string')
     assert.equal(illegal('`abc'), 'non-terminated string')
     assert.equal(illegal('"\\x"'), 'illegal escape sequence')
@@ -87,11 +116,14 @@ describe('tokenize', () => {
   })
 
   it('enforces the size limits before tokenizing', () => {
-    assert.throws(() => tokenize('x'.repeat(11), { maxLineLength: 10, maxSourceLength: 100 }), (e) => {
-      assert.ok(e instanceof ParseFail)
-      assert.equal(e.message, 'line 1 is too long: 11 characters exceeds the limit of 10')
-      return true
-    })
+    assert.throws(
+      () => tokenize('x'.repeat(11), { maxLineLength: 10, maxSourceLength: 100 }),
+      (e) => {
+        assert.ok(e instanceof ParseFail)
+        assert.equal(e.message, 'line 1 is too long: 11 characters exceeds the limit of 10')
+        return true
+      },
+    )
     assert.throws(() => tokenize('x'.repeat(11), { maxLineLength: 100, maxSourceLength: 10 }), ParseFail)
   })
 })

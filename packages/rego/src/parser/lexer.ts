@@ -146,31 +146,73 @@ export function tokenize(text: string, limits: LexLimits): LexResult {
     let kind: TokenKind | undefined
     let message = ''
     switch (c) {
-      case 91: kind = '['; break
-      case 93: kind = ']'; break
-      case 123: kind = '{'; break
-      case 125: kind = '}'; break
-      case 40: kind = '('; break
-      case 41: kind = ')'; break
-      case 44: kind = ','; break
-      case 59: kind = ';'; break
-      case 46: kind = '.'; break
-      case 43: kind = '+'; break
-      case 45: kind = '-'; break
-      case 42: kind = '*'; break
-      case 47: kind = '/'; break
-      case 37: kind = '%'; break
-      case 38: kind = '&'; break
-      case 124: kind = '|'; break
-      case 58: kind = next === 61 ? ':=' : ':'; break
-      case 61: kind = next === 61 ? '==' : '='; break
-      case 60: kind = next === 61 ? '<=' : '<'; break
-      case 62: kind = next === 61 ? '>=' : '>'; break
+      case 91:
+        kind = '['
+        break
+      case 93:
+        kind = ']'
+        break
+      case 123:
+        kind = '{'
+        break
+      case 125:
+        kind = '}'
+        break
+      case 40:
+        kind = '('
+        break
+      case 41:
+        kind = ')'
+        break
+      case 44:
+        kind = ','
+        break
+      case 59:
+        kind = ';'
+        break
+      case 46:
+        kind = '.'
+        break
+      case 43:
+        kind = '+'
+        break
+      case 45:
+        kind = '-'
+        break
+      case 42:
+        kind = '*'
+        break
+      case 47:
+        kind = '/'
+        break
+      case 37:
+        kind = '%'
+        break
+      case 38:
+        kind = '&'
+        break
+      case 124:
+        kind = '|'
+        break
+      case 58:
+        kind = next === 61 ? ':=' : ':'
+        break
+      case 61:
+        kind = next === 61 ? '==' : '='
+        break
+      case 60:
+        kind = next === 61 ? '<=' : '<'
+        break
+      case 62:
+        kind = next === 61 ? '>=' : '>'
+        break
       case 33:
         if (next === 61) kind = '!='
         else message = 'illegal ! character'
         break
-      case 36: message = 'illegal $ character'; break
+      case 36:
+        message = 'illegal $ character'
+        break
       case 0:
         // regorus stops reading at a NUL, and its Kata vector large.rego ends with one: accept
         // NULs (and whitespace) at the very end; OPA's error for any other NUL.
@@ -180,7 +222,9 @@ export function tokenize(text: string, limits: LexLimits): LexResult {
         }
         message = 'illegal null character'
         break
-      case 0xfeff: message = 'illegal byte-order mark'; break
+      case 0xfeff:
+        message = 'illegal byte-order mark'
+        break
       default:
         // One whole code point, so that the next token starts on a boundary.
         if (c >= 0xd800 && c <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) pos++
@@ -188,7 +232,17 @@ export function tokenize(text: string, limits: LexLimits): LexResult {
     if (kind !== undefined && kind.length === 2) pos++
     push(kind ?? 'illegal', start, pos, message, row, col)
   }
-  tokens.push({ kind: 'eof', text: '', value: '', row, col: pos - lineStart + 1, spaced, newline, keyword: false, loc: undefined })
+  tokens.push({
+    kind: 'eof',
+    text: '',
+    value: '',
+    row,
+    col: pos - lineStart + 1,
+    spaced,
+    newline,
+    keyword: false,
+    loc: undefined,
+  })
   return { tokens, comments }
 
   /** Moves to `end`, counting the newlines crossed (raw strings span lines). */

@@ -69,7 +69,8 @@ export class ModuleParser extends RuleParser {
           exprs.push(this.parseLiteral())
         }
       }
-      const firstExpr = exprs[0]!
+      const firstExpr = exprs[0]
+      if (!firstExpr) continue
       if (exprs.length !== 1) {
         error('multiple expressions cannot be used for rule head', firstExpr.loc)
         continue
@@ -105,7 +106,8 @@ export class ModuleParser extends RuleParser {
     const term = this.parseTerm()
     if (term.type === 'var') return [term.name]
     if (term.type !== 'ref') throw this.unexpected()
-    const at = (t: Term): ParseFail => new ParseFail(`unexpected ${valueName(t)} token: expecting`, t.loc.row, t.loc.col)
+    const at = (t: Term): ParseFail =>
+      new ParseFail(`unexpected ${valueName(t)} token: expecting`, t.loc.row, t.loc.col)
     if (term.head.type !== 'var') {
       const f = at(term.head)
       throw new ParseFail(`${f.message} var`, f.row, f.col)
@@ -137,7 +139,7 @@ export class ModuleParser extends RuleParser {
     }
     if (term.type !== 'var' && term.type !== 'ref') throw this.fail('expected path')
     const terms = pathTerms(term)
-    const head = terms[0]!
+    const head = term.type === 'ref' ? term.head : term
     for (const t of terms.slice(1)) {
       if (t.type !== 'string') {
         throw new ParseFail(`unexpected ${valueName(t)} token: expecting string`, t.loc.row, t.loc.col)
@@ -146,7 +148,9 @@ export class ModuleParser extends RuleParser {
     const pathFail = (message: string): ParseFail => new ParseFail(message, term.loc.row, term.loc.col)
     const root = head.type === 'var' ? head.name : ''
     if (!IMPORT_ROOTS.has(root)) {
-      throw pathFail(`unexpected import path, must begin with one of: {data, future, input, rego}, got: ${termText(head)}`)
+      throw pathFail(
+        `unexpected import path, must begin with one of: {data, future, input, rego}, got: ${termText(head)}`,
+      )
     }
     let alias: string | undefined
     if (this.isKeyword('as')) {
@@ -158,10 +162,14 @@ export class ModuleParser extends RuleParser {
       }
       alias = aliasTerm.name
     } else if (root !== 'future') {
-      const last = terms[terms.length - 1]!
+      const last = terms[terms.length - 1] ?? head
       const word = last.type === 'var' ? last.name : last.type === 'string' ? last.value : ''
       if (isKeywordInVersion(word, this.version)) {
-        throw new ParseFail(`unexpected import path, must not end with a keyword, got: ${word}`, last.loc.row, last.loc.col)
+        throw new ParseFail(
+          `unexpected import path, must not end with a keyword, got: ${word}`,
+          last.loc.row,
+          last.loc.col,
+        )
       }
     }
     const words = terms.slice(1).map((t) => (t.type === 'string' ? t.value : ''))
@@ -174,8 +182,8 @@ export class ModuleParser extends RuleParser {
     if (words[0] !== 'keywords') throw fail('invalid import, must be `future.keywords`')
     if (alias !== undefined) throw fail('`future` imports cannot be aliased')
     let enabled = FUTURE_KEYWORDS
-    if (words.length === 2) {
-      const kw = words[1]!
+    const kw = words[1]
+    if (words.length === 2 && kw !== undefined) {
       if (!FUTURE_KEYWORDS.includes(kw)) {
         throw fail(`unexpected keyword, must be one of [${FUTURE_KEYWORDS.join(' ')}]`)
       }

@@ -1,17 +1,16 @@
 import { RegoError, type Location } from '../errors.ts'
 
 /**
- * A syntax error inside the parser. It is a plain object, not an Error, because the parser
- * also throws it to backtrack (OPA's parser tries alternatives), and capturing a stack for
- * each attempt would be wasted work. The public functions turn it into a RegoError.
+ * A syntax error inside the parser, also thrown to backtrack when OPA's grammar tries
+ * alternatives. It never leaves the parser: the public functions turn it into a RegoError.
  */
-export class ParseFail {
-  readonly message: string
+export class ParseFail extends Error {
   readonly row: number
   readonly col: number
 
   constructor(message: string, row: number, col: number) {
-    this.message = message
+    super(message)
+    this.name = 'ParseFail'
     this.row = row
     this.col = col
   }

@@ -4,8 +4,21 @@ import { refText, termText, valueName } from './term-text.ts'
 
 /** Builtins that operators become: a statement calling one cannot define a rule. */
 const OPERATOR_BUILTINS = new Set([
-  'equal', 'neq', 'lt', 'lte', 'gt', 'gte', 'or', 'and', 'plus', 'minus', 'mul', 'div', 'rem',
-  'internal.member_2', 'internal.member_3',
+  'equal',
+  'neq',
+  'lt',
+  'lte',
+  'gt',
+  'gte',
+  'or',
+  'and',
+  'plus',
+  'minus',
+  'mul',
+  'div',
+  'rem',
+  'internal.member_2',
+  'internal.member_3',
 ])
 
 export type RuleFromExpr =

@@ -151,7 +151,10 @@ describe('rule errors', () => {
   it('requires v1 keywords', () => {
     assert.equal(parseError('p { true }'), 'm.rego:2: rego_parse_error: `if` keyword is required before rule body')
     assert.match(parseError('f(x) { true }'), /`if` keyword is required before function body/)
-    assert.match(parseError('p[x] { x := 1 }'), /2 errors occurred:\nm.rego:2: rego_parse_error: `if` keyword is required before rule body\nm.rego:2: rego_parse_error: `contains` keyword is required for partial set rules/)
+    assert.match(
+      parseError('p[x] { x := 1 }'),
+      /2 errors occurred:\nm.rego:2: rego_parse_error: `if` keyword is required before rule body\nm.rego:2: rego_parse_error: `contains` keyword is required for partial set rules/,
+    )
     assert.match(parseError('p.q'), /`contains` keyword is required for partial set rules/)
     assert.match(parseError('a.b.c'), /rule must have value assignment and\/or body declaration/)
     assert.match(parseError('contains := 1'), /contains keyword cannot be used for rule name/)
@@ -181,7 +184,10 @@ describe('rule errors', () => {
   it('reports head syntax errors', () => {
     assert.match(parseError('p + 1'), /unexpected plus token/)
     assert.match(parseError('p == 1'), /unexpected equal token/)
-    assert.match(parseError('f(x) contains 1'), /the contains keyword can only be used with multi-value rule definitions \(e.g., f contains <VALUE> { ... }\)/)
+    assert.match(
+      parseError('f(x) contains 1'),
+      /the contains keyword can only be used with multi-value rule definitions \(e.g., f contains <VALUE> { ... }\)/,
+    )
     assert.match(parseError('p := '), /unexpected eof token/)
     assert.match(parseError('p if'), /unexpected eof token/)
     assert.match(parseError('p if {'), /unexpected eof token/)
@@ -189,8 +195,14 @@ describe('rule errors', () => {
     assert.match(parseError('p := 1 if { a } else { }'), /found empty body/)
     assert.match(parseError('p := 1 if { a } else'), /expected else value term or rule body/)
     assert.match(parseError('p := 1 if { a } else := 2 if'), /rule body expected/)
-    assert.match(parseError('p[x] := 1 if { x := 1 } else := 2'), /else keyword cannot be used on rules with variables in head/)
-    assert.match(parseError('p contains 1 if { true } else := 2', 1), /else keyword cannot be used on multi-value rules/)
+    assert.match(
+      parseError('p[x] := 1 if { x := 1 } else := 2'),
+      /else keyword cannot be used on rules with variables in head/,
+    )
+    assert.match(
+      parseError('p contains 1 if { true } else := 2', 1),
+      /else keyword cannot be used on multi-value rules/,
+    )
     assert.match(parseError('p = 1 { a } else = 2 { b } { c }', 0), /expected else keyword/)
     assert.match(parseError('p if { a b }'), /unexpected identifier token: expected \\n or ; or }/)
   })

@@ -71,9 +71,11 @@ export abstract class RuleParser extends BodyParser {
     let key = head.key
     let contains = head.usesContains
     // v0 `p[x] { ... }` is a partial set; `p[x] if ...` is the single value p[x] = true.
-    if (!hasIf && !contains && (head.args?.length ?? 0) === 0 && ref.length === 2 && head.value === undefined) {
-      key = ref[1]
-      ref = [ref[0]!]
+    const [name, element] = ref
+    const setLike = !hasIf && !contains && (head.args?.length ?? 0) === 0 && ref.length === 2
+    if (setLike && head.value === undefined && name !== undefined) {
+      key = element
+      ref = [name]
       contains = true
     }
     let body: Body
@@ -207,8 +209,7 @@ export abstract class RuleParser extends BodyParser {
       this.advance()
       value = this.parseInfix(true)
     }
-    const generatedValue =
-      value === undefined && key === undefined && (ref.length !== 2 || (args?.length ?? 0) > 0)
+    const generatedValue = value === undefined && key === undefined && (ref.length !== 2 || (args?.length ?? 0) > 0)
     return { term, ref, args, key, value, assign, usesContains, generatedValue, loc }
   }
 

@@ -55,7 +55,8 @@ export function decodeEscapedString(text: string, from: number, to: number): str
       if (unit < 0) return undefined
       i += 6
       if (unit >= 0xd800 && unit <= 0xdbff) {
-        const low = i + 6 <= to && text.charCodeAt(i) === 92 && text.charCodeAt(i + 1) === 117 ? readHex4(text, i + 2) : -1
+        const low =
+          i + 6 <= to && text.charCodeAt(i) === 92 && text.charCodeAt(i + 1) === 117 ? readHex4(text, i + 2) : -1
         if (low >= 0xdc00 && low <= 0xdfff) {
           parts.push(String.fromCharCode(unit, low))
           i += 6

@@ -8,9 +8,9 @@ import { parseQuery, parseTerm } from './index.ts'
 const term = (text: string): string => {
   const body = parseQuery(text)
   assert.equal(body.length, 1, `one expression in ${text}`)
-  const kind = body[0]!.kind
-  assert.equal(kind.type, 'term')
-  return kind.type === 'term' ? sketchTerm(kind.term) : ''
+  const kind = body[0]?.kind
+  assert.equal(kind?.type, 'term')
+  return sketchTerm(kind.term)
 }
 const expr = (text: string): string => {
   const body = parseQuery(text)
@@ -20,7 +20,7 @@ const expr = (text: string): string => {
 const number = (text: string): Term & { type: 'number' } => {
   const t = parseTerm(text)
   assert.equal(t.type, 'number')
-  return t as Term & { type: 'number' }
+  return t
 }
 
 describe('scalars', () => {
@@ -56,7 +56,7 @@ describe('scalars', () => {
     const s = (text: string): string => {
       const t = parseTerm(text)
       assert.equal(t.type, 'string')
-      return (t as Term & { type: 'string' }).value
+      return t.value
     }
     assert.equal(s('"a\\"b\\\\c\\/d\\b\\f\\n\\r\\t"'), 'a"b\\c/d\b\f\n\r\t')
     assert.equal(s('"\\u00e9\\u0041"'), 'éA')
@@ -118,7 +118,10 @@ describe('refs and calls', () => {
   })
 
   it('allows keywords after a dot', () => {
-    assert.equal(term('input.in.if.contains.every.not.package'), 'ref(input, "in", "if", "contains", "every", "not", "package")')
+    assert.equal(
+      term('input.in.if.contains.every.not.package'),
+      'ref(input, "in", "if", "contains", "every", "not", "package")',
+    )
   })
 
   it('needs suffixes to touch the term', () => {
@@ -195,7 +198,7 @@ describe('term locations', () => {
     const t = parseTerm('[\n  1,\n    "x"]')
     assert.deepEqual(t.loc, { file: '', row: 1, col: 1 })
     assert.equal(t.type, 'array')
-    const items = (t as Term & { type: 'array' }).items
+    const items = t.items
     assert.deepEqual(items[0]!.loc, { file: '', row: 2, col: 3 })
     assert.deepEqual(items[1]!.loc, { file: '', row: 3, col: 5 })
   })
@@ -204,7 +207,6 @@ describe('term locations', () => {
     const body = parseQuery('  a.b + c', { file: 'q.rego' })
     const e = body[0]!
     assert.equal(e.kind.type, 'term')
-    const call = e.kind.type === 'term' ? e.kind.term : undefined
-    assert.deepEqual(call?.loc, { file: 'q.rego', row: 1, col: 3 })
+    assert.deepEqual(e.kind.term.loc, { file: 'q.rego', row: 1, col: 3 })
   })
 })
