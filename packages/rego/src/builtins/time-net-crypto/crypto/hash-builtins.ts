@@ -3,7 +3,9 @@ import { builtin, type BuiltinDef } from '../../builtin.ts'
 import { stringArg } from '../../args.ts'
 
 function digest(algorithm: string) {
-  return builtin(`crypto.${algorithm}`, 1, (args) => createHash(algorithm).update(stringArg(args, 0), 'utf8').digest('hex'))
+  return builtin(`crypto.${algorithm}`, 1, (args) =>
+    createHash(algorithm).update(stringArg(args, 0), 'utf8').digest('hex'),
+  )
 }
 
 function hmac(algorithm: string) {

@@ -62,7 +62,13 @@ export function decodePem(data: Buffer): { block: PemBlock | undefined; rest: Bu
       const [line, next] = getLine(rest)
       const colon = line.indexOf(0x3a)
       if (colon < 0) break
-      headers.set(line.subarray(0, colon).toString('latin1').trim(), line.subarray(colon + 1).toString('latin1').trim())
+      headers.set(
+        line.subarray(0, colon).toString('latin1').trim(),
+        line
+          .subarray(colon + 1)
+          .toString('latin1')
+          .trim(),
+      )
       rest = next
     }
     if (truncated) return { block: undefined, rest: data }

@@ -78,7 +78,13 @@ export function privateKeysFromPem(text: string): PrivateKey[] {
     if (inputLen === rest.length) break
     if (!block) continue
     const format: DerFormat | undefined =
-      block.type === 'RSA PRIVATE KEY' ? 'pkcs1' : block.type === 'PRIVATE KEY' ? 'pkcs8' : block.type === 'EC PRIVATE KEY' ? 'sec1' : undefined
+      block.type === 'RSA PRIVATE KEY'
+        ? 'pkcs1'
+        : block.type === 'PRIVATE KEY'
+          ? 'pkcs8'
+          : block.type === 'EC PRIVATE KEY'
+            ? 'sec1'
+            : undefined
     if (!format) continue
     const key = tryPrivateKey(block.bytes, format)
     if (!key) throw builtinError(GO_PARSE_ERRORS[format])

@@ -45,7 +45,8 @@ export function parseSubjectPublicKeyInfo(spki: Der): ParsedPublicKey {
       const curve = EC_CURVES[curveOid]
       if (!curve) throw new DerError('x509: unsupported elliptic curve')
       const point = bits.bytes
-      if (point[0] !== 4 || (point.length - 1) % 2 !== 0) throw new DerError('x509: failed to unmarshal elliptic curve point')
+      if (point[0] !== 4 || (point.length - 1) % 2 !== 0)
+        throw new DerError('x509: failed to unmarshal elliptic curve point')
       const half = (point.length - 1) / 2
       const X = BigInt('0x' + (point.subarray(1, 1 + half).toString('hex') || '0'))
       const Y = BigInt('0x' + (point.subarray(1 + half).toString('hex') || '0'))

@@ -69,7 +69,8 @@ const KEY_USAGES: Readonly<Record<string, number>> = {
 /** OPA's extractVerifyOpts, in key order, with its error texts. */
 function verifyOptions(options: Value, ctx: BuiltinContext): VerifyOptions {
   const opts: VerifyOptions = { dnsName: '', currentTime: nowMillis(ctx), keyUsages: [] }
-  if (options === null || typeof options !== 'object' || Array.isArray(options) || options instanceof RegoSet) return opts
+  if (options === null || typeof options !== 'object' || Array.isArray(options) || options instanceof RegoSet)
+    return opts
   for (const [key, value] of options.entries()) {
     if (typeof key !== 'string') continue
     switch (key) {
@@ -78,7 +79,8 @@ function verifyOptions(options: Value, ctx: BuiltinContext): VerifyOptions {
         opts.dnsName = value.replace(/^"+|"+$/g, '')
         break
       case 'CurrentTime': {
-        if (typeof value !== 'number' && typeof value !== 'bigint') throw builtinError("'CurrentTime' should be a number")
+        if (typeof value !== 'number' && typeof value !== 'bigint')
+          throw builtinError("'CurrentTime' should be a number")
         const ns = typeof value === 'bigint' ? value : Number.isInteger(value) ? BigInt(value) : undefined
         if (ns === undefined || ns < -(1n << 63n) || ns >= 1n << 63n) {
           throw builtinError("'CurrentTime' should be a valid int64 number")
@@ -133,7 +135,8 @@ function parseRequest(text: string): Value {
   let bytes: Buffer = Buffer.from(text, 'utf8')
   if (!text.startsWith('-----BEGIN CERTIFICATE REQUEST-----')) bytes = decodeStdBase64OrThrow(text)
   const { block } = decodePem(bytes)
-  if (block && block.type !== 'CERTIFICATE REQUEST') throw builtinError('invalid PEM-encoded certificate signing request')
+  if (block && block.type !== 'CERTIFICATE REQUEST')
+    throw builtinError('invalid PEM-encoded certificate signing request')
   const der = block ? block.bytes : bytes
   return goJsonToValue(goX509(() => parseCertificateRequest(der), 'asn1: structure error'))
 }

@@ -1,5 +1,16 @@
 import type { KeyObject } from 'node:crypto'
-import { bitString, children, contextTag, DerError, integerValue, oidText, readDer, TAG, timeValue, type Der } from './der.ts'
+import {
+  bitString,
+  children,
+  contextTag,
+  DerError,
+  integerValue,
+  oidText,
+  readDer,
+  TAG,
+  timeValue,
+  type Der,
+} from './der.ts'
 import { nilIfEmpty, type GoJson } from './go-value.ts'
 import { parseSubjectPublicKeyInfo } from './public-key.ts'
 import { signatureAlgorithm } from './signature-algorithm.ts'

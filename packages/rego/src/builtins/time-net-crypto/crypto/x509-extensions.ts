@@ -1,4 +1,15 @@
-import { bitString, children, contextTag, DerError, integerValue, oidArcs, oidText, parseDer, TAG, type Der } from './der.ts'
+import {
+  bitString,
+  children,
+  contextTag,
+  DerError,
+  integerValue,
+  oidArcs,
+  oidText,
+  parseDer,
+  TAG,
+  type Der,
+} from './der.ts'
 import type { GoJson } from './go-value.ts'
 import { ipString } from '../net/ip.ts'
 

@@ -29,12 +29,24 @@ export function parseName(rdnSequence: Der): { [key: string]: GoJson } {
       const [type, value] = children(expectTag(atv, TAG.SEQUENCE, 'RDNSequence'))
       const arcs = oidArcs(expectTag(type, TAG.OID, 'RDNSequence'))
       if (!value || !STRING_TAGS.has(value.tag)) {
-        throw new DerError(`x509: invalid RDNSequence: invalid attribute value: unsupported string type: ${value?.tag ?? 0}`)
+        throw new DerError(
+          `x509: invalid RDNSequence: invalid attribute value: unsupported string type: ${value?.tag ?? 0}`,
+        )
       }
       const text = stringValue(value)
       names.push({ Type: arcs, Value: text })
       if (arcs.length === 4 && arcs[0] === 2 && arcs[1] === 5 && arcs[2] === 4) {
-        const field = ({ 6: 'Country', 7: 'Locality', 8: 'Province', 9: 'StreetAddress', 10: 'Organization', 11: 'OrganizationalUnit', 17: 'PostalCode' } as Record<number, string>)[arcs[3] as number]
+        const field = (
+          {
+            6: 'Country',
+            7: 'Locality',
+            8: 'Province',
+            9: 'StreetAddress',
+            10: 'Organization',
+            11: 'OrganizationalUnit',
+            17: 'PostalCode',
+          } as Record<number, string>
+        )[arcs[3] as number]
         if (arcs[3] === 3) commonName = text
         else if (arcs[3] === 5) serialNumber = text
         else if (field) lists[field]?.push(text)

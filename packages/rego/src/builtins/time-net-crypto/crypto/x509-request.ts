@@ -1,4 +1,16 @@
-import { bitString, children, contextTag, DerError, integerValue, oidArcs, oidText, readDer, stringValue, TAG, type Der } from './der.ts'
+import {
+  bitString,
+  children,
+  contextTag,
+  DerError,
+  integerValue,
+  oidArcs,
+  oidText,
+  readDer,
+  stringValue,
+  TAG,
+  type Der,
+} from './der.ts'
 import { nilIfEmpty, type GoJson } from './go-value.ts'
 import { parseSubjectPublicKeyInfo } from './public-key.ts'
 import { signatureAlgorithm } from './signature-algorithm.ts'
@@ -47,7 +59,8 @@ function requestJson(outer: Der): GoJson {
     throw structureError('malformed certificate request')
   }
   const [versionDer, subject, spki, attrs] = children(info)
-  if (!versionDer || versionDer.tag !== TAG.INTEGER || !subject || !spki) throw structureError('malformed certificate request info')
+  if (!versionDer || versionDer.tag !== TAG.INTEGER || !subject || !spki)
+    throw structureError('malformed certificate request info')
   const pub = parseSubjectPublicKeyInfo(spki)
   const sigAlgParts = children(sigAlg)
   const attributes: GoJson[] = []

@@ -69,7 +69,10 @@ function potentialParents(child: Certificate, pool: readonly Certificate[]): Cer
   const akid = child.ext.authorityKeyId
   if (!akid) return matches
   const rank = (c: Certificate) => (c.ext.subjectKeyId ? (c.ext.subjectKeyId.equals(akid) ? 0 : 2) : 1)
-  return matches.map((c, i) => ({ c, i })).sort((a, b) => rank(a.c) - rank(b.c) || a.i - b.i).map((x) => x.c)
+  return matches
+    .map((c, i) => ({ c, i }))
+    .sort((a, b) => rank(a.c) - rank(b.c) || a.i - b.i)
+    .map((x) => x.c)
 }
 
 function validAsCA(cert: Certificate, isRoot: boolean, chain: Certificate[], opts: VerifyOptions): boolean {
@@ -81,7 +84,10 @@ function validAsCA(cert: Certificate, isRoot: boolean, chain: Certificate[], opt
 
 /** Go's CheckSignatureFrom: the parent must be allowed to sign, and its key must verify. */
 function signedBy(child: Certificate, parent: Certificate): boolean {
-  if ((parent.version === 3 && !parent.ext.basicConstraintsValid) || (parent.ext.basicConstraintsValid && !parent.ext.isCA)) {
+  if (
+    (parent.version === 3 && !parent.ext.basicConstraintsValid) ||
+    (parent.ext.basicConstraintsValid && !parent.ext.isCA)
+  ) {
     return false
   }
   if (parent.ext.keyUsage !== 0 && (parent.ext.keyUsage & KEY_USAGE_CERT_SIGN) === 0) return false
@@ -92,11 +98,16 @@ function signedBy(child: Certificate, parent: Certificate): boolean {
   if (!spec || INSECURE_ALGORITHMS.has(algorithm)) return false
   try {
     if (spec.pss) {
-      return verifySignature(spec.hash, child.tbs, {
-        key,
-        padding: constants.RSA_PKCS1_PSS_PADDING,
-        saltLength: constants.RSA_PSS_SALTLEN_AUTO,
-      }, child.signature)
+      return verifySignature(
+        spec.hash,
+        child.tbs,
+        {
+          key,
+          padding: constants.RSA_PKCS1_PSS_PADDING,
+          saltLength: constants.RSA_PSS_SALTLEN_AUTO,
+        },
+        child.signature,
+      )
     }
     return verifySignature(spec.hash, child.tbs, key, child.signature)
   } catch {

@@ -52,19 +52,28 @@ class Scanner {
     const c = this.peek()
     switch (c) {
       case 0x7b:
-        return this.object()
+        this.object()
+        return
       case 0x5b:
-        return this.array()
+        this.array()
+        return
       case 0x22:
-        return this.string()
+        this.string()
+        return
       case 0x74:
-        return this.literal('true')
+        this.literal('true')
+        return
       case 0x66:
-        return this.literal('false')
+        this.literal('false')
+        return
       case 0x6e:
-        return this.literal('null')
+        this.literal('null')
+        return
       default:
-        if (c === 0x2d || (c !== undefined && c >= 0x30 && c <= 0x39)) return this.number()
+        if (c === 0x2d || (c !== undefined && c >= 0x30 && c <= 0x39)) {
+          this.number()
+          return
+        }
         this.fail('looking for beginning of value')
     }
   }
@@ -121,7 +130,8 @@ class Scanner {
           this.i++
           for (let k = 0; k < 4; k++) {
             const h = this.peek()
-            const hex = h !== undefined && ((h >= 0x30 && h <= 0x39) || (h >= 0x41 && h <= 0x46) || (h >= 0x61 && h <= 0x66))
+            const hex =
+              h !== undefined && ((h >= 0x30 && h <= 0x39) || (h >= 0x41 && h <= 0x46) || (h >= 0x61 && h <= 0x66))
             if (!hex) this.fail('in \\u hexadecimal character escape')
             this.i++
           }
@@ -211,7 +221,7 @@ function goString(s: string): string {
     if (c >= 0xd800 && c <= 0xdbff && k + 1 < s.length) {
       const d = s.charCodeAt(k + 1)
       if (d >= 0xdc00 && d <= 0xdfff) {
-        out += s[k] + (s[k + 1] as string)
+        out += s.slice(k, k + 2)
         k++
         continue
       }
@@ -248,7 +258,7 @@ function goString(s: string): string {
     if (c < 0x20 || c === 0x3c || c === 0x3e || c === 0x26 || c === 0x2028 || c === 0x2029) {
       out += '\\u' + c.toString(16).padStart(4, '0')
     } else {
-      out += s[k]
+      out += String.fromCharCode(c)
     }
   }
   return out + '"'

@@ -141,13 +141,16 @@ export function parseJwks(text: string): Jwk[] {
   if (syntax) throw new JwkError(`failed to unmarshal JWK Set: ${syntax}`)
   const doc = parseJson(text)
   if (!(doc instanceof RegoObject)) {
-    throw new JwkError(`failed to unmarshal JWK Set: json: cannot unmarshal ${jsonKind(doc)} into Go value of type jwk.RawKeySetJSON`)
+    throw new JwkError(
+      `failed to unmarshal JWK Set: json: cannot unmarshal ${jsonKind(doc)} into Go value of type jwk.RawKeySetJSON`,
+    )
   }
   const keys = doc.get('keys')
   if (Array.isArray(keys) && keys.length > 0) {
     const out: Jwk[] = []
     for (const k of keys) {
-      if (!(k instanceof RegoObject)) throw new JwkError('failed to unmarshal JWK Set: json: cannot unmarshal into Go struct')
+      if (!(k instanceof RegoObject))
+        throw new JwkError('failed to unmarshal JWK Set: json: cannot unmarshal into Go struct')
       try {
         checkMembers(k)
       } catch (e) {

@@ -62,7 +62,12 @@ export function jwsVerify(alg: string, key: VerifyKey, input: Uint8Array, signat
   if (!a) throw new KeyTypeError(`unknown JWS algorithm: ${alg}`)
   if (a.family === 'HS') {
     if (isKeyObject(key)) throw new KeyTypeError('incorrect symmetric key type')
-    return constantTimeEqual(signature, createHmac(a.hash as string, key).update(input).digest())
+    return constantTimeEqual(
+      signature,
+      createHmac(a.hash as string, key)
+        .update(input)
+        .digest(),
+    )
   }
   if (!isKeyObject(key) || key.type !== 'public') throw new KeyTypeError('incorrect public key type')
   const type = key.asymmetricKeyType
@@ -73,7 +78,12 @@ export function jwsVerify(alg: string, key: VerifyKey, input: Uint8Array, signat
         return verify(a.hash, input, key, signature)
       case 'PS':
         if (type !== 'rsa') throw new KeyTypeError('incorrect public key type')
-        return verify(a.hash, input, { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_AUTO }, signature)
+        return verify(
+          a.hash,
+          input,
+          { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_AUTO },
+          signature,
+        )
       case 'ES':
         if (type !== 'ec') throw new KeyTypeError('incorrect public key type')
         return verify(a.hash, input, { key, dsaEncoding: 'der' }, ecdsaDer(signature))
@@ -93,17 +103,24 @@ export function jwsSign(alg: string, key: VerifyKey, input: Uint8Array): Buffer 
   if (!a) throw new KeyTypeError(`unsupported signature algorithm ${alg}`)
   if (a.family === 'HS') {
     if (isKeyObject(key)) throw new KeyTypeError('invalid key type. []byte is required')
-    return createHmac(a.hash as string, key).update(input).digest()
+    return createHmac(a.hash as string, key)
+      .update(input)
+      .digest()
   }
   if (!isKeyObject(key) || key.type !== 'private') {
-    const want = a.family === 'ES' ? '*ecdsa.PrivateKey' : a.family === 'EdDSA' ? 'ed25519.PrivateKey' : '*rsa.PrivateKey'
+    const want =
+      a.family === 'ES' ? '*ecdsa.PrivateKey' : a.family === 'EdDSA' ? 'ed25519.PrivateKey' : '*rsa.PrivateKey'
     throw new KeyTypeError(`invalid key type. ${want} is required`)
   }
   switch (a.family) {
     case 'RS':
       return sign(a.hash, input, key)
     case 'PS':
-      return sign(a.hash, input, { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_MAX_SIGN })
+      return sign(a.hash, input, {
+        key,
+        padding: constants.RSA_PKCS1_PSS_PADDING,
+        saltLength: constants.RSA_PSS_SALTLEN_MAX_SIGN,
+      })
     case 'ES':
       return sign(a.hash, input, { key, dsaEncoding: 'ieee-p1363' })
     default:

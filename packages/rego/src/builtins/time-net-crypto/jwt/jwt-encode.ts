@@ -1,4 +1,3 @@
-import type { KeyObject } from 'node:crypto'
 import { builtin, type BuiltinDef } from '../../builtin.ts'
 import { builtinError, stringArg } from '../../args.ts'
 import { parseJson } from '../../../value/json.ts'
@@ -13,9 +12,8 @@ const HEADER_ALGORITHMS = new Set([...Object.keys(JWS), 'none'])
 /** Go's name for the type of a key, for "invalid key type" messages. */
 function goKeyType(key: VerifyKey): string {
   if (Buffer.isBuffer(key)) return '[]uint8'
-  const k = key as KeyObject
-  const priv = k.type === 'private'
-  switch (k.asymmetricKeyType) {
+  const priv = key.type === 'private'
+  switch (key.asymmetricKeyType) {
     case 'rsa':
       return priv ? '*rsa.PrivateKey' : '*rsa.PublicKey'
     case 'ec':
@@ -52,7 +50,9 @@ function standardHeaders(bytes: Buffer): { alg: string; typ: string } {
   for (const field of ['cty', 'jwk', 'jku', 'kid', 'typ']) {
     const v = doc.get(field)
     if (v !== undefined && v !== null && typeof v !== 'string') {
-      throw builtinError(`json: cannot unmarshal ${goJsonKind(v)} into Go struct field StandardHeaders.${field} of type string`)
+      throw builtinError(
+        `json: cannot unmarshal ${goJsonKind(v)} into Go struct field StandardHeaders.${field} of type string`,
+      )
     }
   }
   const typ = doc.get('typ')
@@ -79,7 +79,9 @@ function encodeSign(headers: Buffer, payload: Buffer, jwkText: string): string {
     signature = jwsSign(alg, first.key, Buffer.from(input, 'utf8'))
   } catch (e) {
     if (e instanceof KeyTypeError) {
-      throw builtinError(`failed to sign Payload: ${e.message.replace('invalid key type.', `invalid key type ${goKeyType(first.key)}.`)}`)
+      throw builtinError(
+        `failed to sign Payload: ${e.message.replace('invalid key type.', `invalid key type ${goKeyType(first.key)}.`)}`,
+      )
     }
     throw builtinError(`failed to sign Payload: ${(e as Error).message}`)
   }

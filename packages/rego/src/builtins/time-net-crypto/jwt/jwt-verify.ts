@@ -55,5 +55,7 @@ export const jwtVerifyBuiltins: readonly BuiltinDef[] = [
     builtin(`io.jwt.verify_${alg.toLowerCase()}`, 2, (args) => verifyAsymmetric(alg, args[0] ?? null, args[1] ?? null)),
   ),
   builtin('io.jwt.verify_eddsa', 2, (args) => verifyAsymmetric('EdDSA', args[0] ?? null, args[1] ?? null)),
-  ...['HS256', 'HS384', 'HS512'].map((alg) => builtin(`io.jwt.verify_${alg.toLowerCase()}`, 2, (args) => verifyHmac(alg, args))),
+  ...['HS256', 'HS384', 'HS512'].map((alg) =>
+    builtin(`io.jwt.verify_${alg.toLowerCase()}`, 2, (args) => verifyHmac(alg, args)),
+  ),
 ]

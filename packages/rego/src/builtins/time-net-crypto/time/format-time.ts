@@ -45,7 +45,7 @@ function formatElement(std: StdChunk, t: ReturnType<typeof civilFromNanos>, offs
     case 'day':
       return String(t.day)
     case 'underDay':
-      return t.day < 10 ? ' ' + t.day : String(t.day)
+      return String(t.day).padStart(2, ' ')
     case 'zeroDay':
       return pad(t.day, 2)
     case 'underYearDay':

@@ -83,7 +83,12 @@ class TimeParser {
   }
 
   /** Consumes one element; throws Bad('') for a mismatch, Bad(name) for a range error found early. */
-  private element(kind: StdKind, digits: number, value: string, layoutRest: string): { rest: string; rangeErr: string } {
+  private element(
+    kind: StdKind,
+    digits: number,
+    value: string,
+    layoutRest: string,
+  ): { rest: string; rangeErr: string } {
     let rangeErr = ''
     switch (kind) {
       case 'year': {
@@ -240,10 +245,22 @@ class TimeParser {
       ;[sign, hh, rest] = [value.slice(0, 1), value.slice(1, 3), value.slice(3)]
     } else if (kind === 'iso8601ColonSecondsTZ' || kind === 'numColonSecondsTZ') {
       if (value.length < 9 || value[3] !== ':' || value[6] !== ':') throw new Bad('')
-      ;[sign, hh, mm, ss, rest] = [value.slice(0, 1), value.slice(1, 3), value.slice(4, 6), value.slice(7, 9), value.slice(9)]
+      ;[sign, hh, mm, ss, rest] = [
+        value.slice(0, 1),
+        value.slice(1, 3),
+        value.slice(4, 6),
+        value.slice(7, 9),
+        value.slice(9),
+      ]
     } else if (kind === 'iso8601SecondsTZ' || kind === 'numSecondsTZ') {
       if (value.length < 7) throw new Bad('')
-      ;[sign, hh, mm, ss, rest] = [value.slice(0, 1), value.slice(1, 3), value.slice(3, 5), value.slice(5, 7), value.slice(7)]
+      ;[sign, hh, mm, ss, rest] = [
+        value.slice(0, 1),
+        value.slice(1, 3),
+        value.slice(3, 5),
+        value.slice(5, 7),
+        value.slice(7),
+      ]
     } else {
       if (value.length < 5) throw new Bad('')
       ;[sign, hh, mm, rest] = [value.slice(0, 1), value.slice(1, 3), value.slice(3, 5), value.slice(5)]

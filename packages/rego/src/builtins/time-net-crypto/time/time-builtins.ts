@@ -62,7 +62,16 @@ function safeNanos(ns: bigint): Value {
 }
 
 /** Go's time.Date in a zone: the wall clock is normalised, then the zone offset removed. */
-function dateInZone(zone: Zone, y: number, mo: number, d: number, h: number, mi: number, s: number, nsec: number): bigint {
+function dateInZone(
+  zone: Zone,
+  y: number,
+  mo: number,
+  d: number,
+  h: number,
+  mi: number,
+  s: number,
+  nsec: number,
+): bigint {
   const wall = nanosFromCivil(y, mo, d, h, mi, s, nsec)
   const wallSecs = unixSeconds(wall)
   let offset = zone.lookup(wallSecs).offset
@@ -141,18 +150,44 @@ export const timeBuiltins: readonly BuiltinDef[] = [
     const c = civil(zonedTime(args[0] ?? null))
     return [c.hour, c.minute, c.second]
   }),
-  builtin('time.weekday', 1, (args) => LONG_DAY_NAMES[civil(zonedTime(args[0] ?? null)).weekday] as string),
+  builtin('time.weekday', 1, (args) => LONG_DAY_NAMES[civil(zonedTime(args[0] ?? null)).weekday] ?? ''),
   builtin('time.add_date', 4, (args) => {
     const t = zonedTime(args[0] ?? null)
     const years = addendArg(args, 1)
     const months = addendArg(args, 2)
     const days = addendArg(args, 3)
     const c = civil(t)
-    const ns = dateInZone(t.zone, c.year + years, c.month + months, c.day + days, c.hour, c.minute, c.second, c.nanosecond)
+    const ns = dateInZone(
+      t.zone,
+      c.year + years,
+      c.month + months,
+      c.day + days,
+      c.hour,
+      c.minute,
+      c.second,
+      c.nanosecond,
+    )
     return safeNanos(ns)
   }),
   builtin('time.diff', 2, (args) => diff(args[0] ?? null, args[1] ?? null)),
+  builtin(
+    'test.sleep',
+    1,
+    (args) => {
+      sleepNanos(parseDuration(stringArg(args, 0)))
+      return null
+    },
+    { nondeterministic: true },
+  ),
 ]
+
+const sleepCell = new Int32Array(new SharedArrayBuffer(4))
+
+/** OPA's test.sleep blocks the evaluation; so does this (Atomics.wait never wakes early here). */
+function sleepNanos(ns: bigint): void {
+  const ms = Number(ns / 1_000_000n)
+  if (ms > 0) Atomics.wait(sleepCell, 0, 0, ms)
+}
 
 /** Go's IntOperand: a machine int; anything else reads as a fraction to OPA. */
 function addendArg(args: readonly Value[], i: number): number {
