@@ -26,7 +26,9 @@ function signatureOf(out: Value | undefined): string {
   assert.ok(out instanceof RegoObject)
   const headers = out.get('headers')
   assert.ok(headers instanceof RegoObject)
-  return String(headers.get('Authorization')).split('Signature=')[1] ?? ''
+  const auth = headers.get('Authorization')
+  assert.equal(typeof auth, 'string')
+  return (auth as string).split('Signature=')[1] ?? ''
 }
 
 test('signs a request without a body', () => {

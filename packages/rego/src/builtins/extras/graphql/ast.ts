@@ -248,15 +248,15 @@ export function emptyDefinition(kind: DefinitionKind, name: string, position: Po
 }
 
 /** A GraphQL error at a source position, printed as gqlparser does: `input:line:col: message`. */
-export class GqlError {
-  readonly message: string
+export class GqlError extends Error {
   readonly position: Position | undefined
   constructor(message: string, position: Position | undefined) {
-    this.message = message
+    super(message)
+    this.name = 'GqlError'
     this.position = position
   }
 
-  toString(): string {
+  override toString(): string {
     const p = this.position
     return `input:${p?.line ?? 0}:${p?.column ?? 0}: ${this.message}`
   }

@@ -23,10 +23,10 @@ function relocate(errorText: string, where: string, trimPeriod: boolean): string
   return `${msg} in ${where} at location ${line}:${col}`
 }
 
-class GraphQLFailure {
-  readonly message: string
+class GraphQLFailure extends Error {
   constructor(message: string) {
-    this.message = message
+    super(message)
+    this.name = 'GraphQLFailure'
   }
 }
 

@@ -24,10 +24,10 @@ import {
 } from './ast.ts'
 
 /** Raised when an AST object does not have the shape of gqlparser's structs. */
-export class AstShapeError {
-  readonly message: string
+export class AstShapeError extends Error {
   constructor(message: string) {
-    this.message = message
+    super(message)
+    this.name = 'AstShapeError'
   }
 }
 

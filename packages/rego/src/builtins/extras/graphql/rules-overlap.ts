@@ -213,12 +213,18 @@ export const overlappingFieldsCanBeMerged: Rule = {
         )
       }
     }
-    events.operation.push((walker, op) => report(walker, op.selectionSet))
+    events.operation.push((walker, op) => {
+      report(walker, op.selectionSet)
+    })
     events.field.push((walker, field) => {
       // fields inside fragment definitions are checked when the fragment is
       if (walker.currentOperation) report(walker, field.selectionSet)
     })
-    events.inlineFragment.push((walker, frag) => report(walker, frag.selectionSet))
-    events.fragment.push((walker, frag) => report(walker, frag.selectionSet))
+    events.inlineFragment.push((walker, frag) => {
+      report(walker, frag.selectionSet)
+    })
+    events.fragment.push((walker, frag) => {
+      report(walker, frag.selectionSet)
+    })
   },
 }

@@ -39,8 +39,12 @@ export const uniqueArgumentNames: Rule = {
   name: 'UniqueArgumentNames',
   register: (events, addError) => {
     const message = (n: string): string => `There can be only one argument named "${n}".`
-    events.field.push((_w, field) => checkUnique(field.arguments, message, addError))
-    events.directive.push((_w, dir) => checkUnique(dir.arguments, message, addError))
+    events.field.push((_w, field) => {
+      checkUnique(field.arguments, message, addError)
+    })
+    events.directive.push((_w, dir) => {
+      checkUnique(dir.arguments, message, addError)
+    })
   },
 }
 
@@ -226,7 +230,9 @@ export const valuesOfCorrectType: Rule = {
       const def = value.definition
       const expected = value.expectedType
       if (!def || !expected) return
-      const mismatch = (): void => addError(typeMismatchMessage(value, expected, def), value.position)
+      const mismatch = (): void => {
+        addError(typeMismatchMessage(value, expected, def), value.position)
+      }
       if (value.kind === ValueKind.Null && expected.nonNull) {
         addError(`Expected value of type "${typeString(expected)}", found ${valueString(value)}.`, value.position)
       }

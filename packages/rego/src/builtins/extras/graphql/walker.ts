@@ -125,8 +125,7 @@ export class Walker {
     for (const f of this.events.fragment) f(this, frag)
   }
 
-  private walkDirectives(parent: Definition | undefined, directives: Directive[], location: string): void {
-    void parent
+  private walkDirectives(_parent: Definition | undefined, directives: Directive[], location: string): void {
     for (const dir of directives) {
       const def = this.schema.directives.get(dir.name)
       dir.definition = def

@@ -10,7 +10,8 @@ const ctx: BuiltinContext = { strict: true, nowNs: 0n, random: () => 0, memo: ne
 function call(name: string, ...args: unknown[]): unknown {
   const def = jsonSchemaBuiltins.find((b) => b.name === name)
   assert.ok(def)
-  return toJS(def.fn(args.map((a) => (typeof a === 'string' ? a : fromJS(a))) as Value[], ctx) as Value)
+  const values = args.map((a): Value => (typeof a === 'string' ? a : fromJS(a)))
+  return toJS(def.fn(values, ctx) as Value)
 }
 
 function match(document: unknown, schema: unknown): unknown {

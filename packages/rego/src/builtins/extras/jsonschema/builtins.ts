@@ -8,10 +8,10 @@ import { validateDocument } from './validate.ts'
 
 /** json.verify_schema and json.match_schema, with OPA's result shapes (OPA uses gojsonschema). */
 
-class LoadError {
-  readonly message: string
+class LoadError extends Error {
   constructor(message: string) {
-    this.message = message
+    super(message)
+    this.name = 'LoadError'
   }
 }
 

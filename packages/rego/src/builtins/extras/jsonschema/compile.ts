@@ -1,6 +1,6 @@
 import { RE2JS } from 're2js'
 import { RegoObject, type Value } from '../../../value/value.ts'
-import { asArray, canonicalJson, isNumberValue, toRational } from './json-value.ts'
+import { asArray, canonicalJson, isNumberValue, keyText, toRational } from './json-value.ts'
 import { JSON_TYPES, SchemaError, emptySchema, type Draft, type Rational, type SubSchema } from './schema-node.ts'
 
 /** Compiles a JSON Schema (drafts 4, 6, 7 or gojsonschema's hybrid of them) into SubSchemas. */
@@ -138,7 +138,7 @@ class Compiler {
     const props = m.get('properties')
     if (props !== undefined) {
       if (!(props instanceof RegoObject)) throw invalidType('properties', 'properties')
-      for (const [k, v] of props.entries()) s.properties.push([String(k), this.sub(v, 'valid schema', String(k))])
+      for (const [k, v] of props.entries()) s.properties.push([keyText(k), this.sub(v, 'valid schema', keyText(k))])
     }
     const ap = m.get('additionalProperties')
     if (typeof ap === 'boolean') s.additionalProperties = ap
@@ -150,9 +150,9 @@ class Compiler {
       for (const [k, v] of pp.entries()) {
         let re: RE2JS
         try {
-          re = RE2JS.compile(String(k))
+          re = RE2JS.compile(keyText(k))
         } catch {
-          throw fail(`Invalid regex pattern '${String(k)}'`)
+          throw fail(`Invalid regex pattern '${keyText(k)}'`)
         }
         s.patternProperties.push([re, this.sub(v, 'valid schema', 'patternProperties')])
       }
@@ -166,9 +166,9 @@ class Compiler {
         const arr = asArray(v)
         if (arr) {
           if (!arr.every((x) => typeof x === 'string')) throw fail('dependencies items must be string')
-          s.dependencies.push([String(k), arr as string[]])
+          s.dependencies.push([keyText(k), arr])
         } else {
-          s.dependencies.push([String(k), this.sub(v, 'schema or array of strings', 'dependencies')])
+          s.dependencies.push([keyText(k), this.sub(v, 'schema or array of strings', 'dependencies')])
         }
       }
     }

@@ -34,9 +34,8 @@ function isDateTime(s: string): boolean {
 function isUri(s: string, requireScheme: boolean): boolean {
   if (/\s/.test(s)) return false
   try {
-    if (requireScheme) return /^[a-zA-Z][a-zA-Z0-9+.-]*:/.test(s) && new URL(s) !== undefined
-    new URL(s, 'http://base.invalid/')
-    return true
+    if (requireScheme && !/^[a-zA-Z][a-zA-Z0-9+.-]*:/.test(s)) return false
+    return URL.canParse(s, requireScheme ? undefined : 'http://base.invalid/')
   } catch {
     return false
   }

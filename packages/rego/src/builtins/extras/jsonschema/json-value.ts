@@ -1,3 +1,4 @@
+import { toJsonText } from '../../../value/json.ts'
 import { formatNumber } from '../../../value/number.ts'
 import { RegoObject, RegoSet, type Value } from '../../../value/value.ts'
 import type { Rational } from './schema-node.ts'
@@ -57,6 +58,11 @@ export function isMultiple(value: Rational, of: Rational): boolean {
 export function rationalText(r: Rational): string {
   if (r.den === 1n) return r.num.toString()
   return String(Number(r.num) / Number(r.den))
+}
+
+/** An object key as the JSON document has it (OPA turns non-string keys into their JSON text). */
+export function keyText(k: Value): string {
+  return typeof k === 'string' ? k : toJsonText(k)
 }
 
 /** gojsonschema's given-type name for a value. */

@@ -71,9 +71,9 @@ export function emptySchema(): SubSchema {
 }
 
 /** A schema that cannot be compiled; the message is gojsonschema's. */
-export class SchemaError {
-  readonly message: string
+export class SchemaError extends Error {
   constructor(message: string) {
-    this.message = message
+    super(message)
+    this.name = 'SchemaError'
   }
 }

@@ -8,6 +8,7 @@ import {
   isMultiple,
   isNumberValue,
   jsonTypeOf,
+  keyText,
   rationalText,
   toRational,
 } from './json-value.ts'
@@ -190,7 +191,9 @@ function validateCommon(s: SubSchema, node: Value, r: Result, ctx: Context): voi
 function validateArray(s: SubSchema, arr: readonly Value[], r: Result, ctx: Context): void {
   if (s.itemsIsSingleSchema) {
     const item = s.items[0] as SubSchema
-    arr.forEach((v, i) => r.merge(sub(item, v, new Context(String(i), ctx))))
+    arr.forEach((v, i) => {
+      r.merge(sub(item, v, new Context(String(i), ctx)))
+    })
   } else if (s.items.length > 0) {
     const n = Math.min(s.items.length, arr.length)
     for (let i = 0; i < n; i++) r.merge(sub(s.items[i] as SubSchema, arr[i] as Value, new Context(String(i), ctx)))
@@ -253,7 +256,7 @@ function validateObject(s: SubSchema, o: RegoObject, r: Result, ctx: Context): v
     else add(r, 'required', ctx, () => `${name} is required`)
   }
   for (const [k, v] of o.entries()) {
-    const key = String(k)
+    const key = keyText(k)
     const described = s.properties.some(([name]) => name === key)
     let patterned = false
     for (const [re, schema] of s.patternProperties) {
@@ -271,9 +274,9 @@ function validateObject(s: SubSchema, o: RegoObject, r: Result, ctx: Context): v
   }
   if (s.propertyNames) {
     for (const k of o.keys()) {
-      const res = sub(s.propertyNames, String(k), ctx)
+      const res = sub(s.propertyNames, keyText(k), ctx)
       if (!res.valid) {
-        add(r, 'invalid_property_name', ctx, () => `Property name of "${String(k)}" does not match`)
+        add(r, 'invalid_property_name', ctx, () => `Property name of "${keyText(k)}" does not match`)
         r.merge(res)
       }
     }

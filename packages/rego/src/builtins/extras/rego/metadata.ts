@@ -87,7 +87,7 @@ function moduleAnnotations(m: Module): Annotation[] {
   const out: Annotation[] = []
   const statements = [
     ...m.imports.map((i) => ({ row: i.loc.row, rule: undefined as Rule | undefined })),
-    ...m.rules.map((r) => ({ row: r.loc.row, rule: r as Rule | undefined })),
+    ...m.rules.map((r) => ({ row: r.loc.row, rule: r })),
   ].sort((a, b) => a.row - b.row)
   const firstRow = statements[0]?.row ?? Number.MAX_SAFE_INTEGER
   for (const b of blocks(m)) {

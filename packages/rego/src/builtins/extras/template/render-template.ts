@@ -1,6 +1,6 @@
 import { formatNumber } from '../../../value/number.ts'
 import { toJsonText } from '../../../value/json.ts'
-import { RegoObject, RegoSet, type Value } from '../../../value/value.ts'
+import { RegoSet, type Value } from '../../../value/value.ts'
 import { builtinError, objectArg, stringArg } from '../../args.ts'
 import { builtin, type BuiltinDef } from '../../builtin.ts'
 import { executeTemplate, JsonNumber, type GoValue } from './template-exec.ts'
@@ -13,7 +13,7 @@ function toGo(v: Value): GoValue {
   if (Array.isArray(v)) return v.map(toGo)
   if (v instanceof RegoSet) return v.values().map(toGo)
   const m = new Map<string, GoValue>()
-  for (const [k, val] of (v as RegoObject).entries()) m.set(typeof k === 'string' ? k : toJsonText(k), toGo(val))
+  for (const [k, val] of v.entries()) m.set(typeof k === 'string' ? k : toJsonText(k), toGo(val))
   return m
 }
 

@@ -19,9 +19,12 @@ export type GoValue = string | number | boolean | null | JsonNumber | GoValue[] 
 const NO_VALUE = Symbol('no value')
 type Result = GoValue | typeof NO_VALUE
 
-class LoopSignal {
+/** Unwinds to the enclosing range for `{{break}}` and `{{continue}}`. */
+class LoopSignal extends Error {
   readonly kind: 'break' | 'continue'
   constructor(kind: 'break' | 'continue') {
+    super(kind)
+    this.name = 'LoopSignal'
     this.kind = kind
   }
 }

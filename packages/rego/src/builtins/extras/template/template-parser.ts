@@ -5,10 +5,10 @@
  * `continue`), `with`, comments and the `{{-`/`-}}` trim markers.
  */
 
-export class TemplateError {
-  readonly message: string
+export class TemplateError extends Error {
   constructor(message: string) {
-    this.message = message
+    super(message)
+    this.name = 'TemplateError'
   }
 }
 
