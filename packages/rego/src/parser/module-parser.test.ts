@@ -169,6 +169,11 @@ describe('limits', () => {
     assert.throws(() => parseTerm('{\n'.repeat(100_000)), /max parsing recursion depth exceeded/)
   })
 
+  it('turns a stack overflow into a parse error when the depth limit is lifted', () => {
+    const deep = 'package p\np := ' + '[\n'.repeat(200_000)
+    assert.match(parseError(deep, { maxDepth: 1e9 }), /max parsing recursion depth exceeded/)
+  })
+
   it('parses nesting within the limit', () => {
     const nested = 'package p\np := ' + '['.repeat(300) + ']'.repeat(300)
     assert.equal(parseModule('m', nested).rules.length, 1)
