@@ -61,6 +61,10 @@ test('json.unmarshal keeps big integers and reports Go decoder errors', () => {
   assert.throws(() => callText('json.unmarshal', [1]), /operand 1 must be string but got number/)
 })
 
+test('json.unmarshal keeps literals beyond a double as exact integers', () => {
+  assert.deepEqual(callText('json.unmarshal', ['[1e400, 1.5e-400]']), [10n ** 400n, 0])
+})
+
 test('json.is_valid', () => {
   assert.equal(callText('json.is_valid', ['{"json": "ok"}']), true)
   assert.equal(callText('json.is_valid', ['{']), false)

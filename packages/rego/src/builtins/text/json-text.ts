@@ -1,4 +1,3 @@
-import { parseJson } from '../../value/json.ts'
 import { toRegoText } from '../../value/rego-text.ts'
 import { RegoObject, typeName, type Value } from '../../value/value.ts'
 import { builtinError, operandTypeError, stringArg } from '../args.ts'
@@ -6,6 +5,7 @@ import { builtin, BuiltinError, type BuiltinDef } from '../builtin.ts'
 import { goJsonText, type JsonLayout } from './go-json.ts'
 import { goQuote } from './go-quote.ts'
 import { checkJsonDocument, isValidJson } from './go-json-syntax.ts'
+import { jsonValue } from './json-value.ts'
 
 function optionError(message: string): BuiltinError {
   return new BuiltinError('eval_type_error', `operand 2 ${message}`)
@@ -55,7 +55,7 @@ function marshalWithOptions(args: readonly Value[]): string {
 export function unmarshalJson(text: string): Value {
   const { error, end } = checkJsonDocument(text)
   if (error !== undefined) throw builtinError(error)
-  return parseJson(text.slice(0, end))
+  return jsonValue(text.slice(0, end))
 }
 
 export const jsonBuiltins: readonly BuiltinDef[] = [

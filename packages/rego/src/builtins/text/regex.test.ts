@@ -32,6 +32,8 @@ test('regex.split, find_n and find_all_string_submatch_n follow Go', () => {
   assert.deepEqual(callText('regex.split', ['a', 'banana']), ['b', 'n', 'n', ''])
   assert.deepEqual(callText('regex.split', ['z+', 'pizza']), ['pi', 'a'])
   assert.deepEqual(callText('regex.split', ['x', '']), [''])
+  assert.deepEqual(callText('regex.split', ['b*', 'abc']), ['a', 'c'])
+  assert.deepEqual(callText('regex.split', ['', 'a😀c']), ['a', '😀', 'c'])
   assert.deepEqual(callText('regex.find_n', ['a.', 'paranormal', -1]), ['ar', 'an', 'al'])
   assert.deepEqual(callText('regex.find_n', ['a.', 'paranormal', 2]), ['ar', 'an'])
   assert.deepEqual(callText('regex.find_n', ['a*', 'baaab', -1]), ['', 'aaa', ''])

@@ -50,6 +50,7 @@ test('yaml.unmarshal reads YAML 1.1 like goyaml.v2', () => {
   assert.equal(v.get('f'), 12345678901234567890123n)
   assert.ok(equal(callText('yaml.unmarshal', ['a: 1\na: 2']) ?? null, RegoObject.from([['a', 2]])))
   assert.equal(callText('yaml.unmarshal', ['']), null)
+  assert.ok(equal(callText('yaml.unmarshal', ['a: 1e400']) ?? null, RegoObject.from([['a', '1e400']])))
 })
 
 test('yaml.unmarshal errors read like goyaml.v2', () => {

@@ -35,7 +35,7 @@ function goyamlTags(tags: Tags): Tags {
   return out
 }
 
-function toNumber(source: string): number | bigint {
+function toNumber(source: string): number | bigint | string {
   const text = source.replace(/_/g, '')
   const m = /^([-+]?)(0x[0-9a-fA-F]+|0o[0-7]+|0b[01]+|0[0-7]+|[0-9]+)$/.exec(text)
   if (m) {
@@ -52,10 +52,8 @@ function toNumber(source: string): number | bigint {
     .replace(/^\+/, '')
     .replace(/^(-?)\./, '$10.')
     .replace(/\.(?=[eE]|$)/, '.0')
-  const n = parseNumberLiteral(json) ?? Number(json)
-  if (typeof n === 'number' && !Number.isFinite(n))
-    throw builtinError(`json: unsupported value: ${n > 0 ? '+Inf' : '-Inf'}`)
-  return n
+  // goyaml.v2 leaves a float that overflows float64 as the string it was.
+  return parseNumberLiteral(json) ?? source
 }
 
 function keyText(key: unknown): string {
@@ -64,6 +62,8 @@ function keyText(key: unknown): string {
   if (typeof key === 'boolean') return key ? 'true' : 'false'
   if (key instanceof YamlNumber) {
     const n = toNumber(key.text)
+    if (typeof n === 'string') return n
+    if (typeof n === 'string') return n
     return typeof n === 'number' && !Number.isInteger(n) ? formatFloat(n, 'g', -1) : formatNumber(n)
   }
   throw builtinError('Unsupported map key of type: map')
