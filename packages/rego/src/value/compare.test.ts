@@ -8,7 +8,23 @@ const set = (...items: Value[]): RegoSet => RegoSet.from(items)
 
 describe('compare', () => {
   it('orders types null < boolean < number < string < array < object < set', () => {
-    const ordered: Value[] = [null, false, true, -1, 0, 2.5, 2n ** 60n, '', 'a', [], [0], obj(), obj(['a', 1]), set(), set(1)]
+    const ordered: Value[] = [
+      null,
+      false,
+      true,
+      -1,
+      0,
+      2.5,
+      2n ** 60n,
+      '',
+      'a',
+      [],
+      [0],
+      obj(),
+      obj(['a', 1]),
+      set(),
+      set(1),
+    ]
     for (let i = 0; i < ordered.length; i++) {
       for (let j = 0; j < ordered.length; j++) {
         const want = i < j ? -1 : i > j ? 1 : 0

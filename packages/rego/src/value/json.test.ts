@@ -9,7 +9,15 @@ describe('parseJson', () => {
   it('parses every JSON type', () => {
     const v = parseJson('{"a": [1, 2.5, "x", true, false, null], "b": {}}')
     assert.ok(v instanceof RegoObject)
-    assert.ok(equal(v, RegoObject.from([['a', [1, 2.5, 'x', true, false, null]], ['b', new RegoObject()]])))
+    assert.ok(
+      equal(
+        v,
+        RegoObject.from([
+          ['a', [1, 2.5, 'x', true, false, null]],
+          ['b', new RegoObject()],
+        ]),
+      ),
+    )
   })
 
   it('keeps integers beyond 2^53 exact', () => {
@@ -25,7 +33,15 @@ describe('parseJson', () => {
     assert.equal(parseJson('"a\\"b\\u00e9\\n"'), 'a"b\u00e9\n')
     const v = parseJson('["\\ud83d\\ude00", 12345678901234567890, "x\\/y"]')
     assert.ok(equal(v, ['\u{1f600}', 12345678901234567890n, 'x/y']))
-    assert.ok(equal(parseJson(' { "k" : [ ] , "j" : { } } ' + '\n'), RegoObject.from([['k', []], ['j', new RegoObject()]])))
+    assert.ok(
+      equal(
+        parseJson(' { "k" : [ ] , "j" : { } } ' + '\n'),
+        RegoObject.from([
+          ['k', []],
+          ['j', new RegoObject()],
+        ]),
+      ),
+    )
   })
 
   it('never yields -0', () => {
@@ -36,7 +52,20 @@ describe('parseJson', () => {
   })
 
   it('rejects invalid JSON with a RegoError', () => {
-    const bad = ['', '{', '[1,]', '{"a" 1}', 'tru', '01', '"\\x"', '[1] 2', '{1: 2}', 'NaN', '12345678901234567890 x', '[12345678901234567890,]']
+    const bad = [
+      '',
+      '{',
+      '[1,]',
+      '{"a" 1}',
+      'tru',
+      '01',
+      '"\\x"',
+      '[1] 2',
+      '{1: 2}',
+      'NaN',
+      '12345678901234567890 x',
+      '[12345678901234567890,]',
+    ]
     for (const text of bad) {
       assert.throws(
         () => parseJson(text),
@@ -64,7 +93,12 @@ describe('fromJS and toJS', () => {
   })
 
   it('converts maps with non-string keys', () => {
-    const v = fromJS(new Map<unknown, unknown>([[1, 'a'], ['x', [true]]]))
+    const v = fromJS(
+      new Map<unknown, unknown>([
+        [1, 'a'],
+        ['x', [true]],
+      ]),
+    )
     assert.ok(v instanceof RegoObject)
     assert.equal(v.get(1), 'a')
   })

@@ -84,9 +84,9 @@ class LosslessJsonParser {
     if (c === '{') return this.object()
     if (c === '[') return this.array()
     if (c === '"') return this.string()
-    if (this.text.startsWith('true', this.pos)) return (this.pos += 4), true
-    if (this.text.startsWith('false', this.pos)) return (this.pos += 5), false
-    if (this.text.startsWith('null', this.pos)) return (this.pos += 4), null
+    if (this.text.startsWith('true', this.pos)) return ((this.pos += 4), true)
+    if (this.text.startsWith('false', this.pos)) return ((this.pos += 5), false)
+    if (this.text.startsWith('null', this.pos)) return ((this.pos += 4), null)
     const m = /-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?/y
     m.lastIndex = this.pos
     const r = m.exec(this.text)
@@ -101,7 +101,7 @@ class LosslessJsonParser {
     this.pos++
     const o = new RegoObject()
     this.ws()
-    if (this.text[this.pos] === '}') return this.pos++, o
+    if (this.text[this.pos] === '}') return (this.pos++, o)
     for (;;) {
       this.ws()
       if (this.text[this.pos] !== '"') this.fail('expected a string key')
@@ -121,7 +121,7 @@ class LosslessJsonParser {
     this.pos++
     const a: Value[] = []
     this.ws()
-    if (this.text[this.pos] === ']') return this.pos++, a
+    if (this.text[this.pos] === ']') return (this.pos++, a)
     for (;;) {
       a.push(this.value())
       this.ws()
@@ -132,6 +132,8 @@ class LosslessJsonParser {
   }
 
   private string(): string {
+    // JSON forbids raw control characters in strings.
+    // eslint-disable-next-line no-control-regex
     const re = /"(?:[^"\\\u0000-\u001f]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*"/y
     re.lastIndex = this.pos
     const m = re.exec(this.text)

@@ -62,17 +62,35 @@ function integerOp(
 }
 
 export function add(a: RegoNumber, b: RegoNumber): RegoNumber {
-  if (isInteger(a) && isInteger(b)) return integerOp(a, b, (x, y) => x + y, (x, y) => x + y)
+  if (isInteger(a) && isInteger(b))
+    return integerOp(
+      a,
+      b,
+      (x, y) => x + y,
+      (x, y) => x + y,
+    )
   return Number(a) + Number(b)
 }
 
 export function subtract(a: RegoNumber, b: RegoNumber): RegoNumber {
-  if (isInteger(a) && isInteger(b)) return integerOp(a, b, (x, y) => x - y, (x, y) => x - y)
+  if (isInteger(a) && isInteger(b))
+    return integerOp(
+      a,
+      b,
+      (x, y) => x - y,
+      (x, y) => x - y,
+    )
   return Number(a) - Number(b)
 }
 
 export function multiply(a: RegoNumber, b: RegoNumber): RegoNumber {
-  if (isInteger(a) && isInteger(b)) return integerOp(a, b, (x, y) => x * y, (x, y) => x * y)
+  if (isInteger(a) && isInteger(b))
+    return integerOp(
+      a,
+      b,
+      (x, y) => x * y,
+      (x, y) => x * y,
+    )
   const r = Number(a) * Number(b)
   return r === 0 ? 0 : r
 }

@@ -8,9 +8,30 @@ function utf8Compare(a: string, b: string): number {
 
 describe('compareStrings', () => {
   it('agrees with UTF-8 byte order on tricky pairs', () => {
-    const samples = ['', 'a', 'ab', 'b', 'Z', '\u007f', '\u0080', '\u00e9', '\u07ff', '\u0800', '\ud7ff', '\ue000', '\uff5e', '\uffff', '\u{10000}', '\u{1f600}', '\u{10ffff}', 'a\u{1f600}', 'a\uffff']
+    const samples = [
+      '',
+      'a',
+      'ab',
+      'b',
+      'Z',
+      '\u007f',
+      '\u0080',
+      '\u00e9',
+      '\u07ff',
+      '\u0800',
+      '\ud7ff',
+      '\ue000',
+      '\uff5e',
+      '\uffff',
+      '\u{10000}',
+      '\u{1f600}',
+      '\u{10ffff}',
+      'a\u{1f600}',
+      'a\uffff',
+    ]
     for (const a of samples) {
-      for (const b of samples) assert.equal(compareStrings(a, b), utf8Compare(a, b), `${JSON.stringify(a)} vs ${JSON.stringify(b)}`)
+      for (const b of samples)
+        assert.equal(compareStrings(a, b), utf8Compare(a, b), `${JSON.stringify(a)} vs ${JSON.stringify(b)}`)
     }
   })
 })

@@ -35,7 +35,20 @@ describe('keyOf', () => {
     assert.notEqual(keyOf(true), keyOf('t'))
     assert.notEqual(keyOf([1, 2]), keyOf([[1, 2]]))
     assert.notEqual(keyOf(['a,b']), keyOf(['a', 'b']))
-    assert.equal(keyOf(RegoObject.from([['b', 1], ['a', 2]])), keyOf(RegoObject.from([['a', 2], ['b', 1]])))
+    assert.equal(
+      keyOf(
+        RegoObject.from([
+          ['b', 1],
+          ['a', 2],
+        ]),
+      ),
+      keyOf(
+        RegoObject.from([
+          ['a', 2],
+          ['b', 1],
+        ]),
+      ),
+    )
     assert.equal(keyOf(RegoSet.from([2, 1])), keyOf(RegoSet.from([1, 2])))
     assert.notEqual(keyOf(RegoSet.from([1])), keyOf([1]))
     assert.notEqual(keyOf(RegoObject.from([[1, 2]])), keyOf(RegoObject.from([['1', 2]])))
@@ -45,7 +58,11 @@ describe('keyOf', () => {
 describe('RegoObject', () => {
   it('accepts any value as key, compared structurally', () => {
     const o = new RegoObject()
-    o.set(1, 'one').set('1', 'string one').set([1, 2], 'array').set(RegoSet.from(['x']), 'set').set(null, 'null')
+    o.set(1, 'one')
+      .set('1', 'string one')
+      .set([1, 2], 'array')
+      .set(RegoSet.from(['x']), 'set')
+      .set(null, 'null')
     assert.equal(o.size, 5)
     assert.equal(o.get(1.0), 'one')
     assert.equal(o.get('1'), 'string one')

@@ -10,7 +10,12 @@ describe('count', () => {
     expectResult('count', ['h\u00e9\u{1f600}'], 3)
     expectResult('count', [''], 0)
     expectError('count', [1], 'eval_type_error', 'operand 1 must be one of {array, object, set, string} but got number')
-    expectError('count', [null], 'eval_type_error', 'operand 1 must be one of {array, object, set, string} but got null')
+    expectError(
+      'count',
+      [null],
+      'eval_type_error',
+      'operand 1 must be one of {array, object, set, string} but got null',
+    )
   })
 })
 
@@ -34,9 +39,24 @@ describe('sum and product', () => {
   })
 
   it('reject non-numbers', () => {
-    expectError('sum', [[1, 'a']], 'eval_type_error', 'operand 1 must be array of numbers but got array containing string')
-    expectError('sum', [RegoSet.from([1, 'a'])], 'eval_type_error', 'operand 1 must be set of numbers but got set containing string')
-    expectError('product', [[null]], 'eval_type_error', 'operand 1 must be array of numbers but got array containing null')
+    expectError(
+      'sum',
+      [[1, 'a']],
+      'eval_type_error',
+      'operand 1 must be array of numbers but got array containing string',
+    )
+    expectError(
+      'sum',
+      [RegoSet.from([1, 'a'])],
+      'eval_type_error',
+      'operand 1 must be set of numbers but got set containing string',
+    )
+    expectError(
+      'product',
+      [[null]],
+      'eval_type_error',
+      'operand 1 must be array of numbers but got array containing null',
+    )
     expectError('sum', [RegoObject.from([])], 'eval_type_error', 'operand 1 must be one of {set, array} but got object')
     expectError('product', ['x'], 'eval_type_error', 'operand 1 must be one of {set, array} but got string')
   })
@@ -61,7 +81,12 @@ describe('max min sort', () => {
     expectResult('sort', [[3, 'a', 1, null, [1]]], [null, 1, 3, 'a', [1]])
     expectResult('sort', [RegoSet.from([2, 1])], [1, 2])
     expectResult('sort', [[]], [])
-    expectError('sort', [RegoObject.from([])], 'eval_type_error', 'operand 1 must be one of {set, array} but got object')
+    expectError(
+      'sort',
+      [RegoObject.from([])],
+      'eval_type_error',
+      'operand 1 must be one of {set, array} but got object',
+    )
     expectError('max', [1], 'eval_type_error', 'operand 1 must be one of {set, array} but got number')
   })
 })

@@ -18,7 +18,10 @@ function numbersOf(coll: Value, items: readonly Value[]): RegoNumber[] {
   return items.map((x) => {
     if (typeof x === 'number' || typeof x === 'bigint') return x
     const t = typeName(coll)
-    throw new BuiltinError('eval_type_error', `operand 1 must be ${t} of numbers but got ${t} containing ${typeName(x)}`)
+    throw new BuiltinError(
+      'eval_type_error',
+      `operand 1 must be ${t} of numbers but got ${t} containing ${typeName(x)}`,
+    )
   })
 }
 

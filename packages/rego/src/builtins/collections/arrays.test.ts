@@ -22,8 +22,18 @@ describe('array builtins', () => {
     expectResult('array.slice', [[1, 2, 3, 4], 2, 100], [3, 4])
     expectResult('array.slice', [[1, 2, 3, 4], 3, 1], [])
     expectResult('array.slice', [[1, 2, 3, 4], 4, 4], [])
-    expectError('array.slice', [[1], 0.5, 1], 'eval_type_error', 'operand 2 must be integer number but got floating-point number')
+    expectError(
+      'array.slice',
+      [[1], 0.5, 1],
+      'eval_type_error',
+      'operand 2 must be integer number but got floating-point number',
+    )
     expectError('array.slice', [[1], 0, 'x'], 'eval_type_error', 'operand 3 must be number but got string')
-    expectError('array.slice', [[1], 0, 2n ** 64n], 'eval_type_error', 'operand 3 must be integer number but got floating-point number')
+    expectError(
+      'array.slice',
+      [[1], 0, 2n ** 64n],
+      'eval_type_error',
+      'operand 3 must be integer number but got floating-point number',
+    )
   })
 })

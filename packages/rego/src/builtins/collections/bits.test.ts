@@ -29,12 +29,37 @@ describe('bits', () => {
   })
 
   it('reports OPA errors', () => {
-    expectError('bits.and', [7.2, 42], 'eval_type_error', 'operand 1 must be integer number but got floating-point number')
-    expectError('bits.or', [1, 0.5], 'eval_type_error', 'operand 2 must be integer number but got floating-point number')
+    expectError(
+      'bits.and',
+      [7.2, 42],
+      'eval_type_error',
+      'operand 1 must be integer number but got floating-point number',
+    )
+    expectError(
+      'bits.or',
+      [1, 0.5],
+      'eval_type_error',
+      'operand 2 must be integer number but got floating-point number',
+    )
     expectError('bits.xor', [7, 'hi'], 'eval_type_error', 'operand 2 must be integer but got string')
-    expectError('bits.negate', [7.2], 'eval_type_error', 'operand 1 must be integer number but got floating-point number')
-    expectError('bits.lsh', [7, -1], 'eval_type_error', 'operand 2 must be an unsigned integer number but got a negative integer')
-    expectError('bits.rsh', [7, -1], 'eval_type_error', 'operand 2 must be an unsigned integer number but got a negative integer')
+    expectError(
+      'bits.negate',
+      [7.2],
+      'eval_type_error',
+      'operand 1 must be integer number but got floating-point number',
+    )
+    expectError(
+      'bits.lsh',
+      [7, -1],
+      'eval_type_error',
+      'operand 2 must be an unsigned integer number but got a negative integer',
+    )
+    expectError(
+      'bits.rsh',
+      [7, -1],
+      'eval_type_error',
+      'operand 2 must be an unsigned integer number but got a negative integer',
+    )
     expectError('bits.lsh', [1, 2 ** 40], 'eval_builtin_error', 'shift count too large')
   })
 })

@@ -41,7 +41,17 @@ describe('to_number', () => {
   })
 
   it('rejects composites', () => {
-    expectError('to_number', [[]], 'eval_type_error', 'operand 1 must be one of {null, boolean, number, string} but got array')
-    expectError('to_number', [new RegoSet()], 'eval_type_error', 'operand 1 must be one of {null, boolean, number, string} but got set')
+    expectError(
+      'to_number',
+      [[]],
+      'eval_type_error',
+      'operand 1 must be one of {null, boolean, number, string} but got array',
+    )
+    expectError(
+      'to_number',
+      [new RegoSet()],
+      'eval_type_error',
+      'operand 1 must be one of {null, boolean, number, string} but got set',
+    )
   })
 })

@@ -5,7 +5,8 @@ import { builtin, type BuiltinDef } from '../builtin.ts'
 import { numberResult } from './number-result.ts'
 
 /** Decimal forms Go's strconv.ParseFloat accepts (digits may be grouped with `_`). */
-const DECIMAL = /^[+-]?(?:[0-9](?:_?[0-9])*(?:\.(?:[0-9](?:_?[0-9])*)?)?|\.[0-9](?:_?[0-9])*)(?:[eE][+-]?[0-9](?:_?[0-9])*)?$/
+const DECIMAL =
+  /^[+-]?(?:[0-9](?:_?[0-9])*(?:\.(?:[0-9](?:_?[0-9])*)?)?|\.[0-9](?:_?[0-9])*)(?:[eE][+-]?[0-9](?:_?[0-9])*)?$/
 /** Hexadecimal floats (`0x1.8p3`): ParseFloat requires the `p` exponent. */
 const HEX = /^[+-]?0[xX](?:_?[0-9a-fA-F])*(?:\.[0-9a-fA-F]*)?[pP][+-]?[0-9]+$/
 

@@ -5,7 +5,17 @@ import { definition, expectError, expectResult } from './test-calls.ts'
 
 describe('deprecated v0 builtins', () => {
   it('are marked deprecated', () => {
-    for (const name of ['all', 'any', 'set_diff', 'cast_array', 'cast_set', 'cast_string', 'cast_boolean', 'cast_null', 'cast_object']) {
+    for (const name of [
+      'all',
+      'any',
+      'set_diff',
+      'cast_array',
+      'cast_set',
+      'cast_string',
+      'cast_boolean',
+      'cast_null',
+      'cast_object',
+    ]) {
       assert.equal(definition(name).deprecated, true, name)
     }
     assert.equal(definition('count').deprecated, undefined)

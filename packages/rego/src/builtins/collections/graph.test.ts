@@ -9,7 +9,15 @@ describe('graph.reachable', () => {
   it('follows edges from the initial vertices', () => {
     expectResult('graph.reachable', [o(), s('a')], s())
     expectResult('graph.reachable', [o(['a', s('b')], ['b', s('c')], ['c', s('a')]), s('a')], s('a', 'b', 'c'))
-    const components = o(['a', s('b', 'c')], ['b', s('d')], ['c', s('d')], ['d', s()], ['e', s('f')], ['f', s('e')], ['x', s('x')])
+    const components = o(
+      ['a', s('b', 'c')],
+      ['b', s('d')],
+      ['c', s('d')],
+      ['d', s()],
+      ['e', s('f')],
+      ['f', s('e')],
+      ['x', s('x')],
+    )
     expectResult('graph.reachable', [components, s('b', 'e')], s('b', 'd', 'e', 'f'))
     expectResult('graph.reachable', [o(['a', ['b']], ['b', ['c']], ['c', ['a']]), ['a']], s('a', 'b', 'c'))
     expectResult('graph.reachable', [o(['a', null]), ['a']], s('a'))
@@ -17,7 +25,12 @@ describe('graph.reachable', () => {
 
   it('reports operand types', () => {
     expectError('graph.reachable', [1, [1]], 'eval_type_error', 'operand 1 must be object but got number')
-    expectError('graph.reachable', [o(['a', []]), 'a'], 'eval_type_error', 'operand 2 must be {array, set} but got string')
+    expectError(
+      'graph.reachable',
+      [o(['a', []]), 'a'],
+      'eval_type_error',
+      'operand 2 must be {array, set} but got string',
+    )
   })
 })
 
@@ -25,9 +38,21 @@ describe('graph.reachable_paths', () => {
   it('lists paths to leaves, missing vertices and cycles', () => {
     expectResult('graph.reachable_paths', [o(), s('a')], s())
     expectResult('graph.reachable_paths', [o(['a', s('b')], ['b', s('c')], ['c', s('a')]), s('a')], s(['a', 'b', 'c']))
-    const components = o(['a', s('b', 'c')], ['b', s('d')], ['c', s('d')], ['d', s()], ['e', s('f')], ['f', s('e')], ['x', s('x')])
+    const components = o(
+      ['a', s('b', 'c')],
+      ['b', s('d')],
+      ['c', s('d')],
+      ['d', s()],
+      ['e', s('f')],
+      ['f', s('e')],
+      ['x', s('x')],
+    )
     expectResult('graph.reachable_paths', [components, s('b', 'e')], s(['b', 'd'], ['e', 'f']))
-    expectResult('graph.reachable_paths', [o(['a', ['b', 'c']], ['b', ['c']], ['c', []]), s('a')], s(['a', 'b', 'c'], ['a', 'c']))
+    expectResult(
+      'graph.reachable_paths',
+      [o(['a', ['b', 'c']], ['b', ['c']], ['c', []]), s('a')],
+      s(['a', 'b', 'c'], ['a', 'c']),
+    )
     expectResult('graph.reachable_paths', [o(['a', ['b']], ['b', ['nonexistent']]), s('a', 'b')], s(['a', 'b'], ['b']))
     expectResult('graph.reachable_paths', [o(['a', null]), ['a']], s(['a']))
   })
@@ -44,7 +69,12 @@ describe('graph.reachable_paths', () => {
       ['eight', ['three']],
       ['nine', ['']],
     )
-    const want = s(['one', 'five', 'seven', 'eight', 'three'], ['one', 'five', 'six'], ['one', 'five', 'six', 'nine'], ['one', 'two', 'four', 'three'])
+    const want = s(
+      ['one', 'five', 'seven', 'eight', 'three'],
+      ['one', 'five', 'six'],
+      ['one', 'five', 'six', 'nine'],
+      ['one', 'two', 'four', 'three'],
+    )
     expectResult('graph.reachable_paths', [g, s('one')], want)
   })
 

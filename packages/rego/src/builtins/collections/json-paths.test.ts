@@ -35,10 +35,22 @@ describe('json.filter', () => {
     expectResult('json.filter', [j('{"a": {"b": 7}}'), s('a', 'a/b')], j('{"a": {"b": 7}}'))
     expectResult('json.filter', [j('{"a": 7}'), s()], j('{}'))
     expectResult('json.filter', [j('{}'), s('a/b')], j('{}'))
-    expectResult('json.filter', [j('{"a": [{"b": 7, "c": 8}, {"d": 9}]}'), s('a/0/b', 'a/1')], j('{"a": [{"b": 7}, {"d": 9}]}'))
-    expectResult('json.filter', [j('{"a": [{"1": ["b", "c", "d"]}, {"x": "y"}]}'), s('a/0/1/2')], j('{"a": [{"1": ["d"]}]}'))
+    expectResult(
+      'json.filter',
+      [j('{"a": [{"b": 7, "c": 8}, {"d": 9}]}'), s('a/0/b', 'a/1')],
+      j('{"a": [{"b": 7}, {"d": 9}]}'),
+    )
+    expectResult(
+      'json.filter',
+      [j('{"a": [{"1": ["b", "c", "d"]}, {"x": "y"}]}'), s('a/0/1/2')],
+      j('{"a": [{"1": ["d"]}]}'),
+    )
     expectResult('json.filter', [doc, s(['a', 'b', 'c'], ['e'])], j('{"a": {"b": {"c": 7}}, "e": 9}'))
-    expectResult('json.filter', [j('{"a": {"b": {"c": 7, "d": 8, "x": 0}}, "e": 9}'), s('a/b/d', ['a', 'b', 'c'])], j('{"a": {"b": {"c": 7, "d": 8}}}'))
+    expectResult(
+      'json.filter',
+      [j('{"a": {"b": {"c": 7, "d": 8, "x": 0}}, "e": 9}'), s('a/b/d', ['a', 'b', 'c'])],
+      j('{"a": {"b": {"c": 7, "d": 8}}}'),
+    )
     expectResult('json.filter', [RegoObject.from([['a', s('x', 'y')]]), ['a/x']], RegoObject.from([['a', s('x')]]))
   })
 
@@ -57,16 +69,30 @@ describe('json.remove', () => {
     expectResult('json.remove', [j('{"a": {"b": 7}, "c": 1}'), s('a/b', 'c')], j('{"a": {}}'))
     expectResult('json.remove', [j('{"a": 7}'), s()], j('{"a": 7}'))
     expectResult('json.remove', [j('{"a": [{"b": 7, "c": 8}, {"d": 9}]}'), s('a/0/b', 'a/1')], j('{"a": [{"c": 8}]}'))
-    expectResult('json.remove', [j('{"a": [{"1": ["b", "c", "d"]}, {"x": "y"}]}'), s('a/0/1/2')], j('{"a": [{"1": ["b", "c"]}, {"x": "y"}]}'))
-    expectResult('json.remove', [j('{"a": {"b": {"c": 7, "d": 8, "x": 0}}, "e": 9}'), s('a/b/d', ['a', 'b', 'c'])], j('{"a": {"b": {"x": 0}}, "e": 9}'))
+    expectResult(
+      'json.remove',
+      [j('{"a": [{"1": ["b", "c", "d"]}, {"x": "y"}]}'), s('a/0/1/2')],
+      j('{"a": [{"1": ["b", "c"]}, {"x": "y"}]}'),
+    )
+    expectResult(
+      'json.remove',
+      [j('{"a": {"b": {"c": 7, "d": 8, "x": 0}}, "e": 9}'), s('a/b/d', ['a', 'b', 'c'])],
+      j('{"a": {"b": {"x": 0}}, "e": 9}'),
+    )
     expectResult('json.remove', [RegoObject.from([['a', s('x', 'y')]]), ['a/x']], RegoObject.from([['a', s('y')]]))
   })
 
   it('reports operand types', () => {
     expectError('json.remove', ['foo', s('a/b/c')], 'eval_type_error', 'operand 1 must be object but got string')
     expectError('json.remove', [doc, 22], 'eval_type_error', 'operand 2 must be one of {set, array} but got number')
-    expectError('json.remove', [doc, j('{"y": 1}')], 'eval_type_error', 'operand 2 must be one of {set, array} but got object')
-    const elementError = 'operand 2 must be one of {set, array} containing string paths or array of path segments but got'
+    expectError(
+      'json.remove',
+      [doc, j('{"y": 1}')],
+      'eval_type_error',
+      'operand 2 must be one of {set, array} but got object',
+    )
+    const elementError =
+      'operand 2 must be one of {set, array} containing string paths or array of path segments but got'
     expectError('json.remove', [doc, s(1, 2, 3, 'a')], 'eval_type_error', `${elementError} number`)
     expectError('json.remove', [doc, ['a', j('{"x": 1}')]], 'eval_type_error', `${elementError} object`)
   })

@@ -7,7 +7,11 @@ const s = (...items: Value[]): RegoSet => RegoSet.from(items)
 
 describe('object.union and object.union_n', () => {
   it('merge recursively, the right side winning', () => {
-    expectResult('object.union', [o(['a', 1], ['b', o(['c', 1])]), o(['b', o(['d', 2])], ['e', 3])], o(['a', 1], ['b', o(['c', 1], ['d', 2])], ['e', 3]))
+    expectResult(
+      'object.union',
+      [o(['a', 1], ['b', o(['c', 1])]), o(['b', o(['d', 2])], ['e', 3])],
+      o(['a', 1], ['b', o(['c', 1], ['d', 2])], ['e', 3]),
+    )
     expectResult('object.union', [o(['a', o(['b', 1])]), o(['a', 2])], o(['a', 2]))
     expectResult('object.union', [o(['a', 2]), o(['a', o(['b', 1])])], o(['a', o(['b', 1])]))
     expectError('object.union', [[], o()], 'eval_type_error', 'operand 1 must be object but got array')
@@ -19,8 +23,17 @@ describe('object.union and object.union_n', () => {
     expectResult('object.union_n', [[o()]], o())
     expectResult('object.union_n', [[o(['foo', 'bar']), o(['foo', 'baz'])]], o(['foo', 'baz']))
     expectResult('object.union_n', [[o(['a', o(['b', 2])]), o(['a', 4]), o(['a', o(['c', 3])])]], o(['a', o(['c', 3])]))
-    expectResult('object.union_n', [[o(['a', o(['b', o(['x', 1])])]), o(['a', o(['b', 5])]), o(['a', o(['c', 3])])]], o(['a', o(['b', 5], ['c', 3])]))
-    expectError('object.union_n', [[o(), 1]], 'eval_type_error', 'operand 1 must be array of objects but got array containing number')
+    expectResult(
+      'object.union_n',
+      [[o(['a', o(['b', o(['x', 1])])]), o(['a', o(['b', 5])]), o(['a', o(['c', 3])])]],
+      o(['a', o(['b', 5], ['c', 3])]),
+    )
+    expectError(
+      'object.union_n',
+      [[o(), 1]],
+      'eval_type_error',
+      'operand 1 must be array of objects but got array containing number',
+    )
     expectError('object.union_n', [s(o())], 'eval_type_error', 'operand 1 must be array but got set')
   })
 })
@@ -39,9 +52,19 @@ describe('object.remove and object.filter', () => {
 
   it('report operand types', () => {
     expectError('object.remove', ['x', []], 'eval_type_error', 'operand 1 must be object but got string')
-    expectError('object.remove', [obj, 1], 'eval_type_error', 'operand 2 must be one of {object, set, array} but got number')
+    expectError(
+      'object.remove',
+      [obj, 1],
+      'eval_type_error',
+      'operand 2 must be one of {object, set, array} but got number',
+    )
     expectError('object.filter', [null, []], 'eval_type_error', 'operand 1 must be object but got null')
-    expectError('object.filter', [obj, 'a'], 'eval_type_error', 'operand 2 must be one of {object, set, array} but got string')
+    expectError(
+      'object.filter',
+      [obj, 'a'],
+      'eval_type_error',
+      'operand 2 must be one of {object, set, array} but got string',
+    )
   })
 })
 
@@ -87,9 +110,30 @@ describe('object.subset', () => {
   it('matches sets, arrays (contiguously) and arrays against sets', () => {
     expectResult('object.subset', [s(1, 2, 3), s(1, 3)], true)
     expectResult('object.subset', [s(1, 2), s(4)], false)
-    expectResult('object.subset', [[1, 2, 3], [2, 3]], true)
-    expectResult('object.subset', [[1, 2, 3], [1, 3]], false)
-    expectResult('object.subset', [[1, 1, 2], [1, 2]], true)
+    expectResult(
+      'object.subset',
+      [
+        [1, 2, 3],
+        [2, 3],
+      ],
+      true,
+    )
+    expectResult(
+      'object.subset',
+      [
+        [1, 2, 3],
+        [1, 3],
+      ],
+      false,
+    )
+    expectResult(
+      'object.subset',
+      [
+        [1, 1, 2],
+        [1, 2],
+      ],
+      true,
+    )
     expectResult('object.subset', [[1], []], true)
     expectResult('object.subset', [[1], [1, 1]], false)
     expectResult('object.subset', [[3, 1, 2], s(1, 2)], true)

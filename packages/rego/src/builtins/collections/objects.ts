@@ -48,7 +48,10 @@ function objectGet(args: readonly Value[]): Value {
 function objectsIn(arr: readonly Value[]): RegoObject[] {
   return arr.map((x) => {
     if (!(x instanceof RegoObject)) {
-      throw new BuiltinError('eval_type_error', `operand 1 must be array of objects but got array containing ${typeName(x)}`)
+      throw new BuiltinError(
+        'eval_type_error',
+        `operand 1 must be array of objects but got array containing ${typeName(x)}`,
+      )
     }
     return x
   })

@@ -30,7 +30,10 @@ export function expectResult(name: string, args: readonly Value[], want: Value |
     assert.equal(got, want, `${name}(${args.map(toRegoText).join(', ')})`)
     return
   }
-  assert.ok(equal(got, want), `${name}(${args.map(toRegoText).join(', ')}) = ${toRegoText(got)}, want ${toRegoText(want)}`)
+  assert.ok(
+    equal(got, want),
+    `${name}(${args.map(toRegoText).join(', ')}) = ${toRegoText(got)}, want ${toRegoText(want)}`,
+  )
 }
 
 export function expectError(name: string, args: readonly Value[], code: BuiltinErrorCode, message: string): void {
