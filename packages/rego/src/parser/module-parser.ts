@@ -106,18 +106,12 @@ export class ModuleParser extends RuleParser {
     const term = this.parseTerm()
     if (term.type === 'var') return [term.name]
     if (term.type !== 'ref') throw this.unexpected()
-    const at = (t: Term): ParseFail =>
-      new ParseFail(`unexpected ${valueName(t)} token: expecting`, t.loc.row, t.loc.col)
-    if (term.head.type !== 'var') {
-      const f = at(term.head)
-      throw new ParseFail(`${f.message} var`, f.row, f.col)
-    }
+    const expecting = (t: Term, what: string): ParseFail =>
+      new ParseFail(`unexpected ${valueName(t)} token: expecting ${what}`, t.loc.row, t.loc.col)
+    if (term.head.type !== 'var') throw expecting(term.head, 'var')
     const path = [term.head.name]
     for (const t of term.path) {
-      if (t.type !== 'string') {
-        const f = at(t)
-        throw new ParseFail(`${f.message} string`, f.row, f.col)
-      }
+      if (t.type !== 'string') throw expecting(t, 'string')
       path.push(t.value)
     }
     return path
