@@ -5,7 +5,7 @@ import type { Zone } from './zone.ts'
 /** Go's Time.Format of Unix nanoseconds `ns` seen in `zone`. */
 export function formatTime(ns: bigint, zone: Zone, layout: string): string {
   const secs = Number(ns / 1_000_000_000n) - (ns < 0n && ns % 1_000_000_000n !== 0n ? 1 : 0)
-  const { offset, abbrev } = zone.lookup(secs)
+  const offset = zone.offset(secs)
   const t = civilFromNanos(ns, offset)
   let out = ''
   let rest = layout
@@ -14,7 +14,7 @@ export function formatTime(ns: bigint, zone: Zone, layout: string): string {
     out += prefix
     if (std === undefined) break
     rest = suffix
-    out += formatElement(std, t, offset, abbrev)
+    out += formatElement(std, t, offset, () => zone.abbreviation(secs))
   }
   return out
 }
@@ -24,7 +24,12 @@ function pad(n: number, width: number): string {
   return n < 0 ? '-' + s : s
 }
 
-function formatElement(std: StdChunk, t: ReturnType<typeof civilFromNanos>, offset: number, abbrev: string): string {
+function formatElement(
+  std: StdChunk,
+  t: ReturnType<typeof civilFromNanos>,
+  offset: number,
+  abbrev: () => string,
+): string {
   switch (std.kind) {
     case 'year':
       return pad(((t.year % 100) + 100) % 100, 2)
@@ -71,7 +76,8 @@ function formatElement(std: StdChunk, t: ReturnType<typeof civilFromNanos>, offs
     case 'pm':
       return t.hour >= 12 ? 'pm' : 'am'
     case 'tz': {
-      if (abbrev !== '') return abbrev
+      const name = abbrev()
+      if (name !== '') return name
       const zone = Math.trunc(offset / 60)
       return (zone < 0 ? '-' : '+') + pad(Math.floor(Math.abs(zone) / 60), 2) + pad(Math.abs(zone) % 60, 2)
     }

@@ -74,7 +74,6 @@ class TimeParser {
         rangeErr = r.rangeErr
       } catch (e) {
         if (!(e instanceof Bad)) throw e
-        if (e.message !== '') this.error(stdstr, value, `: ${e.message} out of range`)
         this.error(stdstr, hold, '')
       }
       if (rangeErr !== '') this.error(stdstr, value, `: ${rangeErr} out of range`)
@@ -82,7 +81,7 @@ class TimeParser {
     return this.finish(value)
   }
 
-  /** Consumes one element; throws Bad('') for a mismatch, Bad(name) for a range error found early. */
+  /** Consumes one element; throws Bad for a value that does not fit the element. */
   private element(
     kind: StdKind,
     digits: number,
@@ -92,13 +91,13 @@ class TimeParser {
     let rangeErr = ''
     switch (kind) {
       case 'year': {
-        if (value.length < 2) throw new Bad('')
+        if (value.length < 2) throw new Bad()
         const y = atoi(value.slice(0, 2))
         this.year = y >= 69 ? y + 1900 : y + 2000
         return { rest: value.slice(2), rangeErr }
       }
       case 'longYear':
-        if (value.length < 4 || !isDigitAt(value, 0)) throw new Bad('')
+        if (value.length < 4 || !isDigitAt(value, 0)) throw new Bad()
         this.year = atoi(value.slice(0, 4))
         return { rest: value.slice(4), rangeErr }
       case 'month':
@@ -137,7 +136,7 @@ class TimeParser {
         const r = getnumOrZero(value, false)
         this.hour = r.n
         if (r.n < 0 || r.n >= 24) rangeErr = 'hour'
-        if (r.bad && rangeErr === '') throw new Bad('')
+        if (r.bad && rangeErr === '') throw new Bad()
         return { rest: r.rest, rangeErr }
       }
       case 'hour12':
@@ -145,7 +144,7 @@ class TimeParser {
         const r = getnumOrZero(value, kind === 'zeroHour12')
         this.hour = r.n
         if (r.n < 0 || r.n > 12) rangeErr = 'hour'
-        if (r.bad && rangeErr === '') throw new Bad('')
+        if (r.bad && rangeErr === '') throw new Bad()
         return { rest: r.rest, rangeErr }
       }
       case 'minute':
@@ -153,7 +152,7 @@ class TimeParser {
         const r = getnumOrZero(value, kind === 'zeroMinute')
         this.min = r.n
         if (r.n < 0 || r.n >= 60) rangeErr = 'minute'
-        if (r.bad && rangeErr === '') throw new Bad('')
+        if (r.bad && rangeErr === '') throw new Bad()
         return { rest: r.rest, rangeErr }
       }
       case 'second':
@@ -177,12 +176,12 @@ class TimeParser {
       }
       case 'PM':
       case 'pm': {
-        if (value.length < 2) throw new Bad('')
+        if (value.length < 2) throw new Bad()
         const p = value.slice(0, 2)
         const [pm, am] = kind === 'PM' ? ['PM', 'AM'] : ['pm', 'am']
         if (p === pm) this.pmSet = true
         else if (p === am) this.amSet = true
-        else throw new Bad('')
+        else throw new Bad()
         return { rest: value.slice(2), rangeErr }
       }
       case 'iso8601TZ':
@@ -207,13 +206,13 @@ class TimeParser {
           return { rest: value.slice(3), rangeErr }
         }
         const n = parseTimeZone(value)
-        if (n === 0) throw new Bad('')
+        if (n === 0) throw new Bad()
         this.zoneName = value.slice(0, n)
         return { rest: value.slice(n), rangeErr }
       }
       case 'fracSecond0': {
         const ndigit = 1 + digits
-        if (value.length < ndigit) throw new Bad('')
+        if (value.length < ndigit) throw new Bad()
         const f = parseNanoseconds(value, ndigit)
         this.nsec = f.ns
         return { rest: value.slice(ndigit), rangeErr: f.rangeErr }
@@ -238,13 +237,13 @@ class TimeParser {
     let ss = '00'
     let rest: string
     if (kind === 'iso8601ColonTZ' || kind === 'numColonTZ') {
-      if (value.length < 6 || value[3] !== ':') throw new Bad('')
+      if (value.length < 6 || value[3] !== ':') throw new Bad()
       ;[sign, hh, mm, rest] = [value.slice(0, 1), value.slice(1, 3), value.slice(4, 6), value.slice(6)]
     } else if (kind === 'numShortTZ' || kind === 'iso8601ShortTZ') {
-      if (value.length < 3) throw new Bad('')
+      if (value.length < 3) throw new Bad()
       ;[sign, hh, rest] = [value.slice(0, 1), value.slice(1, 3), value.slice(3)]
     } else if (kind === 'iso8601ColonSecondsTZ' || kind === 'numColonSecondsTZ') {
-      if (value.length < 9 || value[3] !== ':' || value[6] !== ':') throw new Bad('')
+      if (value.length < 9 || value[3] !== ':' || value[6] !== ':') throw new Bad()
       ;[sign, hh, mm, ss, rest] = [
         value.slice(0, 1),
         value.slice(1, 3),
@@ -253,7 +252,7 @@ class TimeParser {
         value.slice(9),
       ]
     } else if (kind === 'iso8601SecondsTZ' || kind === 'numSecondsTZ') {
-      if (value.length < 7) throw new Bad('')
+      if (value.length < 7) throw new Bad()
       ;[sign, hh, mm, ss, rest] = [
         value.slice(0, 1),
         value.slice(1, 3),
@@ -262,7 +261,7 @@ class TimeParser {
         value.slice(7),
       ]
     } else {
-      if (value.length < 5) throw new Bad('')
+      if (value.length < 5) throw new Bad()
       ;[sign, hh, mm, rest] = [value.slice(0, 1), value.slice(1, 3), value.slice(3, 5), value.slice(5)]
     }
     const h = getnumOrZero(hh, true)
@@ -277,7 +276,7 @@ class TimeParser {
     if (sign === '-') offset = -offset
     else if (sign !== '+') bad = true
     this.zoneOffset = offset
-    if (bad && rangeErr === '') throw new Bad('')
+    if (bad && rangeErr === '') throw new Bad()
     return { rest, rangeErr }
   }
 
@@ -341,14 +340,14 @@ function skip(value: string, prefix: string): string | undefined {
 }
 
 function atoi(s: string): number {
-  if (!/^[+-]?[0-9]+$/.test(s)) throw new Bad('')
+  if (!/^[+-]?[0-9]+$/.test(s)) throw new Bad()
   return Number(s)
 }
 
 function getnum(s: string, fixed: boolean): { n: number; rest: string } {
-  if (!isDigitAt(s, 0)) throw new Bad('')
+  if (!isDigitAt(s, 0)) throw new Bad()
   if (!isDigitAt(s, 1)) {
-    if (fixed) throw new Bad('')
+    if (fixed) throw new Bad()
     return { n: s.charCodeAt(0) - 48, rest: s.slice(1) }
   }
   return { n: (s.charCodeAt(0) - 48) * 10 + (s.charCodeAt(1) - 48), rest: s.slice(2) }
@@ -371,7 +370,7 @@ function getnum3(s: string, fixed: boolean): { n: number; rest: string } {
     n = n * 10 + s.charCodeAt(i) - 48
     i++
   }
-  if (i === 0 || (fixed && i !== 3)) throw new Bad('')
+  if (i === 0 || (fixed && i !== 3)) throw new Bad()
   return { n, rest: s.slice(i) }
 }
 
@@ -382,11 +381,11 @@ function lookup(table: readonly string[], value: string): { index: number; rest:
       return { index: i, rest: value.slice(name.length) }
     }
   }
-  throw new Bad('')
+  throw new Bad()
 }
 
 function parseNanoseconds(value: string, nbytes: number): { ns: number; rangeErr: string } {
-  if (value[0] !== '.' && value[0] !== ',') throw new Bad('')
+  if (value[0] !== '.' && value[0] !== ',') throw new Bad()
   const n = Math.min(nbytes, 10)
   const ns = atoi(value.slice(1, n))
   return { ns: ns * 10 ** (10 - n), rangeErr: ns < 0 ? 'fractional second' : '' }

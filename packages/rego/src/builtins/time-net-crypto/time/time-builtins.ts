@@ -52,7 +52,7 @@ function unixSeconds(ns: bigint): number {
 }
 
 function civil(t: { ns: bigint; zone: Zone }): CivilTime {
-  return civilFromNanos(t.ns, t.zone.lookup(unixSeconds(t.ns)).offset)
+  return civilFromNanos(t.ns, t.zone.offset(unixSeconds(t.ns)))
 }
 
 /** Result of a parse or date arithmetic, with OPA's int64 range check. */
@@ -74,9 +74,9 @@ function dateInZone(
 ): bigint {
   const wall = nanosFromCivil(y, mo, d, h, mi, s, nsec)
   const wallSecs = unixSeconds(wall)
-  let offset = zone.lookup(wallSecs).offset
+  let offset = zone.offset(wallSecs)
   if (offset !== 0) {
-    const corrected = zone.lookup(wallSecs - offset).offset
+    const corrected = zone.offset(wallSecs - offset)
     if (corrected !== offset) offset = corrected
   }
   return wall - BigInt(offset) * 1_000_000_000n

@@ -3,11 +3,13 @@ import { builtinError } from '../../args.ts'
 /** A time zone: the UTC offset and abbreviation in effect at an instant, like Go's *time.Location. */
 export interface Zone {
   readonly name: string
-  /** Offset in seconds east of UTC, and the zone abbreviation Go would print for `MST`. */
-  lookup(unixSeconds: number): { offset: number; abbrev: string }
+  /** Offset in seconds east of UTC at the instant. */
+  offset(unixSeconds: number): number
+  /** The zone abbreviation Go prints for `MST` at the instant. */
+  abbreviation(unixSeconds: number): string
 }
 
-export const UTC: Zone = { name: 'UTC', lookup: () => ({ offset: 0, abbrev: 'UTC' }) }
+export const UTC: Zone = { name: 'UTC', offset: () => 0, abbreviation: () => 'UTC' }
 
 /** Cached IANA zones; the Intl formatter is expensive to build. */
 const zones = new Map<string, Zone>()
@@ -53,11 +55,9 @@ function intlZone(name: string, ianaName: string): Zone {
   )
   return {
     name,
-    lookup(unixSeconds: number) {
-      const ms = unixSeconds * 1000
-      const offset = offsetAt(fields, ms)
-      return { offset, abbrev: abbreviation(abbrevs, ms, offset) }
-    },
+    offset: (unixSeconds) => offsetAt(fields, unixSeconds * 1000),
+    abbreviation: (unixSeconds) =>
+      abbreviation(ianaName, abbrevs, unixSeconds * 1000, offsetAt(fields, unixSeconds * 1000)),
   }
 }
 
@@ -79,8 +79,30 @@ function offsetAt(fmt: Intl.DateTimeFormat, ms: number): number {
   return Math.round((fixed - Math.floor(ms / 1000) * 1000) / 1000)
 }
 
-/** A tzdata-style abbreviation: an alphabetic one when ICU knows it, else "+0530"/"-03" like tzdata. */
-function abbreviation(fmts: Intl.DateTimeFormat[], ms: number, offset: number): string {
+/** tzdata abbreviations that no English ICU locale spells out, by zone and offset. */
+const TZDATA_ABBREVIATIONS: Readonly<Record<string, Readonly<Record<number, string>>>> = {
+  'Asia/Shanghai': { 28800: 'CST' },
+  'Asia/Taipei': { 28800: 'CST' },
+  'Asia/Macau': { 28800: 'CST' },
+  'Asia/Hong_Kong': { 28800: 'HKT' },
+  'Asia/Tokyo': { 32400: 'JST' },
+  'Asia/Seoul': { 32400: 'KST' },
+  'Asia/Pyongyang': { 32400: 'KST' },
+  'Asia/Manila': { 28800: 'PST' },
+  'Asia/Karachi': { 18000: 'PKT' },
+  'Asia/Jakarta': { 25200: 'WIB' },
+  'Asia/Makassar': { 28800: 'WITA' },
+  'Asia/Jayapura': { 32400: 'WIT' },
+  'Asia/Jerusalem': { 7200: 'IST', 10800: 'IDT' },
+  'Europe/Moscow': { 10800: 'MSK' },
+  'Africa/Johannesburg': { 7200: 'SAST' },
+  'Africa/Lagos': { 3600: 'WAT' },
+}
+
+/** A tzdata-style abbreviation: an alphabetic one when known, else "+0530"/"-03" like tzdata. */
+function abbreviation(zone: string, fmts: Intl.DateTimeFormat[], ms: number, offset: number): string {
+  const known = TZDATA_ABBREVIATIONS[zone]?.[offset]
+  if (known !== undefined) return known
   for (const fmt of fmts) {
     const name = fmt.formatToParts(new Date(ms)).find((p) => p.type === 'timeZoneName')?.value
     if (name !== undefined && /^[A-Z]{3,5}$/.test(name) && name !== 'GMT') return name
@@ -93,9 +115,4 @@ function abbreviation(fmts: Intl.DateTimeFormat[], ms: number, offset: number): 
   const hh = String(Math.floor(abs / 3600)).padStart(2, '0')
   const mm = Math.floor(abs / 60) % 60
   return mm === 0 ? `${sign}${hh}` : `${sign}${hh}${String(mm).padStart(2, '0')}`
-}
-
-/** A zone with a constant offset (Go's FixedZone). */
-export function fixedZone(abbrev: string, offset: number): Zone {
-  return { name: abbrev, lookup: () => ({ offset, abbrev }) }
 }
