@@ -7,7 +7,8 @@ import type { RegoNumber } from '../value/number.ts'
  * Operators are parsed into calls of OPA's builtin names so that the rest of the engine treats
  * them uniformly: `a + b` is `call(plus, a, b)`, `a == b` is `call(equal, a, b)`, `x in xs` is
  * `call(internal.member_2, x, xs)`, `k, v in xs` is `call(internal.member_3, k, v, xs)`,
- * `a | b` is `or`, `a & b` is `and`, `-x` (x not a number literal) is `call(minus, 0, x)`.
+ * `a | b` is `or`, `a & b` is `and`. Unary minus only forms negative number literals, as in OPA.
+ * Bare `input`/`data` are plain variables; every RefTerm has a non-empty path.
  * Names: plus minus mul div rem and or equal neq lt lte gt gte.
  * `=` and `:=` are not calls: they are the `unify` and `assign` expression kinds.
  */
