@@ -59,12 +59,13 @@ write(
 `,
 )
 write(
-  'cases/v1/netlookupipaddr/test-net.yaml',
+  'cases/v1/invalidkeyerror/test-http.yaml',
   `cases:
-  - note: net.lookup_ip_addr/localhost
+  - note: invalidkeyerror/missing keys
     query: data.test.p = x
-    modules: ["package test\\n\\np := net.lookup_ip_addr(\\"localhost\\")\\n"]
-    want_result: [{x: ["127.0.0.1"]}]
+    modules: ["package test\\n\\np := http.send({\\"method\\": \\"get\\"})\\n"]
+    strict_error: true
+    want_error_code: eval_type_error
 `,
 )
 
@@ -80,7 +81,7 @@ test('prints a line per directory and ends with the totals line', async () => {
   assert.deepEqual(r.out.split('\n'), [
     'v0/basics           1/1',
     'v1/basics           1/2',
-    'v1/netlookupipaddr  0/0  (1 skipped)',
+    'v1/invalidkeyerror  0/0  (1 skipped)',
     'pass rate 66.7% (minimum 0.0%)',
     '2 passed, 1 failed, 1 skipped',
     '',
@@ -94,7 +95,10 @@ test('--verbose explains failures and skips; --json writes the report', async ()
     r.out,
     /^FAIL v1\/basics\/test-basics.yaml#1 basics\/wrong expectation\n {4}want \[\{"x":2\}\]\n {5}got \[\{"x":1\}\]$/m,
   )
-  assert.match(r.out, /^SKIP v1\/netlookupipaddr\/test-net.yaml#0 net.lookup_ip_addr\/localhost\n {4}needs network/m)
+  assert.match(
+    r.out,
+    /^SKIP v1\/invalidkeyerror\/test-http.yaml#0 invalidkeyerror\/missing keys\n {4}checks the request validation of http.send/m,
+  )
   const report = JSON.parse(readFileSync(json, 'utf8')) as { passed: number; failed: number; cases: unknown[] }
   assert.deepEqual([report.passed, report.failed, report.cases.length], [2, 1, 4])
 })

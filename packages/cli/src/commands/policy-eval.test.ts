@@ -98,7 +98,7 @@ test('rejects bad flags and arguments with the usage and status 2', async () => 
 })
 
 test('errors in the query itself are located by row:col', async () => {
-  const r = await run('net.lookup_ip_addr("localhost")')
+  const r = await run('no.such_function(1)')
   assert.equal(r.code, 1)
-  assert.equal(r.err, '1:1: rego_type_error: undefined function net.lookup_ip_addr\n')
+  assert.equal(r.err, '1:1: rego_type_error: undefined function no.such_function\n')
 })

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs'
+import { performance } from 'node:perf_hooks'
 import { parentPort, workerData } from 'node:worker_threads'
 import { parseCaseFile, type ConformanceCase } from './case-file.ts'
 import type { ConformanceEngine } from './engine.ts'
@@ -26,6 +27,7 @@ port?.on('message', (task: WorkerTask) => {
   for (const c of cases.slice(task.fromIndex)) {
     if (!selected(task.file, c)) continue
     reply({ type: 'start', index: c.index, note: c.note })
+    const start = performance.now()
     const outcome = runCase(c, {
       engine: conformanceEngine,
       regoVersion: task.file.regoVersion,
@@ -33,7 +35,7 @@ port?.on('message', (task: WorkerTask) => {
       maxSteps: config.maxSteps,
       skipList: config.skipList,
     })
-    reply({ type: 'case', index: c.index, note: c.note, outcome })
+    reply({ type: 'case', index: c.index, note: c.note, outcome, durationMs: performance.now() - start })
   }
   reply({ type: 'done' })
 })

@@ -9,6 +9,7 @@ const result = (directory: string, status: CaseResult['status'], message?: strin
   index: 0,
   note: `${directory.split('/')[1] ?? ''}/case`,
   status,
+  durationMs: 1.25,
   ...(message === undefined ? {} : { message }),
 })
 

@@ -80,6 +80,7 @@ export function toJsonReport(summary: ConformanceSummary, results: readonly Case
         index: r.index,
         note: r.note,
         status: r.status,
+        durationMs: Math.round(r.durationMs * 10) / 10,
         ...(r.message === undefined ? {} : { message: r.message }),
       })),
     },

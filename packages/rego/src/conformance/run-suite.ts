@@ -1,4 +1,5 @@
 import { availableParallelism } from 'node:os'
+import { performance } from 'node:perf_hooks'
 import { Worker } from 'node:worker_threads'
 import { findCaseFiles, type CaseFileRef } from './case-tree.ts'
 import type { CaseOutcome } from './run-case.ts'
@@ -13,6 +14,8 @@ export interface CaseResult extends CaseOutcome {
   /** Index in the file's case list; -1 for a file that could not be read. */
   readonly index: number
   readonly note: string
+  /** Time the case took in its worker; for a case that was stopped, the time until then. */
+  readonly durationMs: number
 }
 
 export interface SuiteOptions {
@@ -55,8 +58,8 @@ export async function runConformanceSuite(root: string, options: SuiteOptions = 
     filter: options.filter,
   }
   const caseTimeoutMs = options.caseTimeoutMs ?? 60_000
-  const record = (file: CaseFileRef, index: number, note: string, outcome: CaseOutcome): void => {
-    results.push({ file: file.name, directory: file.directory, index, note, ...outcome })
+  const record = (file: CaseFileRef, index: number, note: string, outcome: CaseOutcome, durationMs = 0): void => {
+    results.push({ file: file.name, directory: file.directory, index, note, ...outcome, durationMs })
   }
   const spawn = (): Worker =>
     new Worker(new URL('./case-worker.js', import.meta.url), {
@@ -66,7 +69,7 @@ export async function runConformanceSuite(root: string, options: SuiteOptions = 
 
   const runTask = (worker: Worker, task: WorkerTask): Promise<TaskEnd> =>
     new Promise((done) => {
-      let current: { index: number; note: string } | undefined
+      let current: { index: number; note: string; startedAt: number } | undefined
       let timer: NodeJS.Timeout | undefined
       const finish = (end: TaskEnd): void => {
         clearTimeout(timer)
@@ -76,8 +79,10 @@ export async function runConformanceSuite(root: string, options: SuiteOptions = 
         done(end)
       }
       const abort = (why: string): void => {
-        if (current) record(task.file, current.index, current.note, { status: 'fail', message: why })
-        else if (options.filter === undefined || task.file.name.includes(options.filter)) {
+        if (current) {
+          const elapsed = performance.now() - current.startedAt
+          record(task.file, current.index, current.note, { status: 'fail', message: why }, elapsed)
+        } else if (options.filter === undefined || task.file.name.includes(options.filter)) {
           record(task.file, -1, '(file)', { status: 'fail', message: why })
         }
         finish(current ? { healthy: false, resumeFrom: current.index + 1 } : { healthy: false })
@@ -85,7 +90,7 @@ export async function runConformanceSuite(root: string, options: SuiteOptions = 
       const onMessage = (m: WorkerReply): void => {
         switch (m.type) {
           case 'start':
-            current = { index: m.index, note: m.note }
+            current = { index: m.index, note: m.note, startedAt: performance.now() }
             timer = setTimeout(() => {
               abort(`timed out after ${caseTimeoutMs} ms (the worker was stopped)`)
             }, caseTimeoutMs)
@@ -93,7 +98,7 @@ export async function runConformanceSuite(root: string, options: SuiteOptions = 
           case 'case':
             clearTimeout(timer)
             current = undefined
-            record(task.file, m.index, m.note, m.outcome)
+            record(task.file, m.index, m.note, m.outcome, m.durationMs)
             break
           case 'done':
             finish({ healthy: true })

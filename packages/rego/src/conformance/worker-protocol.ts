@@ -21,6 +21,12 @@ export interface WorkerTask {
 
 export type WorkerReply =
   | { readonly type: 'start'; readonly index: number; readonly note: string }
-  | { readonly type: 'case'; readonly index: number; readonly note: string; readonly outcome: CaseOutcome }
+  | {
+      readonly type: 'case'
+      readonly index: number
+      readonly note: string
+      readonly outcome: CaseOutcome
+      readonly durationMs: number
+    }
   | { readonly type: 'done' }
   | { readonly type: 'file-error'; readonly message: string }
