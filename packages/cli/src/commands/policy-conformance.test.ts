@@ -121,6 +121,9 @@ test('rejects bad flags, and fails when there is nothing to run', async () => {
   ]) {
     assert.equal((await run(...argv)).code, 2, argv.join(' '))
   }
+  const unwritable = await run('--json', join(dir, 'no/such/dir/report.json'), join(dir, 'cases'))
+  assert.equal(unwritable.code, 2)
+  assert.match(unwritable.err, /cannot write --json .*report.json/)
   const missing = await run(join(dir, 'missing'))
   assert.equal(missing.code, 1)
   assert.match(missing.err, /cannot read/)

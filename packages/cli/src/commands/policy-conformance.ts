@@ -60,12 +60,19 @@ export const policyConformance: Command = {
       if (values.verbose) lines.push('', ...formatCaseDetails(results), '')
       lines.push(`pass rate ${(summary.passRate * 100).toFixed(1)}% (minimum ${(minPassRate * 100).toFixed(1)}%)`)
       lines.push(formatTotals(summary))
-      if (values.json !== undefined) writeFileSync(values.json, `${toJsonReport(summary, results)}\n`)
+      if (values.json !== undefined) writeReport(values.json, toJsonReport(summary, results))
+      // The totals line stays the last line of the output, also when both streams are merged.
+      const passing = summary.passRate >= minPassRate
+      if (!passing) io.stderr(`pass rate ${(summary.passRate * 100).toFixed(1)}% is below the minimum\n`)
       io.stdout(`${lines.join('\n')}\n`)
-      if (summary.passRate < minPassRate) {
-        io.stderr(`pass rate ${(summary.passRate * 100).toFixed(1)}% is below the minimum\n`)
-        return EXIT_FAILURE
-      }
-      return EXIT_OK
+      return passing ? EXIT_OK : EXIT_FAILURE
     }),
+}
+
+function writeReport(path: string, json: string): void {
+  try {
+    writeFileSync(path, `${json}\n`)
+  } catch (e) {
+    throw new UsageError(`cannot write --json ${path}: ${e instanceof Error ? e.message : String(e)}`)
+  }
 }
