@@ -1,0 +1,136 @@
+import type { CRuleDef, RuleSet } from '../compiler/ir.ts'
+import type { Location } from '../errors.ts'
+import { equal } from '../value/compare.ts'
+import { RegoObject, RegoSet, type Value } from '../value/value.ts'
+import { DataTreeEvaluator } from './data-tree.ts'
+import { BUSY, conflict, UNDEF, type Frame } from './eval-state.ts'
+
+/** The values of complete, partial set and partial object rules, cached per evaluation. */
+export abstract class RuleEvaluator extends DataTreeEvaluator {
+  ruleValue(rs: RuleSet): Value | undefined {
+    const c = this.cache.get(rs)
+    if (c !== undefined) return c === UNDEF || c === BUSY ? undefined : c
+    this.cache.set(rs, BUSY)
+    this.enter(rs.loc)
+    let v: Value | undefined
+    try {
+      if (rs.kind === 'complete') v = this.completeValue(rs)
+      else if (rs.kind === 'set') v = this.setValue(rs)
+      else v = this.objectValue(rs)
+    } finally {
+      this.depth--
+    }
+    this.cache.set(rs, v === undefined ? UNDEF : v)
+    return v
+  }
+
+  private completeValue(rs: RuleSet): Value | undefined {
+    let result: Value | undefined
+    for (const def of rs.defs) {
+      if (result !== undefined && def.branches.every((b) => b.value.k === 'const' && equal(b.value.v, result as Value))) {
+        continue
+      }
+      const f: Frame = new Array(def.nslots)
+      this.branches(def, f, (v, loc) => {
+        if (result === undefined) result = v
+        else if (!equal(result, v)) throw conflict('complete rules must not produce multiple outputs', loc)
+      })
+    }
+    if (result === undefined && rs.defaultDef) result = this.defaultValue(rs.defaultDef)
+    return result
+  }
+
+  /** Run a definition's branches (body, then each else) until one produces a value. */
+  protected branches(def: CRuleDef, f: Frame, emit: (v: Value, loc: Location) => void): void {
+    for (const br of def.branches) {
+      let produced = false
+      const constant = br.value.k === 'const'
+      this.body(br.body, 0, f, () =>
+        this.term(br.value, f, (v) => {
+          produced = true
+          emit(v, br.loc)
+          return constant
+        }),
+      )
+      if (produced) return
+    }
+  }
+
+  protected defaultValue(def: CRuleDef): Value | undefined {
+    const br = def.branches[0]
+    if (!br) return undefined
+    const f: Frame = new Array(def.nslots)
+    let out: Value | undefined
+    this.body(br.body, 0, f, () =>
+      this.term(br.value, f, (v) => {
+        out = v
+        return true
+      }),
+    )
+    return out
+  }
+
+  private setValue(rs: RuleSet): Value {
+    const out = new RegoSet()
+    for (const def of rs.defs) {
+      const f: Frame = new Array(def.nslots)
+      const br = def.branches[0]
+      if (!br) continue
+      this.body(br.body, 0, f, () => this.term(br.value, f, (v) => (out.add(v), false)))
+    }
+    return out
+  }
+
+  private objectValue(rs: RuleSet): Value {
+    const out = new RegoObject()
+    const fresh = new Set<object>([out])
+    for (const def of rs.defs) {
+      const f: Frame = new Array(def.nslots)
+      const br = def.branches[0]
+      if (!br) continue
+      const keys = def.keys ?? []
+      this.body(br.body, 0, f, () =>
+        this.list(keys, f, (ks) =>
+          this.term(br.value, f, (v) => {
+            insertPath(out, ks, v, fresh, def.loc, def.setLeaf)
+            return false
+          }),
+        ),
+      )
+    }
+    return out
+  }
+}
+
+function insertPath(obj: RegoObject, keys: Value[], v: Value, fresh: Set<object>, loc: Location, setLeaf: boolean): void {
+  let cur = obj
+  for (let i = 0; i < keys.length - 1; i++) {
+    const key = keys[i] as Value
+    const next = cur.get(key)
+    let child: RegoObject
+    if (next === undefined) {
+      child = new RegoObject()
+      fresh.add(child)
+    } else if (next instanceof RegoObject) {
+      child = fresh.has(next) ? next : next.clone()
+      fresh.add(child)
+    } else {
+      throw conflict('object keys must be unique', loc)
+    }
+    cur.set(key, child)
+    cur = child
+  }
+  const last = keys[keys.length - 1] as Value
+  const existing = cur.get(last)
+  if (setLeaf) {
+    let leaf: RegoSet
+    if (existing === undefined) leaf = new RegoSet()
+    else if (existing instanceof RegoSet) leaf = fresh.has(existing) ? existing : existing.clone()
+    else throw conflict('object keys must be unique', loc)
+    fresh.add(leaf)
+    cur.set(last, leaf.add(v))
+    return
+  }
+  if (existing !== undefined && !equal(existing, v)) throw conflict('object keys must be unique', loc)
+  cur.set(last, v)
+}
