@@ -1,5 +1,6 @@
 import type { Location } from '../errors.ts'
 import type { RegoNumber } from '../value/number.ts'
+import type { Value } from '../value/value.ts'
 
 /**
  * The Rego syntax tree, shared by the parser, the compiler and the evaluator.
@@ -184,6 +185,8 @@ export interface Rule {
   readonly isDefault: boolean
   readonly elses: readonly ElseClause[]
   readonly loc: Location
+  /** The `rule` and `document` scoped `# METADATA` blocks placed before this rule, in order. */
+  readonly annotations?: readonly Annotation[]
 }
 
 export interface Import {
@@ -205,4 +208,35 @@ export interface Module {
   readonly regoVersion: RegoVersion
   /** Comments, in order, for tooling (`# METADATA` blocks). */
   readonly comments: readonly { readonly text: string; readonly loc: Location }[]
+  /** Where the `package` keyword is. */
+  readonly packageLoc?: Location
+  /** The `package` and `subpackages` scoped `# METADATA` blocks placed before the package. */
+  readonly annotations?: readonly Annotation[]
+}
+
+export type AnnotationScope = 'rule' | 'document' | 'package' | 'subpackages'
+
+/** A `# METADATA` comment block (OPA's annotations); absent fields were not given or empty. */
+export interface Annotation {
+  readonly scope: AnnotationScope
+  readonly title?: string
+  readonly description?: string
+  readonly entrypoint?: boolean
+  readonly organizations?: readonly string[]
+  readonly relatedResources?: readonly { readonly ref: string; readonly description?: string }[]
+  readonly authors?: readonly { readonly name?: string; readonly email?: string }[]
+  readonly schemas?: readonly AnnotationSchema[]
+  /** The `custom` mapping as a Rego object. */
+  readonly custom?: Value
+  /** The `# METADATA` line. */
+  readonly loc: Location
+}
+
+/** One `schemas` entry: a document path with a schema reference or an inline definition. */
+export interface AnnotationSchema {
+  /** The document path as strings: `input.x` is ["input", "x"]. */
+  readonly path: readonly string[]
+  /** `schema.a.b` as ["schema", "a", "b"]. */
+  readonly schema?: readonly string[]
+  readonly definition?: Value
 }

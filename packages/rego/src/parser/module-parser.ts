@@ -1,7 +1,9 @@
 import type { Import, Module, RefTerm, RegoVersion, Rule, Term, VarTerm } from '../ast/ast.ts'
-import { combineErrors, RegoError } from '../errors.ts'
+import { combineErrors, RegoError, type Location } from '../errors.ts'
 import { BASE_KEYWORDS, FUTURE_KEYWORDS, isKeywordInVersion } from './keywords.ts'
 import type { LexedComment } from './lexer.ts'
+import { attachAnnotations, type AnnotationTarget } from './metadata-attach.ts'
+import { metadataBlocks, readMetadataBlock, type BlockAnnotation } from './metadata-block.ts'
 import { ParseFail } from './parse-fail.ts'
 import { checkRegoV1Rule, type RuleSyntax } from './rule-check.ts'
 import { ruleFromExpr } from './rule-from-expr.ts'
@@ -28,6 +30,7 @@ export class ModuleParser extends RuleParser {
 
   parseModule(comments: readonly LexedComment[]): Module {
     let pkg: string[] | undefined
+    let packageLoc: Location | undefined
     const imports: Import[] = []
     const rules: Rule[] = []
     const syntax: RuleSyntax[] = []
@@ -42,8 +45,10 @@ export class ModuleParser extends RuleParser {
       first = false
       if (this.isKeyword('package') && !this.refFollows()) {
         const path = this.parsePackage()
-        if (isFirst) pkg = path
-        else error('unexpected package', start)
+        if (isFirst) {
+          pkg = path
+          packageLoc = { file: this.file, row: start.row, col: start.col }
+        } else error('unexpected package', start)
         continue
       }
       if (isFirst) error('package expected', start)
@@ -83,20 +88,49 @@ export class ModuleParser extends RuleParser {
       rules.push(converted.rule)
       syntax.push(converted.syntax)
     }
+    const annotations = this.readAnnotations(comments)
     if (first) {
       throw new RegoError('rego_parse_error', 'empty module', { file: this.file, row: 1, col: 1 })
     }
     const regoVersion: RegoVersion = this.version === 1 || this.importsRegoV1 ? 1 : 0
     if (regoVersion === 1) for (const s of syntax) errors.push(...checkRegoV1Rule(s))
     if (errors.length > 0) throw combineErrors(errors)
+    const targets: AnnotationTarget[] = [
+      ...(packageLoc ? [{ row: packageLoc.row, kind: 'package' as const, index: 0 }] : []),
+      ...imports.map((i) => ({ row: i.loc.row, kind: 'import' as const, index: 0 })),
+      ...rules.map((r, index) => ({ row: r.loc.row, kind: 'rule' as const, index })),
+    ]
+    const attached = attachAnnotations(annotations, targets)
+    if (attached.errors.length > 0) throw combineErrors(attached.errors)
     return {
       file: this.file,
       package: pkg ?? [],
       imports,
-      rules,
+      rules: rules.map((r, i) => {
+        const own = attached.ruleAnnotations.get(i)
+        return own ? { ...r, annotations: own } : r
+      }),
       regoVersion,
       comments: comments.map((c) => ({ text: c.text, loc: { file: this.file, row: c.row, col: c.col } })),
+      ...(packageLoc ? { packageLoc } : {}),
+      ...(attached.packageAnnotations.length > 0 ? { annotations: attached.packageAnnotations } : {}),
     }
+  }
+
+  /** The `# METADATA` blocks; their YAML errors are reported before any statement error. */
+  private readAnnotations(comments: readonly LexedComment[]): BlockAnnotation[] {
+    const out: BlockAnnotation[] = []
+    const errors: RegoError[] = []
+    for (const block of metadataBlocks(comments)) {
+      try {
+        out.push(readMetadataBlock(block, this.file))
+      } catch (e) {
+        if (!(e instanceof ParseFail)) throw e
+        errors.push(e.toRegoError(this.file))
+      }
+    }
+    if (errors.length > 0) throw combineErrors(errors)
+    return out
   }
 
   private parsePackage(): string[] {
