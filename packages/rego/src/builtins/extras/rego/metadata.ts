@@ -1,163 +1,182 @@
-import { parse as parseYaml } from 'yaml'
-import type { Module, Rule } from '../../../ast/ast.ts'
+import type { Annotation, Module, Rule, Term } from '../../../ast/ast.ts'
 import { RegoError } from '../../../errors.ts'
-import { fromJS } from '../../../value/json.ts'
+import { termText } from '../../../parser/term-text.ts'
 import { RegoObject, type Value } from '../../../value/value.ts'
 
 /**
- * OPA's annotations (`# METADATA` comment blocks) and the values of rego.metadata.chain() and
- * rego.metadata.rule(), which OPA's compiler substitutes for those calls in each rule body.
+ * The values of rego.metadata.chain() and rego.metadata.rule(), which OPA's compiler substitutes
+ * for those calls in each rule, from the annotations the parser attached to packages and rules.
  *
- * A block attaches to the first statement after it: the package when it comes before every
- * import and rule and is not directly followed by one (the AST keeps no package location),
- * else the import or rule that follows it. The default scope is `package` or `rule`.
+ * Like OPA's annotation set, `document` and `subpackages` annotations share one tree of paths
+ * (below data), `package` annotations are kept per package path, and a second annotation at the
+ * same place is a type error.
  */
 
-type Scope = 'rule' | 'document' | 'package' | 'subpackages'
-
-interface Annotation {
-  readonly scope: Scope
-  /** The annotation as OPA's Annotations.toObject gives it. */
-  readonly value: RegoObject
-  /** Rule-scoped annotations: the rule they sit on. */
-  readonly rule: Rule | undefined
-  /** Path below data: the package, or the package plus the rule's ground ref prefix. */
-  readonly path: readonly string[]
-  readonly row: number
+/** A path below data: the segments as OPA prints them, and a key that keeps `1` and `"1"` apart. */
+interface DocPath {
+  readonly segments: readonly string[]
+  readonly key: string
 }
 
-interface Block {
-  readonly startRow: number
-  readonly endRow: number
-  readonly yaml: string
+function docPath(parts: readonly (string | Term)[]): DocPath {
+  const segments = parts.map((p) => (typeof p === 'string' ? p : p.type === 'string' ? p.value : termText(p)))
+  const keys = parts.map((p) => (typeof p === 'string' ? JSON.stringify(p) : termText(p)))
+  return { segments, key: keys.join('.') }
 }
 
-function blocks(m: Module): Block[] {
-  const out: Block[] = []
-  const comments = m.comments
-  for (let i = 0; i < comments.length; i++) {
-    const c = comments[i]
-    if (!c || c.text.trim() !== 'METADATA') continue
-    const lines: string[] = []
-    let row = c.loc.row
-    let j = i + 1
-    for (; j < comments.length; j++) {
-      const next = comments[j]
-      if (!next || next.loc.row !== row + 1) break
-      lines.push(next.text.startsWith(' ') ? next.text.slice(1) : next.text)
-      row = next.loc.row
-    }
-    out.push({ startRow: c.loc.row, endRow: row, yaml: lines.join('\n') })
-    i = j - 1
+function isGround(t: Term): boolean {
+  switch (t.type) {
+    case 'null':
+    case 'boolean':
+    case 'number':
+    case 'string':
+      return true
+    case 'array':
+    case 'set':
+      return t.items.every(isGround)
+    case 'object':
+      return t.entries.every((e) => isGround(e.key) && isGround(e.value))
+    default:
+      return false
   }
-  return out
 }
 
-/** The ground prefix of a rule's ref as path strings: `p`, `a.b[x]` → [a, b]. */
-function rulePath(m: Module, r: Rule): string[] {
-  const path = [...m.package]
-  for (const [i, t] of r.head.ref.entries()) {
-    if (i === 0 && t.type === 'var') path.push(t.name)
-    else if (t.type === 'string') path.push(t.value)
+/** The package plus the ground prefix of the rule's ref: `a.b[x]` in package p is p.a.b. */
+function rulePath(m: Module, rule: Rule): DocPath {
+  const parts: (string | Term)[] = [...m.package]
+  for (const [i, t] of rule.head.ref.entries()) {
+    if (i === 0 && t.type === 'var') parts.push(t.name)
+    else if (i > 0 && isGround(t)) parts.push(t)
     else break
   }
-  return path
+  return docPath(parts)
 }
 
-function author(a: unknown): unknown {
-  if (typeof a !== 'string') return a
-  const m = /^(.*?)\s*<([^>]*)>\s*$/.exec(a)
-  return m ? { name: m[1], email: m[2] } : { name: a.trim() }
-}
-
-function annotationObject(raw: Record<string, unknown>, scope: Scope): RegoObject {
-  const out: Record<string, unknown> = { scope }
-  for (const key of ['title', 'description', 'organizations', 'related_resources', 'schemas', 'custom']) {
-    if (raw[key] !== undefined && raw[key] !== null) out[key] = raw[key]
+/** OPA's Annotations.toObject. */
+function annotationValue(a: Annotation): RegoObject {
+  const o = RegoObject.from([['scope', a.scope]])
+  if (a.title) o.set('title', a.title)
+  if (a.entrypoint) o.set('entrypoint', true)
+  if (a.description) o.set('description', a.description)
+  if (a.organizations) o.set('organizations', [...a.organizations])
+  if (a.relatedResources) {
+    o.set(
+      'related_resources',
+      a.relatedResources.map((r) =>
+        RegoObject.from(
+          r.description
+            ? [
+                ['ref', r.ref],
+                ['description', r.description],
+              ]
+            : [['ref', r.ref]],
+        ),
+      ),
+    )
   }
-  if (raw.entrypoint === true) out.entrypoint = true
-  if (Array.isArray(raw.authors)) out.authors = raw.authors.map(author)
-  if (Array.isArray(out.related_resources)) {
-    out.related_resources = out.related_resources.map((r: unknown) => (typeof r === 'string' ? { ref: r } : r))
+  if (a.authors) {
+    o.set(
+      'authors',
+      a.authors.map((x) => {
+        const ao = new RegoObject()
+        if (x.name) ao.set('name', x.name)
+        if (x.email) ao.set('email', x.email)
+        return ao
+      }),
+    )
   }
-  return fromJS(out) as RegoObject
-}
-
-function moduleAnnotations(m: Module): Annotation[] {
-  const out: Annotation[] = []
-  const statements = [
-    ...m.imports.map((i) => ({ row: i.loc.row, rule: undefined as Rule | undefined })),
-    ...m.rules.map((r) => ({ row: r.loc.row, rule: r })),
-  ].sort((a, b) => a.row - b.row)
-  const firstRow = statements[0]?.row ?? Number.MAX_SAFE_INTEGER
-  for (const b of blocks(m)) {
-    let raw: unknown
-    try {
-      raw = parseYaml(b.yaml) ?? {}
-    } catch (e) {
-      throw new RegoError('rego_parse_error', `yaml: ${(e as Error).message}`, {
-        file: m.file,
-        row: b.startRow,
-        col: 1,
-      })
-    }
-    const fields = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>
-    const onPackage = b.endRow < firstRow && b.endRow + 1 !== firstRow
-    const target = onPackage ? undefined : statements.find((s) => s.row > b.endRow)
-    const scope = (typeof fields.scope === 'string' ? fields.scope : target?.rule ? 'rule' : 'package') as Scope
-    const rule = target?.rule
-    const path = rule && (scope === 'rule' || scope === 'document') ? rulePath(m, rule) : [...m.package]
-    out.push({
-      scope,
-      value: annotationObject(fields, scope),
-      rule: scope === 'rule' ? rule : undefined,
-      path,
-      row: b.startRow,
-    })
+  if (a.schemas) {
+    o.set(
+      'schemas',
+      a.schemas.map((s) => {
+        const so = RegoObject.from([['path', [...s.path]]])
+        if (s.schema) so.set('schema', [...s.schema])
+        if (s.definition !== undefined) so.set('definition', s.definition)
+        return so
+      }),
+    )
   }
-  return out
-}
-
-function samePath(a: readonly string[], b: readonly string[]): boolean {
-  return a.length === b.length && a.every((s, i) => s === b[i])
-}
-
-function entry(path: readonly string[], annotations: RegoObject | undefined): RegoObject {
-  const o = RegoObject.from([['path', [...path]]])
-  if (annotations) o.set('annotations', annotations)
+  if (a.custom !== undefined) o.set('custom', a.custom)
   return o
+}
+
+interface Placed {
+  readonly annotation: Annotation
+  readonly path: DocPath
+}
+
+function chainEntry(path: DocPath, annotation: Annotation | undefined): RegoObject {
+  const o = RegoObject.from([['path', [...path.segments]]])
+  if (annotation) o.set('annotations', annotationValue(annotation))
+  return o
+}
+
+function locationText(a: Annotation): string {
+  return `${a.loc.file}:${a.loc.row}`
 }
 
 /** Annotation lookups over every module of a compilation. */
 export class RegoMetadata {
-  private readonly all: Annotation[]
+  /** Annotations declared twice for the same package or path (OPA's type errors). */
+  readonly errors: RegoError[] = []
+  private readonly byPackage = new Map<string, Placed>()
+  /** `document` and `subpackages` annotations by path key. */
+  private readonly byPath = new Map<string, Placed>()
 
   constructor(modules: readonly Module[]) {
-    this.all = modules.flatMap(moduleAnnotations)
+    // OPA builds its annotation set over the modules sorted by name.
+    const sorted = [...modules].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0))
+    for (const m of sorted) {
+      const placed: Placed[] = [
+        ...(m.annotations ?? []).map((annotation) => ({ annotation, path: docPath(m.package) })),
+        ...m.rules.flatMap((r) => (r.annotations ?? []).map((annotation) => ({ annotation, path: rulePath(m, r) }))),
+      ]
+      placed.sort((a, b) => a.annotation.loc.row - b.annotation.loc.row)
+      for (const p of placed) this.add(p)
+    }
   }
 
-  private ruleScoped(rule: Rule): Annotation | undefined {
-    return this.all.find((a) => a.scope === 'rule' && a.rule === rule)
+  private add(p: Placed): void {
+    const scope = p.annotation.scope
+    if (scope === 'rule') return
+    const index = scope === 'package' ? this.byPackage : this.byPath
+    const existing = index.get(p.path.key)
+    if (existing) {
+      const message = `${scope} annotation redeclared: ${locationText(existing.annotation)}`
+      this.errors.push(new RegoError('rego_type_error', message, p.annotation.loc))
+      return
+    }
+    index.set(p.path.key, p)
   }
 
-  /** rego.metadata.rule(): the rule's own annotations, or an empty object. */
-  rule(rule: Rule): Value {
-    return this.ruleScoped(rule)?.value ?? new RegoObject()
+  /** The rule's own `rule` scoped annotations, closest to the rule first; none for else branches. */
+  private own(rule: Rule, elseBranch: boolean): Annotation[] {
+    if (elseBranch) return []
+    return (rule.annotations ?? []).filter((a) => a.scope === 'rule').sort((a, b) => b.loc.row - a.loc.row)
   }
 
-  /** rego.metadata.chain(): rule, document, package, then enclosing subpackages entries. */
-  chain(m: Module, rule: Rule): Value {
+  /** rego.metadata.rule(): the rule's closest `rule` annotation, or an empty object. */
+  rule(rule: Rule, elseBranch = false): Value {
+    const [first] = this.own(rule, elseBranch)
+    return first ? annotationValue(first) : new RegoObject()
+  }
+
+  /**
+   * rego.metadata.chain(): the rule's own entries (at least one), then the `document`, `package`
+   * and enclosing `subpackages` entries, closest first. OPA gives an else branch its own chain,
+   * without the annotations of the rule it belongs to.
+   */
+  chain(m: Module, rule: Rule, elseBranch = false): Value {
     const path = rulePath(m, rule)
-    const own = this.ruleScoped(rule)
-    const out: Value[] = [entry(path, own?.value)]
-    const doc = this.all.find((a) => a.scope === 'document' && samePath(a.path, path))
-    if (doc) out.push(entry(doc.path, doc.value))
-    const pkg = this.all.find((a) => a.scope === 'package' && samePath(a.path, m.package))
-    if (pkg) out.push(entry(pkg.path, pkg.value))
+    const own = this.own(rule, elseBranch)
+    const out: Value[] = own.length > 0 ? own.map((a) => chainEntry(path, a)) : [chainEntry(path, undefined)]
+    const doc = this.byPath.get(path.key)
+    if (doc) out.push(chainEntry(doc.path, doc.annotation))
+    const pkg = this.byPackage.get(docPath(m.package).key)
+    if (pkg) out.push(chainEntry(pkg.path, pkg.annotation))
     for (let n = m.package.length; n > 0; n--) {
-      const prefix = m.package.slice(0, n)
-      const sub = this.all.find((a) => a.scope === 'subpackages' && samePath(a.path, prefix))
-      if (sub) out.push(entry(sub.path, sub.value))
+      const sub = this.byPath.get(docPath(m.package.slice(0, n)).key)
+      if (sub) out.push(chainEntry(sub.path, sub.annotation))
     }
     return out
   }
