@@ -136,6 +136,11 @@ export class BodyCompiler {
         return { k: 'ocompr', key, value, body }
       }
       case 'call': {
+        const metadata = this.metadataValue(t.name)
+        if (metadata !== undefined) {
+          if (t.args.length > 0) compileError(this.ctx, 'rego_type_error', `${t.name.join('.')}: arity mismatch`, t.loc)
+          return { k: 'const', v: metadata }
+        }
         const fn = this.resolveCall(t.name, t.loc)
         const args = t.args.map((a) => this.term(a, scope))
         if (!fn) return { k: 'const', v: null }
@@ -190,6 +195,14 @@ export class BodyCompiler {
     if (first === 'data') return name.slice(1)
     if (this.ctx.ruleNames.has(first)) return [...this.ctx.pkg, ...name]
     return undefined
+  }
+
+  /** OPA replaces rego.metadata.chain() and rego.metadata.rule() in rules by constants. */
+  private metadataValue(name: readonly string[]): Value | undefined {
+    const md = this.ctx.metadata
+    if (!md || name.length !== 3 || name[0] !== 'rego' || name[1] !== 'metadata') return undefined
+    if (this.dataPath(name)) return undefined
+    return name[2] === 'chain' ? md.chain() : name[2] === 'rule' ? md.rule() : undefined
   }
 
   resolveCall(name: readonly string[], loc: Location, quiet = false): FnRef | undefined {
@@ -299,7 +312,11 @@ export class BodyCompiler {
       }
       case 'term': {
         const t = k.term
-        if (t.type === 'call') {
+        const metadata = t.type === 'call' ? this.metadataValue(t.name) : undefined
+        if (metadata !== undefined && t.type === 'call' && t.args.length === 1 && t.args[0]) {
+          return { ...base, kind: { k: 'unify', lhs: this.term(t.args[0], scope), rhs: { k: 'const', v: metadata } } }
+        }
+        if (t.type === 'call' && metadata === undefined) {
           const fn = this.resolveCall(t.name, t.loc)
           const args = t.args.map((a) => this.term(a, scope))
           if (!fn) return { ...base, kind: { k: 'true' } }

@@ -1,5 +1,6 @@
 import type { Body, Module, Rule, Term } from '../ast/ast.ts'
 import type { BuiltinDef } from '../builtins/builtin.ts'
+import { RegoMetadata } from '../builtins/extras/rego/metadata.ts'
 import { combineErrors, RegoError, type Location } from '../errors.ts'
 import type { Value } from '../value/value.ts'
 import { BodyCompiler, TRUE, visitVars } from './body-compiler.ts'
@@ -49,9 +50,11 @@ export function compileProgram(
       ruleNames: ruleNames.get(m.package.join('\u0000')) ?? new Set(),
     })
   }
+  const annotations = new RegoMetadata(modules)
+  errors.push(...annotations.errors)
   for (const mount of mounts) {
     const ctx = contexts.get(mount.module) as NameContext
-    const def = compileDef(mount, ctx)
+    const def = compileDef(mount, ctx, annotations)
     if (mount.rule.isDefault) mount.rules.defaultDef = def
     else mount.rules.defs.push(def)
   }
@@ -101,9 +104,14 @@ function importsOf(m: Module, errors: RegoError[]): Map<string, { root: 'data' |
   return out
 }
 
-function compileDef(mount: Mount, ctx: NameContext): CRuleDef {
+function compileDef(mount: Mount, ctx: NameContext, annotations: RegoMetadata): CRuleDef {
   const { rule, rules } = mount
-  const bc = new BodyCompiler(ctx)
+  let elseBranch = false
+  const metadata = {
+    chain: () => annotations.chain(mount.module, rule, elseBranch),
+    rule: () => annotations.rule(rule, elseBranch),
+  }
+  const bc = new BodyCompiler({ ...ctx, metadata })
   const argScope = new Scope(undefined)
   let args: CTerm[] | undefined
   if (rule.head.args) {
@@ -128,6 +136,7 @@ function compileDef(mount: Mount, ctx: NameContext): CRuleDef {
     branches.push({ body, value, loc: rule.loc })
   }
   for (const e of rule.elses) {
+    elseBranch = true
     const scope = new Scope(argScope)
     bc.declareBody(e.body, scope)
     const bound = boundSet([], (s) => !scope.owned.has(s))

@@ -25,6 +25,8 @@ export interface NameContext {
   readonly imports: ReadonlyMap<string, { readonly root: 'data' | 'input'; readonly path: readonly Value[] }>
   /** First segments of the rule heads of this package. */
   readonly ruleNames: ReadonlySet<string>
+  /** In rule bodies: the values OPA substitutes for rego.metadata.chain() and rego.metadata.rule(). */
+  readonly metadata?: { chain(): Value; rule(): Value }
 }
 
 export function compileError(ctx: NameContext, code: RegoError['code'], message: string, loc: Location): void {
