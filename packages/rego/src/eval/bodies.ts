@@ -1,33 +1,112 @@
 import type { CBody, CExpr } from '../compiler/ir.ts'
-import { RegoObject, RegoSet } from '../value/value.ts'
+import { equal } from '../value/compare.ts'
+import { RegoObject, RegoSet, type Value } from '../value/value.ts'
 import { MULTI, type Frame, type K } from './eval-state.ts'
 import { Unifier } from './unification.ts'
 import { forEachEntry } from './value-access.ts'
 
-/** Rule bodies: expressions in order, negation, `some ... in`, `every`. */
+/** Returned by an expression that succeeded once and bound what it binds: go on to the next. */
+const NEXT: unique symbol = Symbol('next')
+type Outcome = boolean | typeof NEXT
+
+const FOUND: K = () => true
+
+/**
+ * Rule bodies: expressions in order, negation, `some ... in`, `every`.
+ *
+ * Most expressions have at most one solution (comparisons, calls, `x := term`, negations,
+ * `every`, `print`). A body runs those in a loop, recording the slots they bind on a trail, and
+ * only builds a continuation (and a stack frame) for expressions that may have several.
+ */
 export abstract class BodyEvaluator extends Unifier {
+  /** Slots bound by the loop of `body` (up to `trailTop`), unbound again when that call returns. */
+  private readonly trail: number[] = []
+  private trailTop = 0
+
   body(b: CBody, i: number, f: Frame, k: K): boolean {
-    if (i === b.length) return k()
-    const e = b[i] as CExpr
-    if (i + 1 === b.length) return this.expr(e, f, k)
-    return this.expr(e, f, () => this.body(b, i + 1, f, k))
+    const mark = this.trailTop
+    let out: Outcome = NEXT
+    for (; out === NEXT; i++) out = i === b.length ? k() : this.expr(b, i, f, k)
+    const trail = this.trail
+    for (let j = this.trailTop - 1; j >= mark; j--) f[trail[j] as number] = undefined
+    this.trailTop = mark
+    return out
   }
 
-  private expr(e: CExpr, f: Frame, k: K): boolean {
+  /** The rest of a body after expression i. */
+  private rest(b: CBody, i: number, f: Frame, k: K): K {
+    return i + 1 === b.length ? k : () => this.body(b, i + 1, f, k)
+  }
+
+  /** Run expression i: NEXT when it had exactly one solution, else the result of the body. */
+  private expr(b: CBody, i: number, f: Frame, k: K): Outcome {
+    const e = b[i] as CExpr
     this.step(e.loc)
-    if (e.with.length > 0) return this.withExpr(e, f, k)
-    return this.exprNoWith(e, f, k)
+    if (e.with.length > 0) return this.withExpr(e, f, this.rest(b, i, f, k))
+    if (e.negated) return this.holds(e, f) ? false : NEXT
+    const x = e.kind
+    switch (x.k) {
+      case 'true':
+        return NEXT
+      case 'term': {
+        const v = this.sync(x.term, f)
+        if (v !== MULTI) return v === undefined || v === false ? false : NEXT
+        const rest = this.rest(b, i, f, k)
+        return this.multi(x.term, f, (w) => (w === false ? false : rest()))
+      }
+      case 'unify': {
+        const { lhs, rhs } = x
+        if (lhs.k === 'var' && f[lhs.slot] === undefined) {
+          const v = this.sync(rhs, f)
+          if (v === undefined) return false
+          if (v !== MULTI) return this.bind(lhs.slot, v, f)
+          const rest = this.rest(b, i, f, k)
+          return this.multi(rhs, f, (w) => this.match(lhs, w, f, rest))
+        }
+        if (rhs.k === 'var' && f[rhs.slot] === undefined) {
+          const v = this.sync(lhs, f)
+          if (v === undefined) return false
+          if (v !== MULTI) return this.bind(rhs.slot, v, f)
+          const rest = this.rest(b, i, f, k)
+          return this.multi(lhs, f, (w) => this.match(rhs, w, f, rest))
+        }
+        return this.unify(lhs, rhs, f, this.rest(b, i, f, k))
+      }
+      case 'print':
+        this.doPrint(x.args, f, e.loc)
+        return NEXT
+      case 'every': {
+        const d = this.sync(x.domain, f)
+        if (d !== MULTI) return d !== undefined && this.everyHolds(x, d, f) ? NEXT : false
+        return this.exprKind(e, f, this.rest(b, i, f, k))
+      }
+      default:
+        return this.exprKind(e, f, this.rest(b, i, f, k))
+    }
+  }
+
+  /** Bind a slot for the rest of the body (it may have been bound while its value was computed). */
+  private bind(slot: number, v: Value, f: Frame): Outcome {
+    const cur = f[slot]
+    if (cur !== undefined) return equal(cur, v) ? NEXT : false
+    f[slot] = v
+    this.trail[this.trailTop++] = slot
+    return NEXT
+  }
+
+  /** Whether an expression (its negation flag aside) has a solution; it binds nothing. */
+  private holds(e: CExpr, f: Frame): boolean {
+    const x = e.kind
+    if (x.k === 'term') {
+      const v = this.sync(x.term, f)
+      if (v !== MULTI) return v !== undefined && v !== false
+      return this.multi(x.term, f, (w) => w !== false)
+    }
+    return this.exprKind(e, f, FOUND)
   }
 
   protected exprNoWith(e: CExpr, f: Frame, k: K): boolean {
-    if (e.negated) {
-      let found = false
-      this.exprKind(e, f, () => {
-        found = true
-        return true
-      })
-      return found ? false : k()
-    }
+    if (e.negated) return this.holds(e, f) ? false : k()
     return this.exprKind(e, f, k)
   }
 
@@ -55,23 +134,26 @@ export abstract class BodyEvaluator extends Unifier {
           ),
         )
       case 'every':
-        return this.term(x.domain, f, (d) => {
-          if (!(Array.isArray(d) || d instanceof RegoObject || d instanceof RegoSet)) return false
-          const failed = forEachEntry(d, (key, val) => {
-            let ok = false
-            const bodyRun = (): boolean =>
-              this.match(x.value, val, f, () =>
-                this.body(x.body, 0, f, () => {
-                  ok = true
-                  return true
-                }),
-              )
-            if (x.key) this.match(x.key, key, f, bodyRun)
-            else bodyRun()
-            return !ok
-          })
-          return failed ? false : k()
-        })
+        return this.term(x.domain, f, (d) => (this.everyHolds(x, d, f) ? k() : false))
     }
+  }
+
+  /** `every` over one value of its domain: false unless the domain is a collection. */
+  private everyHolds(x: CExpr['kind'] & { k: 'every' }, d: Value, f: Frame): boolean {
+    if (!(Array.isArray(d) || d instanceof RegoObject || d instanceof RegoSet)) return false
+    const failed = forEachEntry(d, (key, val) => {
+      let ok = false
+      const bodyRun = (): boolean =>
+        this.match(x.value, val, f, () =>
+          this.body(x.body, 0, f, () => {
+            ok = true
+            return true
+          }),
+        )
+      if (x.key) this.match(x.key, key, f, bodyRun)
+      else bodyRun()
+      return !ok
+    })
+    return !failed
   }
 }
