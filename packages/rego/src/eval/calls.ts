@@ -3,8 +3,8 @@ import type { CTerm, FnRef, RuleSet } from '../compiler/ir.ts'
 import { RegoError, type Location } from '../errors.ts'
 import { equal } from '../value/compare.ts'
 import type { Value } from '../value/value.ts'
-import { conflict, type Frame, type VK } from './eval-state.ts'
-import { RuleEvaluator } from './rule-values.ts'
+import type { Frame, VK } from './eval-state.ts'
+import { producesOnly, RuleEvaluator } from './rule-values.ts'
 
 /** Calls of builtins, host functions and user functions, and their `with` mocks. */
 export abstract class CallEvaluator extends RuleEvaluator {
@@ -56,17 +56,19 @@ export abstract class CallEvaluator extends RuleEvaluator {
   }
 
   protected callOne(fn: FnRef, args: Value[], loc: Location): Value | undefined {
-    if (fn.kind === 'builtin') {
-      this.ctx.location = loc
-      try {
-        return fn.def.fn(args, this.ctx)
-      } catch (e) {
-        this.builtinFailure(fn, e, loc)
-        return undefined
-      }
-    }
+    if (fn.kind === 'builtin') return this.callBuiltin(fn, args, loc)
     if (fn.kind === 'rule') return this.callUser(fn.rules, args, loc)
     return undefined
+  }
+
+  protected callBuiltin(fn: FnRef & { kind: 'builtin' }, args: Value[], loc: Location): Value | undefined {
+    this.ctx.location = loc
+    try {
+      return fn.def.fn(args, this.ctx)
+    } catch (e) {
+      this.builtinFailure(fn, e, loc)
+      return undefined
+    }
   }
 
   private builtinFailure(fn: FnRef & { kind: 'builtin' }, e: unknown, loc: Location): void {
@@ -85,17 +87,19 @@ export abstract class CallEvaluator extends RuleEvaluator {
     try {
       let result: Value | undefined
       for (const def of rs.defs) {
-        if (result !== undefined && def.branches.every((b) => b.value.k === 'const' && equal(b.value.v, result as Value))) {
-          continue
-        }
+        if (result !== undefined && producesOnly(def, result)) continue
         const f: Frame = new Array(def.nslots)
         const params = def.args ?? []
+        const bound = bindParams(params, args, f)
+        if (bound === false) continue
+        if (bound) {
+          result = this.defValue(def, f, result, FUNCTION_CONFLICT)
+          continue
+        }
+        // Patterns that may bind in several ways: match them one by one.
         const go = (i: number): boolean => {
           if (i === params.length) {
-            this.branches(def, f, (v, l) => {
-              if (result === undefined) result = v
-              else if (!equal(result, v)) throw conflict('functions must not produce multiple outputs for same inputs', l)
-            })
+            result = this.defValue(def, f, result, FUNCTION_CONFLICT)
             return true
           }
           return this.match(params[i] as CTerm, args[i] as Value, f, () => go(i + 1))
@@ -108,4 +112,28 @@ export abstract class CallEvaluator extends RuleEvaluator {
       this.depth--
     }
   }
+}
+
+const FUNCTION_CONFLICT = 'functions must not produce multiple outputs for same inputs'
+
+/**
+ * Bind the arguments to parameters that are variables or constants: false when one does not
+ * match, undefined (and the frame left empty) when a parameter is a pattern that needs `match`.
+ */
+function bindParams(params: readonly CTerm[], args: readonly Value[], f: Frame): boolean | undefined {
+  for (let i = 0; i < params.length; i++) {
+    const p = params[i] as CTerm
+    const a = args[i] as Value
+    if (p.k === 'var') {
+      const cur = f[p.slot]
+      if (cur === undefined) f[p.slot] = a
+      else if (!equal(cur, a)) return false
+    } else if (p.k === 'const') {
+      if (!equal(p.v, a)) return false
+    } else {
+      f.fill(undefined)
+      return undefined
+    }
+  }
+  return true
 }

@@ -151,5 +151,6 @@ export abstract class EvalState {
   protected abstract resolveMock(fn: FnRef): FnRef | { readonly value: Value } | { readonly mock: FnRef }
   protected abstract callMulti(fn: FnRef, args: Value[], loc: Location, k: VK): boolean
   protected abstract callOne(fn: FnRef, args: Value[], loc: Location): Value | undefined
+  protected abstract callBuiltin(fn: FnRef & { kind: 'builtin' }, args: Value[], loc: Location): Value | undefined
   protected abstract callUser(rs: RuleSet, args: Value[], loc: Location): Value | undefined
 }

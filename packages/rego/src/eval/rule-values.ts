@@ -5,6 +5,12 @@ import { RegoObject, RegoSet, type Value } from '../value/value.ts'
 import { DataTreeEvaluator } from './data-tree.ts'
 import { BUSY, conflict, UNDEF, type Frame } from './eval-state.ts'
 
+/** True when every branch of a definition has the constant value `v`: it cannot conflict. */
+export function producesOnly(def: CRuleDef, v: Value): boolean {
+  for (const b of def.branches) if (b.value.k !== 'const' || !equal(b.value.v, v)) return false
+  return true
+}
+
 /** The values of complete, partial set and partial object rules, cached per evaluation. */
 export abstract class RuleEvaluator extends DataTreeEvaluator {
   ruleValue(rs: RuleSet): Value | undefined {
@@ -27,33 +33,32 @@ export abstract class RuleEvaluator extends DataTreeEvaluator {
   private completeValue(rs: RuleSet): Value | undefined {
     let result: Value | undefined
     for (const def of rs.defs) {
-      if (result !== undefined && def.branches.every((b) => b.value.k === 'const' && equal(b.value.v, result as Value))) {
-        continue
-      }
-      const f: Frame = new Array(def.nslots)
-      this.branches(def, f, (v, loc) => {
-        if (result === undefined) result = v
-        else if (!equal(result, v)) throw conflict('complete rules must not produce multiple outputs', loc)
-      })
+      if (result !== undefined && producesOnly(def, result)) continue
+      result = this.defValue(def, new Array(def.nslots), result, 'complete rules must not produce multiple outputs')
     }
     if (result === undefined && rs.defaultDef) result = this.defaultValue(rs.defaultDef)
     return result
   }
 
-  /** Run a definition's branches (body, then each else) until one produces a value. */
-  protected branches(def: CRuleDef, f: Frame, emit: (v: Value, loc: Location) => void): void {
+  /**
+   * The value of a definition (body, then each else, until one produces a value) given the
+   * value `result` other definitions produced; a different value is a conflict.
+   */
+  protected defValue(def: CRuleDef, f: Frame, result: Value | undefined, conflictMessage: string): Value | undefined {
     for (const br of def.branches) {
       let produced = false
       const constant = br.value.k === 'const'
       this.body(br.body, 0, f, () =>
         this.term(br.value, f, (v) => {
           produced = true
-          emit(v, br.loc)
+          if (result === undefined) result = v
+          else if (!equal(result, v)) throw conflict(conflictMessage, br.loc)
           return constant
         }),
       )
-      if (produced) return
+      if (produced) return result
     }
+    return result
   }
 
   protected defaultValue(def: CRuleDef): Value | undefined {

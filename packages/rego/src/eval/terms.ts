@@ -105,10 +105,15 @@ export abstract class TermEvaluator extends EvalState {
           if (v === undefined || v === MULTI) return v
           args.push(v)
         }
-        const fn = this.resolveMock(t.fn)
-        if ('value' in fn) return fn.value
-        if ('mock' in fn || (fn.kind === 'builtin' && fn.def.relation)) return MULTI
-        return this.callOne(fn, args, t.loc)
+        const fn = t.fn
+        if (this.mocks === undefined) {
+          if (fn.kind === 'builtin') return fn.def.relation ? MULTI : this.callBuiltin(fn, args, t.loc)
+          return fn.kind === 'rule' ? this.callUser(fn.rules, args, t.loc) : undefined
+        }
+        const mocked = this.resolveMock(fn)
+        if ('value' in mocked) return mocked.value
+        if ('mock' in mocked || (mocked.kind === 'builtin' && mocked.def.relation)) return MULTI
+        return this.callOne(mocked, args, t.loc)
       }
     }
   }
