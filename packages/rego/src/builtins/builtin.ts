@@ -16,6 +16,15 @@ export interface BuiltinContext {
   readonly memo: Map<string, Value>
   /** Where the call is, for messages. */
   readonly location: Location | undefined
+  /**
+   * Account for `units` of work against the evaluation's bounds: they count as evaluation
+   * steps (`maxSteps`), and the clock is checked (`timeoutMs`). Throws the evaluation's
+   * `eval_limit_error` when a bound is exceeded; do not catch it. A builtin whose work or result
+   * grows with an operand's value rather than its size (ranges, repeats, expansions, walks)
+   * calls it as it goes, e.g. once per 10,000 elements built, so that a huge request stops in
+   * time instead of exhausting memory. Absent when the builtin runs outside an evaluation.
+   */
+  readonly charge?: (units: number) => void
 }
 
 /**

@@ -48,7 +48,7 @@ export abstract class CallEvaluator extends RuleEvaluator {
         this.builtinFailure(fn, e, loc)
         return false
       }
-      for (const r of results) if (k(r)) return true
+      for (const r of results) if (this.tick() && k(r)) return true
       return false
     }
     const v = this.callOne(fn, args, loc)

@@ -78,7 +78,16 @@ export abstract class EvalState {
     this.deadline = Date.now() + s.timeoutMs
     this.maxDepth = s.maxDepth
     this.print = s.print
-    this.ctx = { strict: s.strict, nowNs: s.nowNs, random: s.random, memo: new Map(), location: undefined }
+    this.ctx = {
+      strict: s.strict,
+      nowNs: s.nowNs,
+      random: s.random,
+      memo: new Map(),
+      location: undefined,
+      charge: (units) => {
+        this.charge(units)
+      },
+    }
   }
 
   // ---- limits ------------------------------------------------------------------------------
@@ -100,6 +109,14 @@ export abstract class EvalState {
     if (n > this.maxSteps) throw new RegoError('eval_limit_error', `evaluation exceeded the step limit (${this.maxSteps})`)
     if ((n & 4095) === 0 && Date.now() > this.deadline) throw new RegoError('eval_limit_error', 'evaluation exceeded the time limit')
     return true
+  }
+
+  /** Work done by a builtin (BuiltinContext.charge): steps, and a look at the clock. */
+  private charge(units: number): void {
+    if (units > 0) this.steps += units
+    const loc = this.ctx.location
+    if (this.steps > this.maxSteps) throw new RegoError('eval_limit_error', `evaluation exceeded the step limit (${this.maxSteps})`, loc)
+    if (Date.now() > this.deadline) throw new RegoError('eval_limit_error', 'evaluation exceeded the time limit', loc)
   }
 
   protected enter(loc: Location | undefined): void {
