@@ -1,30 +1,37 @@
 import { normalizeBig } from '../../value/number.ts'
 import type { Value } from '../../value/value.ts'
 import { builtinError, stringArg } from '../args.ts'
-import { builtin, type BuiltinDef } from '../builtin.ts'
+import { builtin, type BuiltinContext, type BuiltinDef } from '../builtin.ts'
 import { bigIntOperand, int64Operand } from './integer-operands.ts'
 
 /** A JS array cannot hold more elements than this. */
 const MAX_RANGE_LENGTH = 2n ** 32n - 1n
 
+/** Elements built between two calls of BuiltinContext.charge. */
+const CHARGE_BATCH = 10_000
+
 /** Integers from `from` to `to` inclusive, counting up or down by `step`. */
-function range(from: bigint, to: bigint, step: bigint): Value[] {
+function range(from: bigint, to: bigint, step: bigint, ctx: BuiltinContext): Value[] {
   const span = from <= to ? to - from : from - to
   if (span / step + 1n > MAX_RANGE_LENGTH) throw builtinError('range too large')
   const out: Value[] = []
-  if (from <= to) for (let i = from; i <= to; i += step) out.push(normalizeBig(i))
-  else for (let i = from; i >= to; i -= step) out.push(normalizeBig(i))
+  const up = from <= to
+  for (let i = from; up ? i <= to : i >= to; i = up ? i + step : i - step) {
+    out.push(normalizeBig(i))
+    if (out.length % CHARGE_BATCH === 0) ctx.charge?.(CHARGE_BATCH)
+  }
+  ctx.charge?.(out.length % CHARGE_BATCH)
   return out
 }
 
 export const numberBuiltins: readonly BuiltinDef[] = [
-  builtin('numbers.range', 2, (args) => range(bigIntOperand(args, 0), bigIntOperand(args, 1), 1n)),
-  builtin('numbers.range_step', 3, (args) => {
+  builtin('numbers.range', 2, (args, ctx) => range(bigIntOperand(args, 0), bigIntOperand(args, 1), 1n, ctx)),
+  builtin('numbers.range_step', 3, (args, ctx) => {
     const from = bigIntOperand(args, 0)
     const to = bigIntOperand(args, 1)
     const step = bigIntOperand(args, 2)
     if (step <= 0n) throw builtinError('step must be a positive number above zero')
-    return range(from, to, step)
+    return range(from, to, step, ctx)
   }),
   builtin(
     'rand.intn',
