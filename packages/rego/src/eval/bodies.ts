@@ -1,4 +1,4 @@
-import type { CBody, CExpr } from '../compiler/ir.ts'
+import type { CBody, CExpr, CExprKind, CTerm } from '../compiler/ir.ts'
 import { equal } from '../value/compare.ts'
 import { RegoObject, RegoSet, type Value } from '../value/value.ts'
 import { MULTI, type Frame, type K } from './eval-state.ts'
@@ -38,7 +38,11 @@ export abstract class BodyEvaluator extends Unifier {
     return i + 1 === b.length ? k : () => this.body(b, i + 1, f, k)
   }
 
-  /** Run expression i: NEXT when it had exactly one solution, else the result of the body. */
+  /**
+   * Run expression i: NEXT when it had exactly one solution, else the result of the body.
+   * Kept small (the cases with more locals are methods) so that each level of nesting takes
+   * little JS stack.
+   */
   private expr(b: CBody, i: number, f: Frame, k: K): Outcome {
     const e = b[i] as CExpr
     this.step(e.loc)
@@ -50,39 +54,52 @@ export abstract class BodyEvaluator extends Unifier {
         return NEXT
       case 'term': {
         const v = this.sync(x.term, f)
-        if (v !== MULTI) return v === undefined || v === false ? false : NEXT
-        const rest = this.rest(b, i, f, k)
-        return this.multi(x.term, f, (w) => (w === false ? false : rest()))
+        if (v === MULTI) return this.termValues(x.term, f, this.rest(b, i, f, k))
+        return v === undefined || v === false ? false : NEXT
       }
-      case 'unify': {
-        const { lhs, rhs } = x
-        if (lhs.k === 'var' && f[lhs.slot] === undefined) {
-          const v = this.sync(rhs, f)
-          if (v === undefined) return false
-          if (v !== MULTI) return this.bind(lhs.slot, v, f)
-          const rest = this.rest(b, i, f, k)
-          return this.multi(rhs, f, (w) => this.match(lhs, w, f, rest))
-        }
-        if (rhs.k === 'var' && f[rhs.slot] === undefined) {
-          const v = this.sync(lhs, f)
-          if (v === undefined) return false
-          if (v !== MULTI) return this.bind(rhs.slot, v, f)
-          const rest = this.rest(b, i, f, k)
-          return this.multi(lhs, f, (w) => this.match(rhs, w, f, rest))
-        }
-        return this.unify(lhs, rhs, f, this.rest(b, i, f, k))
-      }
+      case 'unify':
+        return this.unifyExpr(x, b, i, f, k)
       case 'print':
         this.doPrint(x.args, f, e.loc)
         return NEXT
+      case 'somein': {
+        const c = this.sync(x.coll, f)
+        if (c === MULTI) return this.exprKind(e, f, this.rest(b, i, f, k))
+        return c !== undefined && this.someIn(x, c, f, this.rest(b, i, f, k))
+      }
       case 'every': {
         const d = this.sync(x.domain, f)
-        if (d !== MULTI) return d !== undefined && this.everyHolds(x, d, f) ? NEXT : false
-        return this.exprKind(e, f, this.rest(b, i, f, k))
+        if (d === MULTI) return this.exprKind(e, f, this.rest(b, i, f, k))
+        return d !== undefined && this.everyHolds(x, d, f) ? NEXT : false
       }
       default:
         return this.exprKind(e, f, this.rest(b, i, f, k))
     }
+  }
+
+  /** A term expression with several values: the rest of the body runs for each that is not false. */
+  private termValues(t: CTerm, f: Frame, rest: K): boolean {
+    return this.multi(t, f, (w) => (w === false ? false : rest()))
+  }
+
+  /** `=` and `:=`: binding one side to the single value of the other needs no continuation. */
+  private unifyExpr(x: CExprKind & { k: 'unify' }, b: CBody, i: number, f: Frame, k: K): Outcome {
+    const { lhs, rhs } = x
+    if (lhs.k === 'var' && f[lhs.slot] === undefined) {
+      const v = this.sync(rhs, f)
+      if (v === undefined) return false
+      if (v !== MULTI) return this.bind(lhs.slot, v, f)
+      const rest = this.rest(b, i, f, k)
+      return this.multi(rhs, f, (w) => this.match(lhs, w, f, rest))
+    }
+    if (rhs.k === 'var' && f[rhs.slot] === undefined) {
+      const v = this.sync(lhs, f)
+      if (v === undefined) return false
+      if (v !== MULTI) return this.bind(rhs.slot, v, f)
+      const rest = this.rest(b, i, f, k)
+      return this.multi(lhs, f, (w) => this.match(rhs, w, f, rest))
+    }
+    return this.unify(lhs, rhs, f, this.rest(b, i, f, k))
   }
 
   /** Bind a slot for the rest of the body (it may have been bound while its value was computed). */
@@ -128,18 +145,34 @@ export abstract class BodyEvaluator extends Unifier {
         this.doPrint(x.args, f, e.loc)
         return k()
       case 'somein':
-        return this.term(x.coll, f, (c) =>
-          forEachEntry(c, (key, val) =>
-            this.tick() && x.key ? this.match(x.key, key, f, () => this.match(x.value, val, f, k)) : this.match(x.value, val, f, k),
-          ),
-        )
+        return this.term(x.coll, f, (c) => this.someIn(x, c, f, k))
       case 'every':
         return this.term(x.domain, f, (d) => (this.everyHolds(x, d, f) ? k() : false))
     }
   }
 
+  /** `some k, v in c` for one value of c: the rest of the body runs for each member that matches. */
+  private someIn(x: CExprKind & { k: 'somein' }, c: Value, f: Frame, rest: K): boolean {
+    const { key: kt, value: vt } = x
+    if (kt === undefined && vt.k === 'var' && f[vt.slot] === undefined) {
+      const slot = vt.slot
+      return forEachEntry(c, (_, val) => {
+        this.tick()
+        f[slot] = val
+        try {
+          return rest()
+        } finally {
+          f[slot] = undefined
+        }
+      })
+    }
+    return forEachEntry(c, (key, val) =>
+      this.tick() && kt ? this.match(kt, key, f, () => this.match(vt, val, f, rest)) : this.match(vt, val, f, rest),
+    )
+  }
+
   /** `every` over one value of its domain: false unless the domain is a collection. */
-  private everyHolds(x: CExpr['kind'] & { k: 'every' }, d: Value, f: Frame): boolean {
+  private everyHolds(x: CExprKind & { k: 'every' }, d: Value, f: Frame): boolean {
     if (!(Array.isArray(d) || d instanceof RegoObject || d instanceof RegoSet)) return false
     const failed = forEachEntry(d, (key, val) => {
       let ok = false

@@ -27,6 +27,11 @@ export abstract class DataTreeEvaluator extends PrintEvaluator {
       base = base === undefined ? undefined : indexBase(base, key)
       ov = overrideChild(ov, key)
     }
+    const rs = node?.rules
+    if (rs && base === undefined && ov === undefined && (rs.kind === 'complete' || rs.kind === 'set')) {
+      // The common case, without the frames of nodeValue and fullValue (deep rule nesting).
+      return this.ruleValue(rs)
+    }
     return this.fullValue(node, base, ov)
   }
 
@@ -87,24 +92,26 @@ export abstract class DataTreeEvaluator extends PrintEvaluator {
 
   /** The value of a node that holds rules (merged with any rules below it). */
   private nodeValue(node: RuleNode, base: Value | undefined, ov: Overrides | undefined): Value | undefined {
-    const rs = node.rules as RuleSet
     if (base !== undefined) return ov ? applyOverrides(base, ov) : base
+    const rs = node.rules as RuleSet
     if (rs.kind === 'function') return rs.arity === 0 ? this.callUser(rs, [], rs.loc) : undefined
     let v = this.ruleValue(rs)
-    if (node.children.size > 0 && rs.kind === 'object') {
-      const leafDepth = Math.min(...rs.defs.map((d) => d.keys?.length ?? 1))
-      const obj = v instanceof RegoObject ? v.clone() : new RegoObject()
-      for (const c of node.children.values()) {
-        if (c.rules?.kind === 'function' && c.rules.arity > 0) continue
-        const cv = this.fullValue(c, undefined, overrideChild(ov, c.key))
-        if (cv === undefined) continue
-        const cur = obj.get(c.key)
-        obj.set(c.key, cur === undefined ? cv : mergeDocs(cur, cv, rs.loc, leafDepth - 1))
-      }
-      v = obj
-    }
-    void base
+    if (node.children.size > 0 && rs.kind === 'object') v = this.withRulesBelow(node, rs, v, ov)
     return ov ? applyOverrides(v, ov) : v
+  }
+
+  /** An object rule's value merged with the documents of rules mounted below it. */
+  private withRulesBelow(node: RuleNode, rs: RuleSet, v: Value | undefined, ov: Overrides | undefined): Value {
+    const leafDepth = Math.min(...rs.defs.map((d) => d.keys?.length ?? 1))
+    const obj = v instanceof RegoObject ? v.clone() : new RegoObject()
+    for (const c of node.children.values()) {
+      if (c.rules?.kind === 'function' && c.rules.arity > 0) continue
+      const cv = this.fullValue(c, undefined, overrideChild(ov, c.key))
+      if (cv === undefined) continue
+      const cur = obj.get(c.key)
+      obj.set(c.key, cur === undefined ? cv : mergeDocs(cur, cv, rs.loc, leafDepth - 1))
+    }
+    return obj
   }
 
   /** The whole document at a position: base data merged with every rule below. */

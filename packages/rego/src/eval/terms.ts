@@ -25,7 +25,11 @@ export abstract class TermEvaluator extends EvalState {
     return out
   }
 
-  /** Evaluate a term that has at most one value; MULTI when it may have several. */
+  /**
+   * Evaluate a term that has at most one value; MULTI when it may have several. A small
+   * dispatcher over one method per kind: deep nesting goes through here, and small frames let
+   * the JS stack hold more levels. Loops index arrays (for-of costs iterator registers).
+   */
   protected sync(t: CTerm, f: Frame): Sync {
     switch (t.k) {
       case 'const':
@@ -35,93 +39,98 @@ export abstract class TermEvaluator extends EvalState {
         return v === undefined ? MULTI : v
       }
       case 'ref': {
-        let v = this.sync(t.head, f)
-        if (v === undefined || v === MULTI) return v
-        for (const p of t.path) {
-          const key = this.sync(p, f)
-          if (key === undefined || key === MULTI) return key
-          v = indexValue(v, key)
-          if (v === undefined) return undefined
-        }
-        return v
+        const v = this.sync(t.head, f)
+        return v === undefined || v === MULTI ? v : this.syncPath(v, t.path, f)
       }
-      case 'input': {
-        let v = this.input
-        if (v === undefined) return undefined
-        for (const p of t.path) {
-          const key = this.sync(p, f)
-          if (key === undefined || key === MULTI) return key
-          v = indexValue(v, key)
-          if (v === undefined) return undefined
-        }
-        return v
-      }
-      case 'data': {
-        const keys: Value[] = []
-        for (const p of t.path) {
-          const key = this.sync(p, f)
-          if (key === undefined || key === MULTI) return key
-          keys.push(key)
-        }
-        return this.dataGet(keys)
-      }
-      case 'array': {
-        const out: Value[] = []
-        for (const x of t.items) {
-          const v = this.sync(x, f)
-          if (v === undefined || v === MULTI) return v
-          out.push(v)
-        }
-        return out
-      }
-      case 'set': {
-        const out = new RegoSet()
-        for (const x of t.items) {
-          const v = this.sync(x, f)
-          if (v === undefined || v === MULTI) return v
-          out.add(v)
-        }
-        return out
-      }
-      case 'object': {
-        const out = new RegoObject()
-        for (const [a, b] of t.entries) {
-          const kv = this.sync(a, f)
-          if (kv === undefined || kv === MULTI) return kv
-          const vv = this.sync(b, f)
-          if (vv === undefined || vv === MULTI) return vv
-          out.set(kv, vv)
-        }
-        return out
-      }
+      case 'input':
+        return this.input === undefined ? undefined : this.syncPath(this.input, t.path, f)
+      case 'data':
+        return this.syncData(t.path, f)
+      case 'array':
+      case 'set':
+        return this.syncItems(t, f)
+      case 'object':
+        return this.syncObject(t.entries, f)
       case 'acompr':
       case 'scompr':
       case 'ocompr':
         return this.comprehension(t, f)
-      case 'call': {
-        const args: Value[] = []
-        for (const a of t.args) {
-          const v = this.sync(a, f)
-          if (v === undefined || v === MULTI) return v
-          args.push(v)
-        }
-        const fn = t.fn
-        if (this.mocks === undefined) {
-          if (fn.kind === 'builtin') return fn.def.relation ? MULTI : this.callBuiltin(fn, args, t.loc)
-          return fn.kind === 'rule' ? this.callUser(fn.rules, args, t.loc) : undefined
-        }
-        const mocked = this.resolveMock(fn)
-        if ('value' in mocked) return mocked.value
-        if ('mock' in mocked || (mocked.kind === 'builtin' && mocked.def.relation)) return MULTI
-        return this.callOne(mocked, args, t.loc)
-      }
+      case 'call':
+        return this.syncCall(t, f)
     }
+  }
+
+  private syncPath(v: Value, path: readonly CTerm[], f: Frame): Sync {
+    for (let i = 0; i < path.length; i++) {
+      const key = this.sync(path[i] as CTerm, f)
+      if (key === undefined || key === MULTI) return key
+      const next = indexValue(v, key)
+      if (next === undefined) return undefined
+      v = next
+    }
+    return v
+  }
+
+  private syncData(path: readonly CTerm[], f: Frame): Sync {
+    const keys: Value[] = new Array(path.length)
+    for (let i = 0; i < path.length; i++) {
+      const key = this.sync(path[i] as CTerm, f)
+      if (key === undefined || key === MULTI) return key
+      keys[i] = key
+    }
+    return this.dataGet(keys)
+  }
+
+  private syncItems(t: CTerm & { k: 'array' | 'set' }, f: Frame): Sync {
+    const items = t.items
+    const out: Value[] = []
+    for (let i = 0; i < items.length; i++) {
+      const v = this.sync(items[i] as CTerm, f)
+      if (v === undefined || v === MULTI) return v
+      out.push(v)
+    }
+    return t.k === 'array' ? out : RegoSet.from(out)
+  }
+
+  private syncObject(entries: readonly (readonly [CTerm, CTerm])[], f: Frame): Sync {
+    const out = new RegoObject()
+    for (let i = 0; i < entries.length; i++) {
+      const [a, b] = entries[i] as readonly [CTerm, CTerm]
+      const kv = this.sync(a, f)
+      if (kv === undefined || kv === MULTI) return kv
+      const vv = this.sync(b, f)
+      if (vv === undefined || vv === MULTI) return vv
+      out.set(kv, vv)
+    }
+    return out
+  }
+
+  private syncCall(t: CTerm & { k: 'call' }, f: Frame): Sync {
+    const params = t.args
+    const args: Value[] = []
+    for (let i = 0; i < params.length; i++) {
+      const v = this.sync(params[i] as CTerm, f)
+      if (v === undefined || v === MULTI) return v
+      args.push(v)
+    }
+    const fn = t.fn
+    if (this.mocks === undefined) {
+      if (fn.kind === 'builtin') return fn.def.relation ? MULTI : this.callBuiltin(fn, args, t.loc)
+      return fn.kind === 'rule' ? this.callUser(fn.rules, args, t.loc) : undefined
+    }
+    const mocked = this.resolveMock(fn)
+    if ('value' in mocked) return mocked.value
+    if ('mock' in mocked || (mocked.kind === 'builtin' && mocked.def.relation)) return MULTI
+    return this.callOne(mocked, args, t.loc)
   }
 
   protected multi(t: CTerm, f: Frame, k: VK): boolean {
     switch (t.k) {
-      case 'ref':
-        return this.term(t.head, f, (h) => this.walk(h, t.path, 0, f, k))
+      case 'ref': {
+        const h = this.sync(t.head, f)
+        if (h === MULTI) return this.multi(t.head, f, (x) => this.walk(x, t.path, 0, f, k))
+        return h === undefined ? false : this.walk(h, t.path, 0, f, k)
+      }
       case 'input':
         return this.input === undefined ? false : this.walk(this.input, t.path, 0, f, k)
       case 'data':
@@ -174,6 +183,7 @@ export abstract class TermEvaluator extends EvalState {
       if (key === undefined) return false
       if (key === MULTI) {
         const next = i + 1
+        if (p.k === 'var') return this.walkEach(v, p.slot, path, next, f, k)
         return forEachEntry(v, (ek, ev) => this.tick() && this.match(p, ek, f, () => this.walk(ev, path, next, f, k)))
       }
       const child = indexValue(v, key)
@@ -181,6 +191,19 @@ export abstract class TermEvaluator extends EvalState {
       v = child
     }
     return k(v)
+  }
+
+  /** `v[x]...` with `x` unbound: bind x to each key of v in turn. */
+  private walkEach(v: Value, slot: number, path: readonly CTerm[], next: number, f: Frame, k: VK): boolean {
+    return forEachEntry(v, (ek, ev) => {
+      this.tick()
+      f[slot] = ek
+      try {
+        return this.walk(ev, path, next, f, k)
+      } finally {
+        f[slot] = undefined
+      }
+    })
   }
 
   private comprehension(t: CTerm & { k: 'acompr' | 'scompr' | 'ocompr' }, f: Frame): Value {

@@ -18,11 +18,16 @@ export function forEachEntry(v: Value, f: (key: Value, value: Value) => boolean)
     return false
   }
   if (v instanceof RegoObject) {
-    for (const [k, x] of v.entries()) if (f(k, x)) return true
+    const entries = v.entries()
+    for (let i = 0; i < entries.length; i++) {
+      const e = entries[i] as [Value, Value]
+      if (f(e[0], e[1])) return true
+    }
     return false
   }
   if (v instanceof RegoSet) {
-    for (const x of v.values()) if (f(x, x)) return true
+    const items = v.values()
+    for (let i = 0; i < items.length; i++) if (f(items[i] as Value, items[i] as Value)) return true
     return false
   }
   return false
