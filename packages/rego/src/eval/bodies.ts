@@ -1,7 +1,7 @@
 import type { CBody, CExpr, CExprKind, CTerm } from '../compiler/ir.ts'
 import { equal } from '../value/compare.ts'
 import { RegoObject, RegoSet, type Value } from '../value/value.ts'
-import { MULTI, type Frame, type K } from './eval-state.ts'
+import { MULTI, type Frame, type K, type VK } from './eval-state.ts'
 import { Unifier } from './unification.ts'
 import { forEachEntry } from './value-access.ts'
 
@@ -89,17 +89,29 @@ export abstract class BodyEvaluator extends Unifier {
       const v = this.sync(rhs, f)
       if (v === undefined) return false
       if (v !== MULTI) return this.bind(lhs.slot, v, f)
-      const rest = this.rest(b, i, f, k)
-      return this.multi(rhs, f, (w) => this.match(lhs, w, f, rest))
+      return this.multi(rhs, f, this.binding(lhs.slot, f, this.rest(b, i, f, k)))
     }
     if (rhs.k === 'var' && f[rhs.slot] === undefined) {
       const v = this.sync(lhs, f)
       if (v === undefined) return false
       if (v !== MULTI) return this.bind(rhs.slot, v, f)
-      const rest = this.rest(b, i, f, k)
-      return this.multi(lhs, f, (w) => this.match(rhs, w, f, rest))
+      return this.multi(lhs, f, this.binding(rhs.slot, f, this.rest(b, i, f, k)))
     }
     return this.unify(lhs, rhs, f, this.rest(b, i, f, k))
+  }
+
+  /** A continuation that binds a slot to each value it gets while `rest` runs (as `match` does). */
+  private binding(slot: number, f: Frame, rest: K): VK {
+    return (w) => {
+      const cur = f[slot]
+      if (cur !== undefined) return equal(cur, w) ? rest() : false
+      f[slot] = w
+      try {
+        return rest()
+      } finally {
+        f[slot] = undefined
+      }
+    }
   }
 
   /** Bind a slot for the rest of the body (it may have been bound while its value was computed). */

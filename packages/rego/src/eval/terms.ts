@@ -199,7 +199,7 @@ export abstract class TermEvaluator extends EvalState {
       this.tick()
       f[slot] = ek
       try {
-        return this.walk(ev, path, next, f, k)
+        return next === path.length ? k(ev) : this.walk(ev, path, next, f, k)
       } finally {
         f[slot] = undefined
       }
