@@ -23,10 +23,24 @@ export function checkRecursion(sets: readonly RuleSet[], root: RuleNode, errors:
   const state = new Map<RuleSet, 1 | 2>()
   const stack: RuleSet[] = []
   const reported = new Set<RuleSet>()
-  const visit = (rs: RuleSet): void => {
-    state.set(rs, 1)
-    stack.push(rs)
-    for (const d of deps.get(rs) ?? []) {
+  // Depth-first, with an explicit stack: dependency chains can be longer than the JS stack.
+  const visit = (start: RuleSet): void => {
+    const work: { rs: RuleSet; deps: RuleSet[]; next: number }[] = []
+    const open = (rs: RuleSet): void => {
+      state.set(rs, 1)
+      stack.push(rs)
+      work.push({ rs, deps: [...(deps.get(rs) ?? [])], next: 0 })
+    }
+    open(start)
+    while (work.length > 0) {
+      const top = work[work.length - 1] as (typeof work)[number]
+      const d = top.deps[top.next++]
+      if (d === undefined) {
+        work.pop()
+        stack.pop()
+        state.set(top.rs, 2)
+        continue
+      }
       const st = state.get(d)
       if (st === 1) {
         if (!reported.has(d)) {
@@ -34,10 +48,8 @@ export function checkRecursion(sets: readonly RuleSet[], root: RuleNode, errors:
           const cycle = stack.slice(stack.indexOf(d)).map((r) => r.name)
           errors.push(new RegoError('rego_recursion_error', `rule ${d.name} is recursive: ${[...cycle, d.name].join(' -> ')}`, d.loc))
         }
-      } else if (st === undefined) visit(d)
+      } else if (st === undefined) open(d)
     }
-    stack.pop()
-    state.set(rs, 2)
   }
   for (const rs of sets) if (!state.has(rs)) visit(rs)
 }
