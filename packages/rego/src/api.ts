@@ -43,7 +43,7 @@ export interface EvalOptions {
   readonly maxSteps?: number
   /** Wall-clock bound in ms (default 10,000). */
   readonly timeoutMs?: number
-  /** Upper bound on evaluation (recursion) depth (default 1,000). */
+  /** Upper bound on evaluation (recursion) depth (default 250). */
   readonly maxDepth?: number
   /** Nanoseconds since the epoch for `time.now_ns` (default: the clock at evaluation start). */
   readonly nowNs?: bigint

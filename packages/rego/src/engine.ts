@@ -24,7 +24,13 @@ const ALL_BUILTINS = (): ReadonlyMap<string, BuiltinDef> => (allBuiltins ??= wit
 
 const DEFAULT_MAX_STEPS = 10_000_000
 const DEFAULT_TIMEOUT_MS = 10_000
-const DEFAULT_MAX_DEPTH = 1000
+/**
+ * Nesting of rules, functions and comprehensions. The evaluator recurses on the JS stack; with
+ * Node's default stack about 300 to 1,000 levels fit, depending on how much each level
+ * iterates, so the default stays below the lowest of those (beyond it, running out of stack
+ * is an eval_limit_error too).
+ */
+const DEFAULT_MAX_DEPTH = 250
 
 /** Parse and compile policy modules; see CompiledPolicy. */
 export function compile(modules: readonly ModuleSource[], options: CompileOptions = {}): CompiledPolicy {

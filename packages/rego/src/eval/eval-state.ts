@@ -65,7 +65,7 @@ export abstract class EvalState {
   private readonly maxSteps: number
   private readonly deadline: number
   protected depth = 0
-  private readonly maxDepth: number
+  protected readonly maxDepth: number
   protected readonly print: ((e: PrintEvent) => void) | undefined
   protected readonly ctx: { -readonly [P in keyof BuiltinContext]: BuiltinContext[P] }
 
@@ -119,7 +119,11 @@ export abstract class EvalState {
     if (Date.now() > this.deadline) throw new RegoError('eval_limit_error', 'evaluation exceeded the time limit', loc)
   }
 
+  /** Location of the rule or call entered last: where to report running out of JS stack. */
+  protected entered: Location | undefined = undefined
+
   protected enter(loc: Location | undefined): void {
+    if (loc) this.entered = loc
     if (++this.depth > this.maxDepth) {
       this.depth = 0
       throw new RegoError('eval_limit_error', `evaluation exceeded the maximum depth (${this.maxDepth})`, loc)

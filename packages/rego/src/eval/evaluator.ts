@@ -38,7 +38,8 @@ export class Evaluator extends CallEvaluator {
       return run()
     } catch (e) {
       if (e instanceof RangeError && /call stack/i.test(e.message)) {
-        throw new RegoError('eval_limit_error', 'evaluation exceeded the maximum call stack depth', undefined, { cause: e })
+        const message = `evaluation exceeded the JavaScript call stack before the maximum depth (${this.maxDepth}): rules, functions or comprehensions nested too deeply`
+        throw new RegoError('eval_limit_error', message, this.entered, { cause: e })
       }
       throw e
     }
