@@ -167,8 +167,10 @@ test('skips only the cases on the skip list, with the reason', () => {
   const c = only(
     `cases:\n  - note: invalidkeyerror/missing keys\n    query: crash\n    modules: []\n    want_result: []\n`,
   )
-  const outcome = runCase(c, v1)
+  const skipList = [{ notePrefix: 'invalidkeyerror/', reason: 'needs http.send' }]
+  const outcome = runCase(c, { ...v1, skipList })
   assert.equal(outcome.status, 'skip')
   assert.match(outcome.message ?? '', /http.send/)
   assert.equal(runCase(c, { ...v1, skipList: [] }).status, 'fail')
+  assert.equal(runCase(c, v1).status, 'fail', 'the default skip list is empty')
 })

@@ -45,6 +45,7 @@ const options: SuiteOptions = {
   engineModule: new URL('./fake-engine.js', import.meta.url).href,
   caseTimeoutMs: 1_000,
   jobs: 2,
+  skipList: [{ notePrefix: 'invalidkeyerror/', reason: 'skipped by this test' }],
 }
 
 test('finds case files with their version and report directory', () => {
