@@ -1,8 +1,9 @@
 import type { Body, Expr, Term, VarTerm, WithModifier } from '../ast/ast.ts'
-import type { Location } from '../errors.ts'
 import { RegoObject, RegoSet, type Value } from '../value/value.ts'
+import { dottedName, patternVars, visitVars } from './ast-vars.ts'
 import { compileError, findNode, functionAt, type NameContext } from './context.ts'
-import type { CBody, CExpr, CTerm, CWith, FnRef } from './ir.ts'
+import type { CBody, CExpr, CTerm, CWith } from './ir.ts'
+import { fnArity, NameResolver } from './name-resolution.ts'
 import { boundSet, schedule, type BoundSet } from './schedule.ts'
 import { Scope, SlotAllocator } from './scope.ts'
 import { VarCollector } from './var-analysis.ts'
@@ -10,21 +11,16 @@ import { VarCollector } from './var-analysis.ts'
 const TRUE: CTerm = { k: 'const', v: true }
 
 /** Compiles the bodies and terms of one frame (a rule definition or a query). */
-export class BodyCompiler {
-  readonly ctx: NameContext
+export class BodyCompiler extends NameResolver {
   readonly slots = new SlotAllocator()
   readonly vars: VarCollector
 
   constructor(ctx: NameContext) {
-    this.ctx = ctx
+    super(ctx)
     this.vars = new VarCollector(ctx.program.closureSlots)
   }
 
-  // ---- names -------------------------------------------------------------------------------
-
-  private isGlobal(name: string): boolean {
-    return name === 'input' || name === 'data' || this.ctx.imports.has(name) || this.ctx.ruleNames.has(name)
-  }
+  // ---- declarations ------------------------------------------------------------------------
 
   /** Pass 1: give every variable of a body (outside closures) a slot in `scope`. */
   declareBody(body: Body, scope: Scope): void {
@@ -121,7 +117,7 @@ export class BodyCompiler {
         this.declareImplicit(t.term, inner)
         const body = this.body(t.body, inner)
         const term = this.term(t.term, inner)
-        this.closeOver(body, inner, [term])
+        this.closeOver(body, inner)
         return { k: t.type === 'arraycompr' ? 'acompr' : 'scompr', term, body }
       }
       case 'objectcompr': {
@@ -132,7 +128,7 @@ export class BodyCompiler {
         const body = this.body(t.body, inner)
         const key = this.term(t.key, inner)
         const value = this.term(t.value, inner)
-        this.closeOver(body, inner, [key, value])
+        this.closeOver(body, inner)
         return { k: 'ocompr', key, value, body }
       }
       case 'call': {
@@ -149,7 +145,7 @@ export class BodyCompiler {
         } else {
           const arity = fnArity(fn)
           if (args.length !== arity) {
-            compileError(this.ctx, 'rego_type_error', `${displayName(fn)}: arity mismatch`, t.loc)
+            compileError(this.ctx, 'rego_type_error', `${fn.key}: arity mismatch`, t.loc)
           }
         }
         return { k: 'call', fn, args, loc: t.loc }
@@ -187,51 +183,7 @@ export class BodyCompiler {
     return path.length ? { k: 'ref', head, path } : head
   }
 
-  /** The data path a dotted name denotes, when it denotes one (import alias, package rule). */
-  private dataPath(name: readonly string[]): Value[] | undefined {
-    const first = name[0] as string
-    const imp = this.ctx.imports.get(first)
-    if (imp) return imp.root === 'data' ? [...imp.path, ...name.slice(1)] : undefined
-    if (first === 'data') return name.slice(1)
-    if (this.ctx.ruleNames.has(first)) return [...this.ctx.pkg, ...name]
-    return undefined
-  }
-
-  /** OPA replaces rego.metadata.chain() and rego.metadata.rule() in rules by constants. */
-  private metadataValue(name: readonly string[]): Value | undefined {
-    const md = this.ctx.metadata
-    if (!md || name.length !== 3 || name[0] !== 'rego' || name[1] !== 'metadata') return undefined
-    if (this.dataPath(name)) return undefined
-    return name[2] === 'chain' ? md.chain() : name[2] === 'rule' ? md.rule() : undefined
-  }
-
-  resolveCall(name: readonly string[], loc: Location, quiet = false): FnRef | undefined {
-    const path = this.dataPath(name)
-    const root = this.ctx.program.root
-    if (path) {
-      const rs = functionAt(root, path)
-      if (rs) return { kind: 'rule', key: rs.name, rules: rs }
-      if (findNode(root, path)?.rules && !quiet) {
-        compileError(this.ctx, 'rego_type_error', `undefined function data.${path.join('.')}`, loc)
-        return undefined
-      }
-    }
-    const joined = name.join('.')
-    if (joined === 'print' || joined === 'internal.print') return { kind: 'print', key: joined }
-    const host = this.ctx.program.hosts.get(joined)
-    if (host) return { kind: 'builtin', key: joined, def: host, host: true }
-    const def = this.ctx.program.builtins.get(joined)
-    if (def && !(def.deprecated && this.ctx.regoVersion === 1)) {
-      return { kind: 'builtin', key: joined, def, host: false }
-    }
-    if (!quiet) {
-      const shown = path ? `data.${path.join('.')}` : joined
-      compileError(this.ctx, 'rego_type_error', `undefined function ${shown}`, loc)
-    }
-    return undefined
-  }
-
-  private closeOver(body: CBody, inner: Scope, _heads: CTerm[]): void {
+  private closeOver(body: CBody, inner: Scope): void {
     this.ctx.program.closureSlots.set(body, inner.owned)
     // Closure bodies run with every outer slot already bound (free variables are closed over).
   }
@@ -326,7 +278,7 @@ export class BodyCompiler {
             return { ...base, kind: { k: 'callout', fn, args: args.slice(0, arity), out: args[arity] as CTerm } }
           }
           if (args.length !== arity) {
-            compileError(this.ctx, 'rego_type_error', `${displayName(fn)}: arity mismatch`, t.loc)
+            compileError(this.ctx, 'rego_type_error', `${fn.key}: arity mismatch`, t.loc)
           }
           return { ...base, kind: { k: 'term', term: { k: 'call', fn, args, loc: t.loc } } }
         }
@@ -347,7 +299,12 @@ export class BodyCompiler {
       }
     }
     if (!headName || !constPath) {
-      compileError(this.ctx, 'rego_compile_error', 'with keyword target must reference existing input, data, or a function', w.loc)
+      compileError(
+        this.ctx,
+        'rego_compile_error',
+        'with keyword target must reference existing input, data, or a function',
+        w.loc,
+      )
       return { target: { k: 'input', path: [] }, value: { k: 'term', term: TRUE } }
     }
     const value = this.withValue(w.value, scope)
@@ -361,7 +318,12 @@ export class BodyCompiler {
     }
     const fn = this.resolveCall(names, w.loc, true)
     if (fn && fn.kind !== 'rule') return { target: { k: 'fn', key: fn.key }, value }
-    compileError(this.ctx, 'rego_compile_error', 'with keyword target must reference existing input, data, or a function', w.loc)
+    compileError(
+      this.ctx,
+      'rego_compile_error',
+      'with keyword target must reference existing input, data, or a function',
+      w.loc,
+    )
     return { target: { k: 'input', path: [] }, value }
   }
 
@@ -384,27 +346,6 @@ export class BodyCompiler {
   }
 }
 
-function dottedName(t: Term): string[] | undefined {
-  if (t.type === 'var') return [t.name]
-  if (t.type !== 'ref' || t.head.type !== 'var') return undefined
-  const out = [t.head.name]
-  for (const p of t.path) {
-    if (p.type !== 'string') return undefined
-    out.push(p.value)
-  }
-  return out
-}
-
-export function fnArity(fn: FnRef): number {
-  if (fn.kind === 'builtin') return fn.def.arity
-  if (fn.kind === 'rule') return fn.rules.arity
-  return -1
-}
-
-function displayName(fn: FnRef): string {
-  return fn.key
-}
-
 function isConst(t: CTerm): t is CTerm & { k: 'const' } {
   return t.k === 'const'
 }
@@ -417,46 +358,6 @@ function collectSlots(vars: VarCollector, t: CTerm): Set<number> {
   const s = new Set<number>()
   vars.allSlotsTerm(t, s)
   return s
-}
-
-/** Variables in pattern positions of a term (`x`, `[a, b]`, `{"k": v}`). */
-export function patternVars(t: Term): VarTerm[] {
-  const out: VarTerm[] = []
-  const walk = (x: Term): void => {
-    if (x.type === 'var') out.push(x)
-    else if (x.type === 'array') x.items.forEach(walk)
-    else if (x.type === 'object') x.entries.forEach((e) => walk(e.value))
-  }
-  walk(t)
-  return out
-}
-
-/** Every variable occurrence of a term outside closures (including ref heads and paths). */
-export function visitVars(t: Term, f: (v: VarTerm) => void): void {
-  switch (t.type) {
-    case 'var':
-      f(t)
-      return
-    case 'ref':
-      visitVars(t.head, f)
-      for (const p of t.path) visitVars(p, f)
-      return
-    case 'array':
-    case 'set':
-      for (const x of t.items) visitVars(x, f)
-      return
-    case 'object':
-      for (const e of t.entries) {
-        visitVars(e.key, f)
-        visitVars(e.value, f)
-      }
-      return
-    case 'call':
-      for (const a of t.args) visitVars(a, f)
-      return
-    default:
-      return
-  }
 }
 
 export { TRUE }

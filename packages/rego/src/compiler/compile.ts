@@ -3,7 +3,8 @@ import type { BuiltinDef } from '../builtins/builtin.ts'
 import { RegoMetadata } from '../builtins/extras/rego/metadata.ts'
 import { combineErrors, RegoError, type Location } from '../errors.ts'
 import type { Value } from '../value/value.ts'
-import { BodyCompiler, TRUE, visitVars } from './body-compiler.ts'
+import { visitVars } from './ast-vars.ts'
+import { BodyCompiler, TRUE } from './body-compiler.ts'
 import type { NameContext, ProgramContext } from './context.ts'
 import type { CBranch, CQuery, CRuleDef, CTerm, RuleNode, RuleSet } from './ir.ts'
 import { checkRecursion } from './recursion.ts'
@@ -66,7 +67,14 @@ export function compileProgram(
     sets,
     program,
     compileQuery(body: Body, regoVersion: 0 | 1): CQuery {
-      const ctx: NameContext = { program, file: 'query', regoVersion, pkg: [], imports: new Map(), ruleNames: new Set() }
+      const ctx: NameContext = {
+        program,
+        file: 'query',
+        regoVersion,
+        pkg: [],
+        imports: new Map(),
+        ruleNames: new Set(),
+      }
       const before = errors.length
       const bc = new BodyCompiler(ctx)
       const scope = new Scope(undefined)
@@ -87,7 +95,7 @@ function importsOf(m: Module, errors: RegoError[]): Map<string, { root: 'data' |
   for (const imp of m.imports) {
     const p = imp.path
     const head = p.type === 'var' ? p.name : p.head.type === 'var' ? p.head.name : ''
-    const path: Value[] = []
+    const path: string[] = []
     if (p.type === 'ref') {
       for (const t of p.path) {
         if (t.type === 'string') path.push(t.value)
