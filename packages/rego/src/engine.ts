@@ -1,11 +1,4 @@
-import type {
-  CompileOptions,
-  CompiledPolicy,
-  EvalOptions,
-  ModuleSource,
-  PreparedQuery,
-  QueryResult,
-} from './api.ts'
+import type { CompileOptions, CompiledPolicy, EvalOptions, ModuleSource, PreparedQuery, QueryResult } from './api.ts'
 import type { Module, RegoVersion } from './ast/ast.ts'
 import type { BuiltinDef } from './builtins/builtin.ts'
 import { BUILTINS } from './builtins/registry.ts'

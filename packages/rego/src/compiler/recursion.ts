@@ -1,5 +1,4 @@
 import { RegoError } from '../errors.ts'
-import type { Value } from '../value/value.ts'
 import { nodeKey } from './context.ts'
 import type { CBody, CExpr, CTerm, RuleNode, RuleSet } from './ir.ts'
 import { descendantRules } from './rule-tree.ts'
@@ -9,7 +8,9 @@ export function checkRecursion(sets: readonly RuleSet[], root: RuleNode, errors:
   const deps = new Map<RuleSet, Set<RuleSet>>()
   for (const rs of sets) {
     const out = new Set<RuleSet>()
-    const onTerm = (t: CTerm): void => dataDeps(t, root, out)
+    const onTerm = (t: CTerm): void => {
+      dataDeps(t, root, out)
+    }
     for (const def of [...rs.defs, ...(rs.defaultDef ? [rs.defaultDef] : [])]) {
       for (const a of def.args ?? []) walkTerm(a, onTerm)
       for (const k of def.keys ?? []) walkTerm(k, onTerm)
@@ -46,7 +47,13 @@ export function checkRecursion(sets: readonly RuleSet[], root: RuleNode, errors:
         if (!reported.has(d)) {
           reported.add(d)
           const cycle = stack.slice(stack.indexOf(d)).map((r) => r.name)
-          errors.push(new RegoError('rego_recursion_error', `rule ${d.name} is recursive: ${[...cycle, d.name].join(' -> ')}`, d.loc))
+          errors.push(
+            new RegoError(
+              'rego_recursion_error',
+              `rule ${d.name} is recursive: ${[...cycle, d.name].join(' -> ')}`,
+              d.loc,
+            ),
+          )
         }
       } else if (st === undefined) open(d)
     }
@@ -64,7 +71,7 @@ function dataDeps(t: CTerm, root: RuleNode, out: Set<RuleSet>): void {
       return
     }
     if (p.k !== 'const') return
-    const child = node.children.get(nodeKey(p.v as Value))
+    const child = node.children.get(nodeKey(p.v))
     if (!child) return
     node = child
   }
@@ -92,11 +99,11 @@ function walkExpr(e: CExpr, f: (t: CTerm) => void): void {
       return
     case 'callout':
       f({ k: 'call', fn: k.fn, args: k.args, loc: e.loc })
-      k.args.forEach((a) => walkTerm(a, f))
+      for (const a of k.args) walkTerm(a, f)
       walkTerm(k.out, f)
       return
     case 'print':
-      k.args.forEach((a) => walkTerm(a, f))
+      for (const a of k.args) walkTerm(a, f)
       return
     case 'somein':
       if (k.key) walkTerm(k.key, f)
@@ -115,7 +122,7 @@ function walkTerm(t: CTerm, f: (t: CTerm) => void): void {
   switch (t.k) {
     case 'array':
     case 'set':
-      t.items.forEach((x) => walkTerm(x, f))
+      for (const x of t.items) walkTerm(x, f)
       return
     case 'object':
       for (const [a, b] of t.entries) {
@@ -125,14 +132,14 @@ function walkTerm(t: CTerm, f: (t: CTerm) => void): void {
       return
     case 'ref':
       walkTerm(t.head, f)
-      t.path.forEach((x) => walkTerm(x, f))
+      for (const x of t.path) walkTerm(x, f)
       return
     case 'input':
     case 'data':
-      t.path.forEach((x) => walkTerm(x, f))
+      for (const x of t.path) walkTerm(x, f)
       return
     case 'call':
-      t.args.forEach((x) => walkTerm(x, f))
+      for (const x of t.args) walkTerm(x, f)
       return
     case 'acompr':
     case 'scompr':

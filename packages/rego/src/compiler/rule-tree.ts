@@ -49,9 +49,11 @@ function constOf(t: Term): Value | undefined {
   return undefined
 }
 
-
 /** Build the rule tree: one RuleSet per mounted path, conflicts reported. */
-export function buildRuleTree(modules: readonly Module[], errors: RegoError[]): { root: RuleNode; mounts: Mount[]; sets: RuleSet[] } {
+export function buildRuleTree(
+  modules: readonly Module[],
+  errors: RegoError[],
+): { root: RuleNode; mounts: Mount[]; sets: RuleSet[] } {
   const root = newNode('data', [])
   const mounts: Mount[] = []
   const sets: RuleSet[] = []
@@ -87,7 +89,16 @@ export function buildRuleTree(modules: readonly Module[], errors: RegoError[]): 
       let rs = node.rules
       const name = pathName(path)
       if (!rs) {
-        rs = { id: sets.length, kind, path, name, defs: [], defaultDef: undefined, arity: head.args?.length ?? 0, loc: rule.loc }
+        rs = {
+          id: sets.length,
+          kind,
+          path,
+          name,
+          defs: [],
+          defaultDef: undefined,
+          arity: head.args?.length ?? 0,
+          loc: rule.loc,
+        }
         node.rules = rs
         sets.push(rs)
       } else if (rs.kind !== kind || (kind === 'function' && rs.arity !== (head.args?.length ?? 0))) {
@@ -98,7 +109,13 @@ export function buildRuleTree(modules: readonly Module[], errors: RegoError[]): 
         errors.push(new RegoError('rego_type_error', `multiple default rules ${name} found`, rule.loc))
         continue
       }
-      mounts.push({ module, rule, rules: rs, keys: kind === 'object' ? dynamic : undefined, setLeaf: kind === 'object' && head.contains })
+      mounts.push({
+        module,
+        rule,
+        rules: rs,
+        keys: kind === 'object' ? dynamic : undefined,
+        setLeaf: kind === 'object' && head.contains,
+      })
     }
   }
   markAndCheck(root, errors)
@@ -114,7 +131,11 @@ function markAndCheck(node: RuleNode, errors: RegoError[]): boolean {
     const below = [...descendantRules(node)].filter((r) => r !== rs)
     if (below.length > 0) {
       errors.push(
-        new RegoError('rego_type_error', `rule ${rs.name} conflicts with [${below.map((r) => r.name).join(' ')}]`, rs.loc),
+        new RegoError(
+          'rego_type_error',
+          `rule ${rs.name} conflicts with [${below.map((r) => r.name).join(' ')}]`,
+          rs.loc,
+        ),
       )
     }
   }

@@ -1,3 +1,4 @@
+import { keyOf } from '../value/value.ts'
 import type { CExpr, CTerm } from './ir.ts'
 import { emptyVarSets, type VarCollector, type VarSets } from './var-analysis.ts'
 
@@ -194,7 +195,7 @@ function unifyReady(a: CTerm, b: CTerm, bound: BoundSet, vars: VarCollector): Se
     )
   }
   if (a.k === 'object' && b.k === 'object' && a.entries.length === b.entries.length) {
-    const keyText = (t: CTerm): string | undefined => (t.k === 'const' ? JSON.stringify(String(t.v)) + typeof t.v : undefined)
+    const keyText = (t: CTerm): string | undefined => (t.k === 'const' ? keyOf(t.v) : undefined)
     const pairs: (readonly [CTerm, CTerm])[] = []
     for (const [ka, va] of a.entries) {
       const other = b.entries.find(([kb]) => keyText(kb) !== undefined && keyText(kb) === keyText(ka))

@@ -16,15 +16,12 @@ export class Scope {
   }
 
   lookup(name: string): number | undefined {
-    for (let s: Scope | undefined = this; s; s = s.parent) {
-      const slot = s.names.get(name)
-      if (slot !== undefined) return slot
-    }
-    return undefined
+    return this.names.get(name) ?? this.parent?.lookup(name)
   }
 
   own(slot: number): void {
-    for (let s: Scope | undefined = this; s; s = s.parent) s.owned.add(slot)
+    this.owned.add(slot)
+    this.parent?.own(slot)
   }
 }
 

@@ -3,7 +3,7 @@ import type { CTerm, FnRef, RuleSet } from '../compiler/ir.ts'
 import { RegoError, type Location } from '../errors.ts'
 import { equal } from '../value/compare.ts'
 import type { Value } from '../value/value.ts'
-import type { Frame, VK } from './eval-state.ts'
+import { newFrame, type Frame, type VK } from './eval-state.ts'
 import { producesOnly, RuleEvaluator } from './rule-values.ts'
 
 /** Calls of builtins, host functions and user functions, and their `with` mocks. */
@@ -88,7 +88,7 @@ export abstract class CallEvaluator extends RuleEvaluator {
       let result: Value | undefined
       for (const def of rs.defs) {
         if (result !== undefined && producesOnly(def, result)) continue
-        const f: Frame = new Array(def.nslots)
+        const f = newFrame(def.nslots)
         const params = def.args ?? []
         const bound = bindParams(params, args, f)
         if (bound === false) continue

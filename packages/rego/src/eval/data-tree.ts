@@ -69,7 +69,9 @@ export abstract class DataTreeEvaluator extends PrintEvaluator {
       )
     }
     const keys = new Map<string, Value>()
-    if (node) for (const c of node.children.values()) if (c.rules?.kind !== 'function' || c.rules.arity === 0) keys.set(nodeKey(c.key), c.key)
+    if (node)
+      for (const c of node.children.values())
+        if (c.rules?.kind !== 'function' || c.rules.arity === 0) keys.set(nodeKey(c.key), c.key)
     if (base instanceof RegoObject) for (const bk of base.keys()) keys.set(nodeKey(bk), bk)
     if (ov) for (const c of ov.children.values()) keys.set(nodeKey(c.key), c.key)
     const sorted = [...keys.values()].sort(compare)

@@ -44,6 +44,11 @@ export interface Scoped {
   cache: Map<RuleSet, Cached>
 }
 
+/** A frame of `n` unbound slots. */
+export function newFrame(n: number): Frame {
+  return new Array<Value | undefined>(n)
+}
+
 export function conflict(message: string, loc: Location | undefined): RegoError {
   return new RegoError('eval_conflict_error', message, loc)
 }
@@ -104,10 +109,12 @@ export abstract class EvalState {
   }
 
   /** Count a step of an iteration; always true so it can prefix a condition. */
-  protected tick(): true {
+  protected tick(): boolean {
     const n = ++this.steps
-    if (n > this.maxSteps) throw new RegoError('eval_limit_error', `evaluation exceeded the step limit (${this.maxSteps})`)
-    if ((n & 4095) === 0 && Date.now() > this.deadline) throw new RegoError('eval_limit_error', 'evaluation exceeded the time limit')
+    if (n > this.maxSteps)
+      throw new RegoError('eval_limit_error', `evaluation exceeded the step limit (${this.maxSteps})`)
+    if ((n & 4095) === 0 && Date.now() > this.deadline)
+      throw new RegoError('eval_limit_error', 'evaluation exceeded the time limit')
     return true
   }
 
@@ -115,7 +122,8 @@ export abstract class EvalState {
   private charge(units: number): void {
     if (units > 0) this.steps += units
     const loc = this.ctx.location
-    if (this.steps > this.maxSteps) throw new RegoError('eval_limit_error', `evaluation exceeded the step limit (${this.maxSteps})`, loc)
+    if (this.steps > this.maxSteps)
+      throw new RegoError('eval_limit_error', `evaluation exceeded the step limit (${this.maxSteps})`, loc)
     if (Date.now() > this.deadline) throw new RegoError('eval_limit_error', 'evaluation exceeded the time limit', loc)
   }
 

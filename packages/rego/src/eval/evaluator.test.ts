@@ -47,15 +47,24 @@ test('conflicts', () => {
   const m = `package t
 p := 1
 p := 2 if { true }`
-  assert.match(errorText(() => run(m, 'data.t.p = x')), /test-0.rego:\d+: eval_conflict_error: complete rules must not produce multiple outputs/)
+  assert.match(
+    errorText(() => run(m, 'data.t.p = x')),
+    /test-0.rego:\d+: eval_conflict_error: complete rules must not produce multiple outputs/,
+  )
   const f = `package t
 f(x) := 1
 f(x) := 2`
-  assert.match(errorText(() => run(f, 'data.t.f(1) = x')), /functions must not produce multiple outputs for same inputs/)
+  assert.match(
+    errorText(() => run(f, 'data.t.f(1) = x')),
+    /functions must not produce multiple outputs for same inputs/,
+  )
   const o = `package t
 o[k] := v if { some k, v in {"a": 1} }
 o["a"] := 2`
-  assert.match(errorText(() => run(o, 'data.t.o = x')), /object keys must be unique|conflict/)
+  assert.match(
+    errorText(() => run(o, 'data.t.o = x')),
+    /object keys must be unique|conflict/,
+  )
 })
 
 test('default, else and functions', () => {
@@ -116,7 +125,10 @@ a.c := 2`
 
 test('builtin errors: lax undefined, strict raised', () => {
   assert.deepEqual(run('package t', 'x := 1 / 0'), [])
-  assert.match(errorText(() => run('package t', 'x := 1 / 0', { strictBuiltinErrors: true })), /eval_builtin_error: div: divide by zero/)
+  assert.match(
+    errorText(() => run('package t', 'x := 1 / 0', { strictBuiltinErrors: true })),
+    /eval_builtin_error: div: divide by zero/,
+  )
 })
 
 test('print gathers lines and never fails', () => {
@@ -127,16 +139,31 @@ test('print gathers lines and never fails', () => {
 })
 
 test('compile errors', () => {
-  assert.match(errorText(() => run('package t\np if { x > 1 }', 'true')), /rego_unsafe_var_error: var x is unsafe/)
-  assert.match(errorText(() => run('package t\np if { q }\nq if { p }', 'true')), /rego_recursion_error: rule data.t.[pq] is recursive/)
-  assert.match(errorText(() => run('package t\np if { nope(1) }', 'true')), /rego_type_error: undefined function nope/)
-  assert.match(errorText(() => run('package t\np if { x := 1; x := 2 }', 'true')), /var x assigned above/)
+  assert.match(
+    errorText(() => run('package t\np if { x > 1 }', 'true')),
+    /rego_unsafe_var_error: var x is unsafe/,
+  )
+  assert.match(
+    errorText(() => run('package t\np if { q }\nq if { p }', 'true')),
+    /rego_recursion_error: rule data.t.[pq] is recursive/,
+  )
+  assert.match(
+    errorText(() => run('package t\np if { nope(1) }', 'true')),
+    /rego_type_error: undefined function nope/,
+  )
+  assert.match(
+    errorText(() => run('package t\np if { x := 1; x := 2 }', 'true')),
+    /var x assigned above/,
+  )
 })
 
 test('limits', () => {
   const m = `package t
 f(x) := y if { y := f(x + 1) }`
-  assert.match(errorText(() => compile([{ name: 'a.rego', text: m }])), /rego_recursion_error/)
+  assert.match(
+    errorText(() => compile([{ name: 'a.rego', text: m }])),
+    /rego_recursion_error/,
+  )
   assert.match(
     errorText(() => run('package t', 'x := [y | some y in numbers.range(1, 100000)]', { maxSteps: 1000 })),
     /eval_limit_error/,
@@ -147,7 +174,10 @@ test('evalRule and invalid paths', () => {
   const p = compile([{ name: 'p.rego', text: 'package policy\nallow if { input.ok }' }])
   assert.equal(p.evalRule('data.policy.allow', { input: fromJS({ ok: true }) }), true)
   assert.equal(p.evalRule('data.policy.allow', { input: fromJS({}) }), undefined)
-  assert.match(errorText(() => p.evalRule('data.policy.nope')), /invalid_argument: not a valid rule path/)
+  assert.match(
+    errorText(() => p.evalRule('data.policy.nope')),
+    /invalid_argument: not a valid rule path/,
+  )
 })
 
 test('host functions', () => {
@@ -162,8 +192,14 @@ test('depth bound and JS stack exhaustion become eval_limit_error', () => {
   for (let i = 0; i < 3000; i++) lines.push(`p${i} := p${i + 1} + 1`)
   lines.push('p3000 := 0')
   const m = lines.join('\n')
-  assert.match(errorText(() => run(m, 'x := data.t.p0', { maxDepth: 100 })), /eval_limit_error: evaluation exceeded the maximum depth/)
-  assert.match(errorText(() => run(m, 'x := data.t.p0', { maxDepth: 1_000_000 })), /eval_limit_error/)
+  assert.match(
+    errorText(() => run(m, 'x := data.t.p0', { maxDepth: 100 })),
+    /eval_limit_error: evaluation exceeded the maximum depth/,
+  )
+  assert.match(
+    errorText(() => run(m, 'x := data.t.p0', { maxDepth: 1_000_000 })),
+    /eval_limit_error/,
+  )
 })
 
 test('set leaves of ref heads merge with other rules', () => {

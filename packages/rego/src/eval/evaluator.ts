@@ -2,7 +2,7 @@ import type { CQuery } from '../compiler/ir.ts'
 import { RegoError } from '../errors.ts'
 import type { Value } from '../value/value.ts'
 import { CallEvaluator } from './calls.ts'
-import type { Frame } from './eval-state.ts'
+import { newFrame } from './eval-state.ts'
 
 export type { EvalSettings } from './eval-state.ts'
 
@@ -13,7 +13,7 @@ export type { EvalSettings } from './eval-state.ts'
  */
 export class Evaluator extends CallEvaluator {
   query(q: CQuery): Map<string, Value>[] {
-    const f: Frame = new Array(q.nslots)
+    const f = newFrame(q.nslots)
     const out: Map<string, Value>[] = []
     this.guard(() =>
       this.body(q.body, 0, f, () => {

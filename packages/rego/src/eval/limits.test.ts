@@ -79,7 +79,9 @@ test('charge: the clock is checked on every charge', () => {
 })
 
 test('charge: a huge numbers.range stops at the step bound instead of allocating', () => {
-  const e = limitError(() => evalRule('package t\np := count(numbers.range(1, 100000000))', 'data.t.p', { maxSteps: 100_000 }))
+  const e = limitError(() =>
+    evalRule('package t\np := count(numbers.range(1, 100000000))', 'data.t.p', { maxSteps: 100_000 }),
+  )
   assert.match(e.message, /step limit/)
   assert.equal(evalRule('package t\np := count(numbers.range(1, 1000))', 'data.t.p', { maxSteps: 100_000 }), 1000)
 })

@@ -15,7 +15,9 @@ test('print: single-valued operands, strings raw at the top level, quoted inside
   assert.deepEqual(printed('package t', 'print("a", 1, "b c", ["x", 2], {"k": set()}, null, true)'), [
     'a 1 b c ["x", 2] {"k": set()} null true',
   ])
-  assert.deepEqual(printed('package t', 'x := {"b": 1, "a": [{2, 1}]}; print("v =", x)'), ['v = {"a": [{1, 2}], "b": 1}'])
+  assert.deepEqual(printed('package t', 'x := {"b": 1, "a": [{2, 1}]}; print("v =", x)'), [
+    'v = {"a": [{1, 2}], "b": 1}',
+  ])
   assert.deepEqual(printed('package t', 'print()'), [''])
 })
 
@@ -44,7 +46,10 @@ test('print: multi-valued operands print the cross product of their sorted, dist
 test('print: the same composite printed twice renders the same text', () => {
   const input = { big: { list: [1, 2, 3], name: 'n\u0001"q"' } }
   const lines = printed('package t', 'print(input.big); print("again", input.big)', input)
-  assert.deepEqual(lines, ['{"list": [1, 2, 3], "name": "n\\u0001\\"q\\""}', 'again {"list": [1, 2, 3], "name": "n\\u0001\\"q\\""}'])
+  assert.deepEqual(lines, [
+    '{"list": [1, 2, 3], "name": "n\\u0001\\"q\\""}',
+    'again {"list": [1, 2, 3], "name": "n\\u0001\\"q\\""}',
+  ])
 })
 
 test('print: without a handler its operands are not evaluated', () => {

@@ -34,7 +34,7 @@ export abstract class PrintEvaluator extends WithEvaluator {
     if (single) {
       // Concatenation rather than join: the message stays a rope over the cached operand texts.
       let message = parts[0]?.[0] ?? ''
-      for (let i = 1; i < parts.length; i++) message += ' ' + (parts[i] as string[])[0]
+      for (let i = 1; i < parts.length; i++) message += ' ' + ((parts[i] as string[])[0] as string)
       this.print({ message, location: loc })
       return
     }

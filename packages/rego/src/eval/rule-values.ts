@@ -3,7 +3,7 @@ import type { Location } from '../errors.ts'
 import { equal } from '../value/compare.ts'
 import { RegoObject, RegoSet, type Value } from '../value/value.ts'
 import { DataTreeEvaluator } from './data-tree.ts'
-import { BUSY, conflict, MULTI, UNDEF, type Frame } from './eval-state.ts'
+import { BUSY, conflict, MULTI, newFrame, UNDEF, type Frame } from './eval-state.ts'
 
 /** True when every branch of a definition has the constant value `v`: it cannot conflict. */
 export function producesOnly(def: CRuleDef, v: Value): boolean {
@@ -26,7 +26,7 @@ export abstract class RuleEvaluator extends DataTreeEvaluator {
         for (let i = 0; i < defs.length; i++) {
           const def = defs[i] as CRuleDef
           if (v !== undefined && producesOnly(def, v)) continue
-          v = this.defValue(def, new Array(def.nslots), v, 'complete rules must not produce multiple outputs')
+          v = this.defValue(def, newFrame(def.nslots), v, 'complete rules must not produce multiple outputs')
         }
         if (v === undefined && rs.defaultDef) v = this.defaultValue(rs.defaultDef)
       } else if (rs.kind === 'set') v = this.setValue(rs)
@@ -46,7 +46,7 @@ export abstract class RuleEvaluator extends DataTreeEvaluator {
     const branches = def.branches
     for (let i = 0; i < branches.length; i++) {
       const br = branches[i] as CBranch
-      let produced = false
+      let produced = false as boolean
       const constant = br.value.k === 'const'
       const emit = (v: Value): boolean => {
         produced = true
@@ -69,7 +69,7 @@ export abstract class RuleEvaluator extends DataTreeEvaluator {
   protected defaultValue(def: CRuleDef): Value | undefined {
     const br = def.branches[0]
     if (!br) return undefined
-    const f: Frame = new Array(def.nslots)
+    const f = newFrame(def.nslots)
     let out: Value | undefined
     this.body(br.body, 0, f, () =>
       this.term(br.value, f, (v) => {
@@ -83,7 +83,7 @@ export abstract class RuleEvaluator extends DataTreeEvaluator {
   private setValue(rs: RuleSet): Value {
     const out = new RegoSet()
     for (const def of rs.defs) {
-      const f: Frame = new Array(def.nslots)
+      const f = newFrame(def.nslots)
       const br = def.branches[0]
       if (!br) continue
       this.body(br.body, 0, f, () => this.term(br.value, f, (v) => (out.add(v), false)))
@@ -95,7 +95,7 @@ export abstract class RuleEvaluator extends DataTreeEvaluator {
     const out = new RegoObject()
     const fresh = new Set<object>([out])
     for (const def of rs.defs) {
-      const f: Frame = new Array(def.nslots)
+      const f = newFrame(def.nslots)
       const br = def.branches[0]
       if (!br) continue
       const keys = def.keys ?? []
@@ -112,7 +112,14 @@ export abstract class RuleEvaluator extends DataTreeEvaluator {
   }
 }
 
-function insertPath(obj: RegoObject, keys: Value[], v: Value, fresh: Set<object>, loc: Location, setLeaf: boolean): void {
+function insertPath(
+  obj: RegoObject,
+  keys: Value[],
+  v: Value,
+  fresh: Set<object>,
+  loc: Location,
+  setLeaf: boolean,
+): void {
   let cur = obj
   for (let i = 0; i < keys.length - 1; i++) {
     const key = keys[i] as Value

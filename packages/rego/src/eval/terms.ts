@@ -72,7 +72,7 @@ export abstract class TermEvaluator extends EvalState {
   }
 
   private syncData(path: readonly CTerm[], f: Frame): Sync {
-    const keys: Value[] = new Array(path.length)
+    const keys = new Array<Value>(path.length)
     for (let i = 0; i < path.length; i++) {
       const key = this.sync(path[i] as CTerm, f)
       if (key === undefined || key === MULTI) return key
@@ -155,12 +155,14 @@ export abstract class TermEvaluator extends EvalState {
   }
 
   protected list(items: readonly CTerm[], f: Frame, k: (vals: Value[]) => boolean): boolean {
-    const vals: Value[] = new Array(items.length)
+    const vals = new Array<Value>(items.length)
     // Items that are unbound patterns wait until the others (which may bind them) have run.
     let order: number[] | undefined
     for (let i = 0; i < items.length; i++) {
       if (!this.evaluable(items[i] as CTerm, f)) {
-        order = [...items.keys()].sort((a, b) => Number(!this.evaluable(items[a] as CTerm, f)) - Number(!this.evaluable(items[b] as CTerm, f)))
+        order = [...items.keys()].sort(
+          (a, b) => Number(!this.evaluable(items[a] as CTerm, f)) - Number(!this.evaluable(items[b] as CTerm, f)),
+        )
         break
       }
     }

@@ -18,7 +18,11 @@ export function run(
 }
 
 /** The single value of `x` in `x := <expr>` against the modules. */
-export function value(modules: string | string[], expr: string, options: EvalOptions & { regoVersion?: 0 | 1 } = {}): unknown {
+export function value(
+  modules: string | string[],
+  expr: string,
+  options: EvalOptions & { regoVersion?: 0 | 1 } = {},
+): unknown {
   const r = run(modules, `__v := ${expr}`.replace('__v', 'x'), options)
   if (r.length === 0) return undefined
   return r[0]?.['x']

@@ -24,7 +24,11 @@ export abstract class Unifier extends TermEvaluator {
     if (b.k === 'var' && f[b.slot] === undefined) return this.term(a, f, (v) => this.match(b, v, f, k))
     if (a.k === 'array' && b.k === 'array') {
       if (a.items.length !== b.items.length) return false
-      return this.unifyPairs(a.items.map((x, i) => [x, b.items[i] as CTerm] as const), f, k)
+      return this.unifyPairs(
+        a.items.map((x, i) => [x, b.items[i] as CTerm] as const),
+        f,
+        k,
+      )
     }
     if (a.k === 'object' && b.k === 'object' && !this.evaluable(a, f) && !this.evaluable(b, f)) {
       const pairs = objectPairs(a, b, (t) => this.first(t, f))

@@ -53,5 +53,12 @@ export abstract class WithEvaluator extends BodyEvaluator {
 }
 
 function isFnRef(v: Value | FnRef): v is FnRef {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) && 'kind' in v && !(v instanceof RegoObject) && !(v instanceof RegoSet)
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    !Array.isArray(v) &&
+    'kind' in v &&
+    !(v instanceof RegoObject) &&
+    !(v instanceof RegoSet)
+  )
 }

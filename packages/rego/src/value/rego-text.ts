@@ -52,6 +52,8 @@ function appendRegoText(out: string, v: Value): string {
   return out + '}'
 }
 
+// Control characters are exactly what needs escaping here.
+// eslint-disable-next-line no-control-regex
 const NEEDS_ESCAPE = /[\u0000-\u001f"\\\ud800-\udfff]/
 
 /** A string as a JSON string literal; most strings need no escaping at all. */
