@@ -43,6 +43,13 @@ test('print: multi-valued operands print the cross product of their sorted, dist
   ])
 })
 
+test('print: single operands before and after a multi-valued one, undefined ones included', () => {
+  assert.deepEqual(printed('package t', 'print("p", input.xs[_], input.missing, {"k": input.xs[0]})', { xs: [2, 1] }), [
+    'p 1 <undefined> {"k": 2}',
+    'p 2 <undefined> {"k": 2}',
+  ])
+})
+
 test('print: the same composite printed twice renders the same text', () => {
   const input = { big: { list: [1, 2, 3], name: 'n\u0001"q"' } }
   const lines = printed('package t', 'print(input.big); print("again", input.big)', input)

@@ -12,35 +12,46 @@ export abstract class PrintEvaluator extends WithEvaluator {
 
   protected doPrint(args: readonly CTerm[], f: Frame, loc: Location): void {
     if (!this.print) return
-    let single = true
-    const parts: string[][] = []
-    for (const a of args) {
+    // Operands with one value (nearly all) make one line, built by concatenation: the message
+    // stays a rope over the cached operand texts.
+    let message = ''
+    for (let i = 0; i < args.length; i++) {
+      const a = args[i] as CTerm
       const v = this.sync(a, f)
-      if (v !== MULTI) {
-        parts.push([v === undefined ? '<undefined>' : this.printText(v)])
-        continue
+      if (v === MULTI) {
+        this.printProduct(args, i, i === 0 ? undefined : message, f, loc)
+        return
       }
+      const text = v === undefined ? '<undefined>' : this.printText(v)
+      message = i === 0 ? text : message + ' ' + text
+    }
+    this.print({ message, location: loc })
+  }
+
+  /** From operand `from` on, one line per combination of the operands' distinct values. */
+  private printProduct(
+    args: readonly CTerm[],
+    from: number,
+    prefix: string | undefined,
+    f: Frame,
+    loc: Location,
+  ): void {
+    const print = this.print
+    if (!print) return
+    let lines: string[][] = [prefix === undefined ? [] : [prefix]]
+    for (let i = from; i < args.length; i++) {
       const vals = new RegoSet()
-      this.multi(a, f, (x) => {
+      const add = (x: Value): boolean => {
         vals.add(x)
         return false
-      })
-      if (vals.size === 0) parts.push(['<undefined>'])
-      else {
-        if (vals.size > 1) single = false
-        parts.push(vals.values().map((x) => this.printText(x)))
       }
+      // Operand `from` has been found to have several values already: do not evaluate it twice.
+      if (i === from) this.multi(args[i] as CTerm, f, add)
+      else this.term(args[i] as CTerm, f, add)
+      const texts = vals.size === 0 ? ['<undefined>'] : vals.values().map((x) => this.printText(x))
+      lines = lines.flatMap((l) => texts.map((s) => [...l, s]))
     }
-    if (single) {
-      // Concatenation rather than join: the message stays a rope over the cached operand texts.
-      let message = parts[0]?.[0] ?? ''
-      for (let i = 1; i < parts.length; i++) message += ' ' + ((parts[i] as string[])[0] as string)
-      this.print({ message, location: loc })
-      return
-    }
-    let lines: string[][] = [[]]
-    for (const p of parts) lines = lines.flatMap((l) => p.map((s) => [...l, s]))
-    for (const l of lines) this.print({ message: l.join(' '), location: loc })
+    for (const l of lines) print({ message: l.join(' '), location: loc })
   }
 
   /** A print operand's text: strings as they are, other values as Rego terms (cached per value). */

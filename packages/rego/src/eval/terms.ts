@@ -31,6 +31,7 @@ export abstract class TermEvaluator extends EvalState {
    * the JS stack hold more levels. Loops index arrays (for-of costs iterator registers).
    */
   protected sync(t: CTerm, f: Frame): Sync {
+    // Cases in order of frequency: a string switch compares one case after the other.
     switch (t.k) {
       case 'const':
         return t.v
@@ -38,14 +39,16 @@ export abstract class TermEvaluator extends EvalState {
         const v = f[t.slot]
         return v === undefined ? MULTI : v
       }
+      case 'call':
+        return this.syncCall(t, f)
       case 'ref': {
         const v = this.sync(t.head, f)
         return v === undefined || v === MULTI ? v : this.syncPath(v, t.path, f)
       }
-      case 'input':
-        return this.input === undefined ? undefined : this.syncPath(this.input, t.path, f)
       case 'data':
         return this.syncData(t.path, f)
+      case 'input':
+        return this.input === undefined ? undefined : this.syncPath(this.input, t.path, f)
       case 'array':
       case 'set':
         return this.syncItems(t, f)
@@ -55,8 +58,6 @@ export abstract class TermEvaluator extends EvalState {
       case 'scompr':
       case 'ocompr':
         return this.comprehension(t, f)
-      case 'call':
-        return this.syncCall(t, f)
     }
   }
 
