@@ -5,7 +5,6 @@ import { BUILTINS } from './builtins/registry.ts'
 import { findNode } from './compiler/context.ts'
 import { compileProgram, type CompiledProgram } from './compiler/compile.ts'
 import type { CQuery } from './compiler/ir.ts'
-import { uniformQuery, uniformRuleSets } from './compiler/uniform-ir.ts'
 import { combineErrors, RegoError } from './errors.ts'
 import { withEngineBuiltins } from './eval/engine-builtins.ts'
 import { Evaluator } from './eval/evaluator.ts'
@@ -47,7 +46,6 @@ export function compile(modules: readonly ModuleSource[], options: CompileOption
   if (errors.length > 0) throw combineErrors(errors)
   const hosts = new Map<string, BuiltinDef>((options.hostFunctions ?? []).map((h) => [h.name, h]))
   const program = compileProgram(parsed, ALL_BUILTINS(), hosts)
-  uniformRuleSets(program.sets)
   return new Policy(program, parsed, version)
 }
 
@@ -66,7 +64,7 @@ class Policy implements CompiledPolicy {
 
   prepareQuery(query: string): PreparedQuery {
     const body = parseQuery(query, { regoVersion: this.version })
-    const q = uniformQuery(this.program.compileQuery(body, this.version))
+    const q = this.program.compileQuery(body, this.version)
     return new Prepared(this.program, q)
   }
 

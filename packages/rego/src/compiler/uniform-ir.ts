@@ -1,4 +1,4 @@
-import type { CBody, CExpr, CExprKind, CQuery, CRuleDef, CTerm, CWith, RuleSet } from './ir.ts'
+import type { CBody, CExpr, CExprKind, CRuleDef, CTerm, CWith, RuleSet } from './ir.ts'
 
 /*
  * The evaluator dispatches on `t.k` of every term and `e.kind.k` of every expression. Object
@@ -149,8 +149,4 @@ export function uniformRuleSets(sets: readonly RuleSet[]): void {
     for (let i = 0; i < rs.defs.length; i++) rs.defs[i] = def(rs.defs[i] as CRuleDef)
     if (rs.defaultDef) rs.defaultDef = def(rs.defaultDef)
   }
-}
-
-export function uniformQuery(q: CQuery): CQuery {
-  return { nslots: q.nslots, body: uniformBody(q.body), vars: q.vars }
 }
