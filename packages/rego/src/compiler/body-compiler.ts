@@ -6,9 +6,10 @@ import type { CBody, CExpr, CTerm, CWith } from './ir.ts'
 import { fnArity, NameResolver } from './name-resolution.ts'
 import { boundSet, schedule, type BoundSet } from './schedule.ts'
 import { Scope, SlotAllocator } from './scope.ts'
+import { uniformExpr, uniformTerm } from './uniform-ir.ts'
 import { VarCollector } from './var-analysis.ts'
 
-const TRUE: CTerm = { k: 'const', v: true }
+const TRUE: CTerm = uniformTerm({ k: 'const', v: true })
 
 /** Compiles the bodies and terms of one frame (a rule definition or a query). */
 export class BodyCompiler extends NameResolver {
@@ -75,7 +76,12 @@ export class BodyCompiler extends NameResolver {
 
   // ---- terms -------------------------------------------------------------------------------
 
+  /** A term of the AST compiled, in the uniform layout (its parts are compiled by this too). */
   term(t: Term, scope: Scope): CTerm {
+    return uniformTerm(this.termOf(t, scope))
+  }
+
+  private termOf(t: Term, scope: Scope): CTerm {
     switch (t.type) {
       case 'null':
         return { k: 'const', v: null }
@@ -157,29 +163,29 @@ export class BodyCompiler extends NameResolver {
   private name(v: VarTerm, scope: Scope, path: CTerm[]): CTerm {
     if (v.name === '_') {
       const slot = this.slots.alloc(scope, '_')
-      const head: CTerm = { k: 'var', slot, name: '_' }
+      const head = uniformTerm({ k: 'var', slot, name: '_' })
       return path.length ? { k: 'ref', head, path } : head
     }
     const slot = scope.lookup(v.name)
     if (slot !== undefined) {
-      const head: CTerm = { k: 'var', slot, name: v.name }
+      const head = uniformTerm({ k: 'var', slot, name: v.name })
       return path.length ? { k: 'ref', head, path } : head
     }
     if (v.name === 'input') return { k: 'input', path }
     if (v.name === 'data') return { k: 'data', path }
     const imp = this.ctx.imports.get(v.name)
     if (imp) {
-      const full = [...imp.path.map((x): CTerm => ({ k: 'const', v: x })), ...path]
+      const full = [...imp.path.map((x) => uniformTerm({ k: 'const', v: x })), ...path]
       return { k: imp.root, path: full }
     }
     if (this.ctx.ruleNames.has(v.name)) {
-      const full = [...this.ctx.pkg, v.name].map((x): CTerm => ({ k: 'const', v: x }))
+      const full = [...this.ctx.pkg, v.name].map((x) => uniformTerm({ k: 'const', v: x }))
       return { k: 'data', path: [...full, ...path] }
     }
     // Not declared by pass 1 (e.g. a head term): make it a local of this scope.
     const s = this.slots.alloc(scope, v.name)
     scope.names.set(v.name, s)
-    const head: CTerm = { k: 'var', slot: s, name: v.name }
+    const head = uniformTerm({ k: 'var', slot: s, name: v.name })
     return path.length ? { k: 'ref', head, path } : head
   }
 
@@ -215,7 +221,12 @@ export class BodyCompiler extends NameResolver {
     }
   }
 
+  /** An expression of the AST compiled, in the uniform layout. */
   expr(e: Expr, scope: Scope): CExpr {
+    return uniformExpr(this.exprOf(e, scope))
+  }
+
+  private exprOf(e: Expr, scope: Scope): CExpr {
     const withs = e.with.map((w) => this.withModifier(w, scope))
     const k = e.kind
     const base = { negated: e.negated, with: withs, loc: e.loc }
@@ -266,7 +277,10 @@ export class BodyCompiler extends NameResolver {
         const t = k.term
         const metadata = t.type === 'call' ? this.metadataValue(t.name) : undefined
         if (metadata !== undefined && t.type === 'call' && t.args.length === 1 && t.args[0]) {
-          return { ...base, kind: { k: 'unify', lhs: this.term(t.args[0], scope), rhs: { k: 'const', v: metadata } } }
+          return {
+            ...base,
+            kind: { k: 'unify', lhs: this.term(t.args[0], scope), rhs: uniformTerm({ k: 'const', v: metadata }) },
+          }
         }
         if (t.type === 'call' && metadata === undefined) {
           const fn = this.resolveCall(t.name, t.loc)
@@ -280,7 +294,7 @@ export class BodyCompiler extends NameResolver {
           if (args.length !== arity) {
             compileError(this.ctx, 'rego_type_error', `${fn.key}: arity mismatch`, t.loc)
           }
-          return { ...base, kind: { k: 'term', term: { k: 'call', fn, args, loc: t.loc } } }
+          return { ...base, kind: { k: 'term', term: uniformTerm({ k: 'call', fn, args, loc: t.loc }) } }
         }
         return { ...base, kind: { k: 'term', term: this.term(t, scope) } }
       }

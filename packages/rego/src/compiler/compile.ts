@@ -11,7 +11,6 @@ import { checkRecursion } from './recursion.ts'
 import { buildRuleTree, type Mount } from './rule-tree.ts'
 import { boundSet } from './schedule.ts'
 import { Scope } from './scope.ts'
-import { uniformBody, uniformRuleSets } from './uniform-ir.ts'
 import { emptyVarSets } from './var-analysis.ts'
 
 export interface CompiledProgram {
@@ -62,7 +61,6 @@ export function compileProgram(
   }
   if (errors.length === 0) checkRecursion(sets, root, errors)
   if (errors.length > 0) throw combineErrors(errors)
-  uniformRuleSets(sets)
 
   return {
     root,
@@ -87,7 +85,7 @@ export function compileProgram(
         throw combineErrors(errs)
       }
       const vars = [...scope.names].filter(([n]) => !n.startsWith('_') && !n.startsWith('$'))
-      return { nslots: bc.slots.count, body: uniformBody(cbody), vars: vars.map(([name, slot]) => ({ name, slot })) }
+      return { nslots: bc.slots.count, body: cbody, vars: vars.map(([name, slot]) => ({ name, slot })) }
     },
   }
 }
