@@ -8,6 +8,18 @@ import { RegoObject, RegoSet, type Value } from './value.ts'
  * JSON cannot hold is an error.
  */
 export function fromJS(x: unknown): Value {
+  try {
+    return convert(x)
+  } catch (e) {
+    throw e instanceof RangeError ? tooDeep() : e
+  }
+}
+
+function tooDeep(): RegoError {
+  return new RegoError('invalid_argument', 'value is nested too deeply to convert')
+}
+
+function convert(x: unknown): Value {
   if (x === null) return null
   switch (typeof x) {
     case 'boolean':
@@ -19,16 +31,16 @@ export function fromJS(x: unknown): Value {
     case 'bigint':
       return normalizeBig(x)
     case 'object':
-      if (Array.isArray(x)) return x.map(fromJS)
+      if (Array.isArray(x)) return x.map(convert)
       if (x instanceof RegoObject || x instanceof RegoSet) return x
       if (x instanceof Map) {
         const o = new RegoObject()
-        for (const [k, v] of x) o.set(fromJS(k), fromJS(v))
+        for (const [k, v] of x) o.set(convert(k), convert(v))
         return o
       }
       {
         const o = new RegoObject()
-        for (const k of Object.keys(x)) o.set(k, fromJS((x as Record<string, unknown>)[k]))
+        for (const k of Object.keys(x)) o.set(k, convert((x as Record<string, unknown>)[k]))
         return o
       }
     default:
@@ -48,7 +60,11 @@ export function parseJson(text: string): Value {
       throw new RegoError('invalid_argument', `invalid JSON: ${(e as Error).message}`)
     }
   }
-  return new LosslessJsonParser(text).parseDocument()
+  try {
+    return new LosslessJsonParser(text).parseDocument()
+  } catch (e) {
+    throw e instanceof RangeError ? tooDeep() : e
+  }
 }
 
 class LosslessJsonParser {

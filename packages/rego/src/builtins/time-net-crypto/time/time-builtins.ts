@@ -173,8 +173,8 @@ export const timeBuiltins: readonly BuiltinDef[] = [
   builtin(
     'test.sleep',
     1,
-    (args) => {
-      sleepNanos(parseDuration(stringArg(args, 0)))
+    (args, ctx) => {
+      sleepNanos(parseDuration(stringArg(args, 0)), ctx.charge)
       return null
     },
     { nondeterministic: true },
@@ -183,10 +183,23 @@ export const timeBuiltins: readonly BuiltinDef[] = [
 
 const sleepCell = new Int32Array(new SharedArrayBuffer(4))
 
-/** OPA's test.sleep blocks the evaluation; so does this (Atomics.wait never wakes early here). */
-function sleepNanos(ns: bigint): void {
-  const ms = Number(ns / 1_000_000n)
-  if (ms > 0) Atomics.wait(sleepCell, 0, 0, ms)
+/** Longest single wait; between slices the evaluation's clock is checked. */
+const SLEEP_SLICE_MS = 10
+
+/**
+ * OPA's test.sleep blocks the evaluation; so does this (Atomics.wait never wakes early here).
+ * It sleeps in short slices and charges the evaluation between them, so a policy cannot block
+ * a server past the evaluation's time bound.
+ */
+function sleepNanos(ns: bigint, charge: ((units: number) => void) | undefined): void {
+  let remaining = Number(ns / 1_000_000n)
+  while (remaining > 0) {
+    charge?.(0)
+    const slice = Math.min(remaining, SLEEP_SLICE_MS)
+    Atomics.wait(sleepCell, 0, 0, slice)
+    remaining -= slice
+  }
+  charge?.(0)
 }
 
 /** Go's IntOperand: a machine int; anything else reads as a fraction to OPA. */
