@@ -35,7 +35,11 @@ describe('bad policies are rejected at compile time with a location', () => {
   })
 
   test('v0 body in a v1 module', () => {
-    expectError(() => policy('package bad\np { true }'), 'rego_parse_error', /`if` keyword is required before rule body/)
+    expectError(
+      () => policy('package bad\np { true }'),
+      'rego_parse_error',
+      /`if` keyword is required before rule body/,
+    )
   })
 
   test('unsafe variable', () => {
@@ -70,7 +74,11 @@ describe('bad policies are rejected at compile time with a location', () => {
 
 describe('evaluation errors carry OPA codes', () => {
   test('complete rule with two values is a conflict', () => {
-    expectError(() => evalP('package bad\np := 1\np := 2'), 'eval_conflict_error', /complete rules must not produce multiple outputs/)
+    expectError(
+      () => evalP('package bad\np := 1\np := 2'),
+      'eval_conflict_error',
+      /complete rules must not produce multiple outputs/,
+    )
   })
 
   test('iteration giving a complete rule two values is a conflict', () => {
@@ -106,7 +114,11 @@ describe('evaluation is bounded', () => {
   })
 
   test('a builtin asked for a huge result is stopped by the bounds', () => {
-    expectError(() => evalP('package bad\np := count(numbers.range(1, 100000000))', { maxSteps: 1_000_000 }), 'eval_limit_error', /./)
+    expectError(
+      () => evalP('package bad\np := count(numbers.range(1, 100000000))', { maxSteps: 1_000_000 }),
+      'eval_limit_error',
+      /./,
+    )
   })
 
   test('deep rule nesting hits the depth bound instead of overflowing the stack', () => {

@@ -34,7 +34,10 @@ export function integerArg(args: readonly Value[], i: number, message?: string):
   const n = numberArg(args, i)
   const b = toBigInt(n)
   if (b === undefined) {
-    throw new BuiltinError('eval_type_error', message ?? `operand ${i + 1} must be integer number but got floating-point number`)
+    throw new BuiltinError(
+      'eval_type_error',
+      message ?? `operand ${i + 1} must be integer number but got floating-point number`,
+    )
   }
   return b
 }

@@ -48,7 +48,10 @@ function validateRequest(request: RegoObject): void {
   }
   const missing = REQUIRED_KEYS.filter((k) => !request.has(k))
   if (missing.length > 0) {
-    throw new BuiltinError('eval_type_error', `operand 1 missing required request parameters(s): ${keySetText(missing)}`)
+    throw new BuiltinError(
+      'eval_type_error',
+      `operand 1 missing required request parameters(s): ${keySetText(missing)}`,
+    )
   }
 }
 
@@ -70,7 +73,13 @@ export const httpSendBuiltins: readonly BuiltinDef[] = [
       if (request.get('raise_error') === false) {
         return RegoObject.from([
           ['status_code', 0],
-          ['error', RegoObject.from([['code', 'eval_http_send_network_error'], ['message', message]])],
+          [
+            'error',
+            RegoObject.from([
+              ['code', 'eval_http_send_network_error'],
+              ['message', message],
+            ]),
+          ],
         ])
       }
       throw new BuiltinError('eval_builtin_error', message)
