@@ -1,23 +1,14 @@
-import { builtin, BuiltinError, type BuiltinDef } from '../builtins/builtin.ts'
+import { builtin, type BuiltinDef } from '../builtins/builtin.ts'
 import { RegoObject } from '../value/value.ts'
 
 /**
  * Builtins that belong to the engine rather than to a library: `trace` (a no-op that is true;
  * OPA only shows it with explain tracing) and `opa.runtime` (no runtime information is exposed).
- * `http.send` exists so that policies can mock it with `with`; called for real it fails, because
- * the engine never reaches the network. The registry's own definitions take precedence.
+ * The registry's own definitions take precedence.
  */
 export const ENGINE_BUILTINS: readonly BuiltinDef[] = [
   builtin('trace', 1, () => true),
   builtin('opa.runtime', 0, () => new RegoObject(), { nondeterministic: true }),
-  builtin(
-    'http.send',
-    1,
-    () => {
-      throw new BuiltinError('eval_builtin_error', 'network access is not available to this engine')
-    },
-    { nondeterministic: true },
-  ),
 ]
 
 export function withEngineBuiltins(registry: ReadonlyMap<string, BuiltinDef>): ReadonlyMap<string, BuiltinDef> {
