@@ -54,7 +54,7 @@ export abstract class BodyEvaluator extends Unifier {
         return NEXT
       case 'term': {
         const v = this.sync(x.term, f)
-        if (v === MULTI) return this.termValues(x.term, f, this.rest(b, i, f, k))
+        if (v === MULTI) return this.termValues(this.pending(x.term), f, this.rest(b, i, f, k))
         return v === undefined || v === false ? false : NEXT
       }
       case 'unify':
@@ -64,12 +64,18 @@ export abstract class BodyEvaluator extends Unifier {
         return NEXT
       case 'somein': {
         const c = this.sync(x.coll, f)
-        if (c === MULTI) return this.exprKind(e, f, this.rest(b, i, f, k))
+        if (c === MULTI) {
+          const rest = this.rest(b, i, f, k)
+          return this.multi(this.pending(x.coll), f, (cv) => this.someIn(x, cv, f, rest))
+        }
         return c !== undefined && this.someIn(x, c, f, this.rest(b, i, f, k))
       }
       case 'every': {
         const d = this.sync(x.domain, f)
-        if (d === MULTI) return this.exprKind(e, f, this.rest(b, i, f, k))
+        if (d === MULTI) {
+          const rest = this.rest(b, i, f, k)
+          return this.multi(this.pending(x.domain), f, (dv) => (this.everyHolds(x, dv, f) ? rest() : false))
+        }
         return d !== undefined && this.everyHolds(x, d, f) ? NEXT : false
       }
       default:
@@ -89,13 +95,13 @@ export abstract class BodyEvaluator extends Unifier {
       const v = this.sync(rhs, f)
       if (v === undefined) return false
       if (v !== MULTI) return this.bind(lhs.slot, v, f)
-      return this.multi(rhs, f, this.binding(lhs.slot, f, this.rest(b, i, f, k)))
+      return this.multi(this.pending(rhs), f, this.binding(lhs.slot, f, this.rest(b, i, f, k)))
     }
     if (rhs.k === 'var' && f[rhs.slot] === undefined) {
       const v = this.sync(lhs, f)
       if (v === undefined) return false
       if (v !== MULTI) return this.bind(rhs.slot, v, f)
-      return this.multi(lhs, f, this.binding(rhs.slot, f, this.rest(b, i, f, k)))
+      return this.multi(this.pending(lhs), f, this.binding(rhs.slot, f, this.rest(b, i, f, k)))
     }
     return this.unify(lhs, rhs, f, this.rest(b, i, f, k))
   }
@@ -129,7 +135,7 @@ export abstract class BodyEvaluator extends Unifier {
     if (x.k === 'term') {
       const v = this.sync(x.term, f)
       if (v !== MULTI) return v !== undefined && v !== false
-      return this.multi(x.term, f, (w) => w !== false)
+      return this.multi(this.pending(x.term), f, (w) => w !== false)
     }
     return this.exprKind(e, f, FOUND)
   }
@@ -147,7 +153,7 @@ export abstract class BodyEvaluator extends Unifier {
       case 'term': {
         const v = this.sync(x.term, f)
         if (v !== MULTI) return v === undefined || v === false ? false : k()
-        return this.multi(x.term, f, (w) => (w === false ? false : k()))
+        return this.multi(this.pending(x.term), f, (w) => (w === false ? false : k()))
       }
       case 'unify':
         return this.unify(x.lhs, x.rhs, f, k)

@@ -68,6 +68,7 @@ export abstract class DataTreeEvaluator extends PrintEvaluator {
         k,
       )
     }
+    const q = this.pending(p)
     const keys = new Map<string, Value>()
     if (node)
       for (const c of node.children.values())
@@ -76,7 +77,7 @@ export abstract class DataTreeEvaluator extends PrintEvaluator {
     if (ov) for (const c of ov.children.values()) keys.set(nodeKey(c.key), c.key)
     const sorted = [...keys.values()].sort(compare)
     for (const key of sorted) {
-      const stop = this.match(p, key, f, () =>
+      const stop = this.match(q, key, f, () =>
         this.walkData(
           node?.children.get(nodeKey(key)),
           base === undefined ? undefined : indexValue(base, key),

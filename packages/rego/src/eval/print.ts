@@ -19,7 +19,7 @@ export abstract class PrintEvaluator extends WithEvaluator {
       const a = args[i] as CTerm
       const v = this.sync(a, f)
       if (v === MULTI) {
-        this.printProduct(args, i, i === 0 ? undefined : message, f, loc)
+        this.printProduct(args, i, this.pending(a), i === 0 ? undefined : message, f, loc)
         return
       }
       const text = v === undefined ? '<undefined>' : this.printText(v)
@@ -28,10 +28,14 @@ export abstract class PrintEvaluator extends WithEvaluator {
     this.print({ message, location: loc })
   }
 
-  /** From operand `from` on, one line per combination of the operands' distinct values. */
+  /**
+   * From operand `from` on (found to have several values; `pending` is what is left to
+   * evaluate of it), one line per combination of the operands' distinct values.
+   */
   private printProduct(
     args: readonly CTerm[],
     from: number,
+    pending: CTerm,
     prefix: string | undefined,
     f: Frame,
     loc: Location,
@@ -46,7 +50,7 @@ export abstract class PrintEvaluator extends WithEvaluator {
         return false
       }
       // Operand `from` has been found to have several values already: do not evaluate it twice.
-      if (i === from) this.multi(args[i] as CTerm, f, add)
+      if (i === from) this.multi(pending, f, add)
       else this.term(args[i] as CTerm, f, add)
       const texts = vals.size === 0 ? ['<undefined>'] : vals.values().map((x) => this.printText(x))
       lines = lines.flatMap((l) => texts.map((s) => [...l, s]))

@@ -56,7 +56,7 @@ export abstract class RuleEvaluator extends DataTreeEvaluator {
       }
       const head = (): boolean => {
         const v = this.sync(br.value, f)
-        if (v === MULTI) return this.multi(br.value, f, emit)
+        if (v === MULTI) return this.multi(this.pending(br.value), f, emit)
         return v === undefined ? false : emit(v)
       }
       if (br.body.length === 0) head()

@@ -1,15 +1,33 @@
 import type { CTerm } from '../compiler/ir.ts'
+import { uniformTerm } from '../compiler/uniform-ir.ts'
 import { equal } from '../value/compare.ts'
 import { RegoObject, RegoSet, type Value } from '../value/value.ts'
 import { conflict, EvalState, MULTI, type Frame, type Sync, type VK } from './eval-state.ts'
+import { anyCostly, constTerm, costly, evaluatedPrefix, refFrom } from './partial-terms.ts'
 import { forEachEntry, indexValue } from './value-access.ts'
 
 /** Terms: their values, one (`sync`) or many (`multi`), references and comprehensions. */
 export abstract class TermEvaluator extends EvalState {
+  /**
+   * Set whenever `sync` returns MULTI: the term it was given with the parts it already
+   * evaluated (calls, comprehensions) replaced by their values, or undefined when evaluating
+   * the term again costs nothing worth saving. Whoever gets MULTI continues with
+   * `pending(t)`, so that no part is evaluated twice (see partial-terms.ts).
+   */
+  private partial: CTerm | undefined = undefined
+
+  /** After `sync(t)` returned MULTI: the term to evaluate with `multi` instead of t. */
+  protected pending(t: CTerm): CTerm {
+    const p = this.partial
+    if (p === undefined) return t
+    this.partial = undefined
+    return p
+  }
+
   /** Evaluate a term, calling k for each of its values. */
   term(t: CTerm, f: Frame, k: VK): boolean {
     const v = this.sync(t, f)
-    if (v === MULTI) return this.multi(t, f, k)
+    if (v === MULTI) return this.multi(this.pending(t), f, k)
     return v === undefined ? false : k(v)
   }
 
@@ -18,7 +36,7 @@ export abstract class TermEvaluator extends EvalState {
     const v = this.sync(t, f)
     if (v !== MULTI) return v
     let out: Value | undefined
-    this.multi(t, f, (x) => {
+    this.multi(this.pending(t), f, (x) => {
       out = x
       return true
     })
@@ -37,23 +55,29 @@ export abstract class TermEvaluator extends EvalState {
         return t.v
       case 'var': {
         const v = f[t.slot]
-        return v === undefined ? MULTI : v
+        if (v !== undefined) return v
+        this.partial = undefined
+        return MULTI
       }
       case 'call':
         return this.syncCall(t, f)
       case 'ref': {
         const v = this.sync(t.head, f)
-        return v === undefined || v === MULTI ? v : this.syncPath(v, t.path, f)
+        if (v === undefined) return undefined
+        if (v !== MULTI) return this.syncPath(v, t, f)
+        const head = this.partial
+        if (head !== undefined) this.partial = uniformTerm({ k: 'ref', head, path: t.path })
+        return MULTI
       }
       case 'data':
-        return this.syncData(t.path, f)
+        return this.syncData(t, f)
       case 'input':
-        return this.input === undefined ? undefined : this.syncPath(this.input, t.path, f)
+        return this.input === undefined ? undefined : this.syncPath(this.input, t, f)
       case 'array':
       case 'set':
         return this.syncItems(t, f)
       case 'object':
-        return this.syncObject(t.entries, f)
+        return this.syncObject(t, f)
       case 'acompr':
       case 'scompr':
       case 'ocompr':
@@ -61,10 +85,18 @@ export abstract class TermEvaluator extends EvalState {
     }
   }
 
-  private syncPath(v: Value, path: readonly CTerm[], f: Frame): Sync {
+  /** `v` (the head of ref or input term t) followed along t's path. */
+  private syncPath(v: Value, t: CTerm & { k: 'ref' | 'input' }, f: Frame): Sync {
+    const path = t.path
     for (let i = 0; i < path.length; i++) {
       const key = this.sync(path[i] as CTerm, f)
-      if (key === undefined || key === MULTI) return key
+      if (key === undefined) return undefined
+      if (key === MULTI) {
+        if (this.partial !== undefined || (t.k === 'ref' && costly(t.head)) || anyCostly(path, i)) {
+          this.partial = refFrom(v, evaluatedPrefix(path.slice(i), [], this.partial))
+        }
+        return MULTI
+      }
       const next = indexValue(v, key)
       if (next === undefined) return undefined
       v = next
@@ -72,11 +104,18 @@ export abstract class TermEvaluator extends EvalState {
     return v
   }
 
-  private syncData(path: readonly CTerm[], f: Frame): Sync {
+  private syncData(t: CTerm & { k: 'data' }, f: Frame): Sync {
+    const path = t.path
     const keys = new Array<Value>(path.length)
     for (let i = 0; i < path.length; i++) {
       const key = this.sync(path[i] as CTerm, f)
-      if (key === undefined || key === MULTI) return key
+      if (key === undefined) return undefined
+      if (key === MULTI) {
+        if (this.partial !== undefined || anyCostly(path, i)) {
+          this.partial = uniformTerm({ k: 'data', path: evaluatedPrefix(path, keys.slice(0, i), this.partial) })
+        }
+        return MULTI
+      }
       keys[i] = key
     }
     return this.dataGet(keys)
@@ -87,23 +126,54 @@ export abstract class TermEvaluator extends EvalState {
     const out: Value[] = []
     for (let i = 0; i < items.length; i++) {
       const v = this.sync(items[i] as CTerm, f)
-      if (v === undefined || v === MULTI) return v
+      if (v === undefined) return undefined
+      if (v === MULTI) {
+        if (this.partial !== undefined || anyCostly(items, i)) {
+          this.partial = uniformTerm({ k: t.k, items: evaluatedPrefix(items, out, this.partial) })
+        }
+        return MULTI
+      }
       out.push(v)
     }
     return t.k === 'array' ? out : RegoSet.from(out)
   }
 
-  private syncObject(entries: readonly (readonly [CTerm, CTerm])[], f: Frame): Sync {
+  private syncObject(t: CTerm & { k: 'object' }, f: Frame): Sync {
+    const entries = t.entries
     const out = new RegoObject()
     for (let i = 0; i < entries.length; i++) {
       const [a, b] = entries[i] as readonly [CTerm, CTerm]
       const kv = this.sync(a, f)
-      if (kv === undefined || kv === MULTI) return kv
-      const vv = this.sync(b, f)
-      if (vv === undefined || vv === MULTI) return vv
-      out.set(kv, vv)
+      if (kv === undefined) return undefined
+      const vv = kv === MULTI ? MULTI : this.sync(b, f)
+      if (vv === undefined) return undefined
+      if (vv === MULTI) return this.objectPartial(t, i, kv, out)
+      out.set(kv as Value, vv)
     }
     return out
+  }
+
+  /** Entry i of object t has several values (its key kv, or its value); `out` has the entries before. */
+  private objectPartial(
+    t: CTerm & { k: 'object' },
+    i: number,
+    kv: Value | typeof MULTI,
+    out: RegoObject,
+  ): typeof MULTI {
+    const entries = t.entries
+    const [a, b] = entries[i] as readonly [CTerm, CTerm]
+    const before = entries.slice(0, i)
+    if (
+      this.partial === undefined &&
+      (kv === MULTI || !costly(a)) &&
+      !before.some(([x, y]) => costly(x) || costly(y))
+    ) {
+      return MULTI
+    }
+    const at: readonly [CTerm, CTerm] = kv === MULTI ? [this.partial ?? a, b] : [constTerm(kv), this.partial ?? b]
+    const done = [...out.entries()].map(([x, y]) => [constTerm(x), constTerm(y)] as const)
+    this.partial = uniformTerm({ k: 'object', entries: [...done, at, ...entries.slice(i + 1)] })
+    return MULTI
   }
 
   private syncCall(t: CTerm & { k: 'call' }, f: Frame): Sync {
@@ -111,25 +181,40 @@ export abstract class TermEvaluator extends EvalState {
     const args: Value[] = []
     for (let i = 0; i < params.length; i++) {
       const v = this.sync(params[i] as CTerm, f)
-      if (v === undefined || v === MULTI) return v
+      if (v === undefined) return undefined
+      if (v === MULTI) {
+        if (this.partial !== undefined || anyCostly(params, i)) {
+          const partialArgs = evaluatedPrefix(params, args, this.partial)
+          this.partial = uniformTerm({ k: 'call', fn: t.fn, args: partialArgs, loc: t.loc })
+        }
+        return MULTI
+      }
       args.push(v)
     }
     const fn = t.fn
     if (this.mocks === undefined) {
-      if (fn.kind === 'builtin') return fn.def.relation ? MULTI : this.callBuiltin(fn, args, t.loc)
+      if (fn.kind === 'builtin') return fn.def.relation ? this.several(t, args) : this.callBuiltin(fn, args, t.loc)
       return fn.kind === 'rule' ? this.callUser(fn.rules, args, t.loc) : undefined
     }
     const mocked = this.resolveMock(fn)
     if ('value' in mocked) return mocked.value
-    if ('mock' in mocked || (mocked.kind === 'builtin' && mocked.def.relation)) return MULTI
+    if ('mock' in mocked || (mocked.kind === 'builtin' && mocked.def.relation)) return this.several(t, args)
     return this.callOne(mocked, args, t.loc)
+  }
+
+  /** A call with evaluated arguments that has several results: MULTI, keeping the arguments. */
+  private several(t: CTerm & { k: 'call' }, args: readonly Value[]): typeof MULTI {
+    this.partial = anyCostly(t.args, t.args.length)
+      ? uniformTerm({ k: 'call', fn: t.fn, args: args.map(constTerm), loc: t.loc })
+      : undefined
+    return MULTI
   }
 
   protected multi(t: CTerm, f: Frame, k: VK): boolean {
     switch (t.k) {
       case 'ref': {
         const h = this.sync(t.head, f)
-        if (h === MULTI) return this.multi(t.head, f, (x) => this.walk(x, t.path, 0, f, k))
+        if (h === MULTI) return this.multi(this.pending(t.head), f, (x) => this.walk(x, t.path, 0, f, k))
         return h === undefined ? false : this.walk(h, t.path, 0, f, k)
       }
       case 'input':
@@ -187,7 +272,8 @@ export abstract class TermEvaluator extends EvalState {
       if (key === MULTI) {
         const next = i + 1
         if (p.k === 'var') return this.walkEach(v, p.slot, path, next, f, k)
-        return forEachEntry(v, (ek, ev) => this.tick() && this.match(p, ek, f, () => this.walk(ev, path, next, f, k)))
+        const q = this.pending(p)
+        return forEachEntry(v, (ek, ev) => this.tick() && this.match(q, ek, f, () => this.walk(ev, path, next, f, k)))
       }
       const child = indexValue(v, key)
       if (child === undefined) return false

@@ -19,7 +19,7 @@ export abstract class Unifier extends TermEvaluator {
           f[a.slot] = undefined
         }
       }
-      return this.multi(b, f, (w) => this.match(a, w, f, k))
+      return this.multi(this.pending(b), f, (w) => this.match(a, w, f, k))
     }
     if (b.k === 'var' && f[b.slot] === undefined) return this.term(a, f, (v) => this.match(b, v, f, k))
     if (a.k === 'array' && b.k === 'array') {
