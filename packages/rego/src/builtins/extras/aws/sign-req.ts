@@ -1,54 +1,12 @@
 import { toJsonText } from '../../../value/json.ts'
-import { toRegoText } from '../../../value/rego-text.ts'
 import { toBigInt } from '../../../value/number.ts'
-import { RegoObject, RegoSet, type Value } from '../../../value/value.ts'
+import { RegoObject, type Value } from '../../../value/value.ts'
 import { numberArg, objectArg, operandTypeError } from '../../args.ts'
-import { BuiltinError, builtin, type BuiltinDef } from '../../builtin.ts'
+import { builtin, type BuiltinDef } from '../../builtin.ts'
+import { nameSet, operandError, validateRequestKeys } from '../http/request-keys.ts'
 import { signV4 } from './sigv4.ts'
 
 const REQUIRED_CONFIG = ['aws_access_key', 'aws_region', 'aws_secret_access_key', 'aws_service']
-
-/** The request keys http.send accepts; sign_req checks requests against the same list. */
-const ALLOWED_REQUEST_KEYS = new Set([
-  'method',
-  'url',
-  'body',
-  'enable_redirect',
-  'force_json_decode',
-  'force_yaml_decode',
-  'headers',
-  'raw_body',
-  'tls_use_system_certs',
-  'tls_ca_cert',
-  'tls_ca_cert_file',
-  'tls_ca_cert_env_variable',
-  'tls_client_cert',
-  'tls_client_cert_file',
-  'tls_client_cert_env_variable',
-  'tls_client_key',
-  'tls_client_key_file',
-  'tls_client_key_env_variable',
-  'tls_insecure_skip_verify',
-  'tls_server_name',
-  'timeout',
-  'cache',
-  'force_cache',
-  'force_cache_duration_seconds',
-  'raise_error',
-  'caching_mode',
-  'max_retry_attempts',
-  'cache_ignored_headers',
-])
-
-/** OPA's "operand N <message>" type errors (builtins.NewOperandErr). */
-function operandError(pos: number, message: string): BuiltinError {
-  return new BuiltinError('eval_type_error', `operand ${pos} ${message}`)
-}
-
-/** A set of names as OPA prints it: `{"a", "b"}`. */
-function nameSet(names: Iterable<Value>): string {
-  return toRegoText(RegoSet.from(names))
-}
 
 function str(v: Value | undefined): string {
   return typeof v === 'string' ? v : ''
@@ -62,12 +20,6 @@ function validateConfig(config: RegoObject): void {
     throw operandError(2, `invalid values for required AWS config parameters(s): ${nameSet(invalid)}`)
 }
 
-function validateRequest(req: RegoObject): void {
-  const invalid = req.keys().filter((k) => typeof k !== 'string' || !ALLOWED_REQUEST_KEYS.has(k))
-  if (invalid.length > 0) throw operandError(1, `invalid request parameters(s): ${nameSet(invalid)}`)
-  const missing = ['method', 'url'].filter((k) => !req.has(k))
-  if (missing.length > 0) throw operandError(1, `missing required request parameters(s): ${nameSet(missing)}`)
-}
 
 /** The parts of a URL that signing uses, split as Go's net/url does for well-formed URLs. */
 function splitUrl(url: string): { host: string; escapedPath: string; rawQuery: string } {
@@ -111,7 +63,7 @@ function signRequest(args: readonly Value[]): Value {
   if (ns === undefined || ns < 0n || ns > 0x7fffffffffffffffn) {
     throw operandError(3, 'could not convert time_ns value into a unix timestamp')
   }
-  validateRequest(req)
+  validateRequestKeys(req, 1)
   const headersValue = req.get('headers')
   let headers = new RegoObject()
   if (headersValue !== undefined) {
