@@ -20,7 +20,6 @@ function validateConfig(config: RegoObject): void {
     throw operandError(2, `invalid values for required AWS config parameters(s): ${nameSet(invalid)}`)
 }
 
-
 /** The parts of a URL that signing uses, split as Go's net/url does for well-formed URLs. */
 function splitUrl(url: string): { host: string; escapedPath: string; rawQuery: string } {
   let rest = url.split('#')[0] ?? ''
