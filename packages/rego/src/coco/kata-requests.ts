@@ -1,4 +1,4 @@
-import { MASKED_PATHS, PATH_ENV, READONLY_PATHS, SIMPLE_POD, type Json } from './kata-policy-data.ts'
+import { containerdMounts, MASKED_PATHS, PATH_ENV, READONLY_PATHS, SIMPLE_POD, type Json } from './kata-policy-data.ts'
 
 /**
  * Kata agent ttRPC requests, as the agent serialises them to JSON for the policy `input`
@@ -43,35 +43,6 @@ function sharedFile(containerId: string, suffix: string, name: string, watchable
 
 function bind(destination: string, source: string, options: string[]): JsonObject {
   return { destination, source, type_: 'bind', options }
-}
-
-function defaultMounts(isPause: boolean): JsonObject[] {
-  const mounts: JsonObject[] = [
-    { destination: '/proc', source: 'proc', type_: 'proc', options: ['nosuid', 'noexec', 'nodev'] },
-    {
-      destination: '/dev',
-      source: 'tmpfs',
-      type_: 'tmpfs',
-      options: ['nosuid', 'strictatime', 'mode=755', 'size=65536k'],
-    },
-    {
-      destination: '/dev/pts',
-      source: 'devpts',
-      type_: 'devpts',
-      options: ['nosuid', 'noexec', 'newinstance', 'ptmxmode=0666', 'mode=0620', 'gid=5'],
-    },
-    { destination: '/dev/mqueue', source: 'mqueue', type_: 'mqueue', options: ['nosuid', 'noexec', 'nodev'] },
-    { destination: '/sys', source: 'sysfs', type_: 'sysfs', options: ['nosuid', 'noexec', 'nodev', 'ro'] },
-  ]
-  if (!isPause) {
-    mounts.push({
-      destination: '/sys/fs/cgroup',
-      source: 'cgroup',
-      type_: 'cgroup',
-      options: ['nosuid', 'noexec', 'nodev', 'relatime', 'ro'],
-    })
-  }
-  return mounts
 }
 
 function linux(cgroupsPath: string): JsonObject {
@@ -155,7 +126,7 @@ export function createPauseContainerRequest(): JsonObject {
       Root: { Path: `/run/kata-containers/${id}/rootfs`, Readonly: true },
       Hostname: SIMPLE_POD.name,
       Mounts: [
-        ...defaultMounts(true),
+        ...containerdMounts(true),
         bind('/dev/shm', '/run/kata-containers/sandbox/shm', ['rbind']),
         bind('/etc/resolv.conf', sharedFile(id, 'c9c9b9dc84433468', 'resolv.conf'), [
           'rbind',
@@ -208,7 +179,7 @@ export function createAppContainerRequest(changes: AppContainerChanges = {}): Js
   const id = SIMPLE_POD.containerId
   const sandboxId = SIMPLE_POD.sandboxId
   const mounts: JsonObject[] = [
-    ...defaultMounts(false),
+    ...containerdMounts(false),
     bind('/etc/hosts', changes.hostsSource ?? sharedFile(id, 'b0241970194aa0f1', 'hosts'), ['rbind', 'rprivate', 'rw']),
     bind('/dev/termination-log', sharedFile(id, '70afdd32aae261c9', 'termination-log'), ['rbind', 'rprivate', 'rw']),
     bind('/etc/hostname', sharedFile(id, 'cdfc9069abab6aa0', 'hostname'), ['rbind', 'rprivate', 'rw']),
