@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import { RegoObject, RegoSet } from '../../../value/value.ts'
+import { evalBounded, expectLimitError } from '../../bounds-test-support.ts'
 import { expectError, expectResult } from '../test-calls.ts'
 import { ipString, parseCIDR, parseIP } from './ip.ts'
 
@@ -98,6 +99,13 @@ describe('net.cidr_expand and net.cidr_is_valid', () => {
     expectResult('net.cidr_is_valid', ['2002::1234:abcd:ffff:c0a8:101/64'], true)
     expectResult('net.cidr_is_valid', ['192.168.1.2'], false)
     expectResult('net.cidr_is_valid', [7], false)
+  })
+
+  it('stop at the step and time bounds on huge networks', () => {
+    assert.match(expectLimitError('p := count(net.cidr_expand("10.0.0.0/4"))').message, /step limit/)
+    expectLimitError('p := count(net.cidr_expand("fd00::/64"))')
+    expectLimitError('p := count(net.cidr_expand("10.0.0.0/8"))', { maxSteps: 1e12, timeoutMs: 50 })
+    assert.equal(evalBounded('p := count(net.cidr_expand("10.0.0.0/20"))'), 4096)
   })
 })
 

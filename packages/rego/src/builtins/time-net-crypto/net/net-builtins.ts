@@ -1,7 +1,8 @@
-import { builtin, BuiltinError, type BuiltinDef } from '../../builtin.ts'
+import { builtin, BuiltinError, type BuiltinContext, type BuiltinDef } from '../../builtin.ts'
 import { builtinError, operandTypeError } from '../../args.ts'
 import { RegoObject, RegoSet, type Value } from '../../../value/value.ts'
 import { mergeNetworks } from './cidr-merge.ts'
+import { WorkMeter } from '../../work.ts'
 import {
   CidrParseError,
   cidrMask,
@@ -89,7 +90,7 @@ function cidrContainsMatches(a: Value, b: Value): Value {
 /** Enumerating more addresses than this would stall evaluation; OPA cancels by timeout instead. */
 const EXPAND_LIMIT = 1 << 24
 
-function cidrExpand(v: Value): Value {
+function cidrExpand(v: Value, ctx: BuiltinContext): Value {
   const text = cidrText(v)
   let parsed: ReturnType<typeof parseCIDR>
   try {
@@ -101,18 +102,23 @@ function cidrExpand(v: Value): Value {
   const { net } = parsed
   const ip = maskIP(parsed.ip, net.mask) as IP
   const out = new RegoSet()
+  const meter = new WorkMeter(ctx)
   for (let n = 0; netContains(net, ip); n++) {
     if (n >= EXPAND_LIMIT) {
       throw new BuiltinError('eval_builtin_error', 'net.cidr_expand: timed out before generating all IP addresses', {
         halt: true,
       })
     }
-    out.add(ipString(ip))
+    const address = ipString(ip)
+    meter.add(1)
+    meter.addText(address.length)
+    out.add(address)
     for (let j = ip.length - 1; j >= 0; j--) {
       ip[j] = ((ip[j] as number) + 1) & 0xff
       if (ip[j] !== 0) break
     }
   }
+  meter.done()
   return out
 }
 
@@ -157,7 +163,7 @@ export const netBuiltins: readonly BuiltinDef[] = [
   builtin('net.cidr_overlap', 2, (args) => cidrContains(args[0] ?? null, args[1] ?? null), { deprecated: true }),
   builtin('net.cidr_intersects', 2, (args) => cidrIntersects(args[0] ?? null, args[1] ?? null)),
   builtin('net.cidr_contains_matches', 2, (args) => cidrContainsMatches(args[0] ?? null, args[1] ?? null)),
-  builtin('net.cidr_expand', 1, (args) => cidrExpand(args[0] ?? null)),
+  builtin('net.cidr_expand', 1, (args, ctx) => cidrExpand(args[0] ?? null, ctx)),
   builtin('net.cidr_is_valid', 1, (args) => cidrIsValid(args[0] ?? null)),
   builtin('net.cidr_merge', 1, (args) => cidrMerge(args[0] ?? null)),
 ]

@@ -1,0 +1,50 @@
+import assert from 'node:assert/strict'
+import type { EvalOptions } from '../api.ts'
+import { compile } from '../engine.ts'
+import { RegoError } from '../errors.ts'
+import type { Value } from '../value/value.ts'
+import type { BuiltinContext } from './builtin.ts'
+
+/**
+ * Support for the tests that huge builtin requests stop at the evaluation's bounds: evaluate
+ * rule `p` of a one-module policy (package t) under a small step bound.
+ */
+
+/** The step bound these tests evaluate under. */
+export const TEST_MAX_STEPS = 100_000
+
+export function evalBounded(rules: string, options: EvalOptions = {}): Value | undefined {
+  return compile([{ name: 't.rego', text: `package t\n${rules}` }]).evalRule('data.t.p', {
+    maxSteps: TEST_MAX_STEPS,
+    ...options,
+  })
+}
+
+/** Assert that evaluating `rules` fails with an eval_limit_error (the step or time bound). */
+export function expectLimitError(rules: string, options: EvalOptions = {}): RegoError {
+  try {
+    evalBounded(rules, options)
+  } catch (e) {
+    assert.ok(e instanceof RegoError, `expected a RegoError, got ${String(e)}`)
+    assert.equal(e.code, 'eval_limit_error', e.message)
+    return e
+  }
+  assert.fail(`expected eval_limit_error from:\n${rules}`)
+}
+
+/** A context for direct calls that counts the units charged and throws once they pass `limit`. */
+export function chargingContext(limit: number = TEST_MAX_STEPS): BuiltinContext & { readonly charged: () => number } {
+  let total = 0
+  return {
+    strict: true,
+    nowNs: 0n,
+    random: () => 0.5,
+    memo: new Map(),
+    location: undefined,
+    charge: (units: number) => {
+      total += units
+      if (total > limit) throw new RegoError('eval_limit_error', `test: charged ${total} units`)
+    },
+    charged: () => total,
+  }
+}
