@@ -1,0 +1,2 @@
+export * from './json-value.ts'
+export * from './canonicalize.ts'
