@@ -1,1 +1,3 @@
 export * from './errors.ts'
+export * from './jcs/index.ts'
+export * from './rcar/index.ts'
