@@ -1,1 +1,11 @@
-export {}
+export * from './errors.ts'
+export type * from './json-value.ts'
+export * from './register-message.ts'
+export * from './reference-value.ts'
+export * from './reference-value-name.ts'
+export * from './expiration.ts'
+export * from './extract.ts'
+export * from './extractors/sample.ts'
+export * from './extractors/corim.ts'
+export * from './rvps.ts'
+export * from './sample-register-message.ts'
