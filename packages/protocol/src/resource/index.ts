@@ -1,0 +1,2 @@
+export * from './resource-path.ts'
+export * from './resource-uri.ts'
