@@ -1,0 +1,3 @@
+export * from './jwe-response.ts'
+export * from './encrypt-response.ts'
+export * from './decrypt-response.ts'

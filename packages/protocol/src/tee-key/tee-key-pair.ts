@@ -1,0 +1,76 @@
+import { generateKeyPairSync, type KeyObject } from 'node:crypto'
+import { ProtocolError } from '../errors.ts'
+import { base64UrlDecode, base64UrlEncode } from '../jwe/base64url.ts'
+import { ecCoordinateLength, type EcCurve, type TeePubKey } from './tee-pubkey.ts'
+
+/** Key types a guest may generate; P-256 is guest-components' default (`ECDH-ES+A256KW-P256`). */
+export type TeeKeyType = 'EC-P256' | 'EC-P521' | 'RSA-2048'
+
+/**
+ * The guest's ephemeral TEE key pair. `curve` is set for EC keys; RSA keys always use
+ * RSA-OAEP-256, as guest-components generates them.
+ */
+export type TeeKeyPair = EcTeeKeyPair | RsaTeeKeyPair
+
+export interface EcTeeKeyPair {
+  readonly kty: 'EC'
+  readonly curve: EcCurve
+  readonly privateKey: KeyObject
+  readonly publicKey: KeyObject
+}
+
+export interface RsaTeeKeyPair {
+  readonly kty: 'RSA'
+  readonly privateKey: KeyObject
+  readonly publicKey: KeyObject
+}
+
+const NODE_CURVE: Record<EcCurve, string> = { 'P-256': 'prime256v1', 'P-521': 'secp521r1' }
+
+export function generateTeeKeyPair(type: TeeKeyType = 'EC-P256'): TeeKeyPair {
+  switch (type) {
+    case 'EC-P256':
+    case 'EC-P521': {
+      const curve: EcCurve = type === 'EC-P256' ? 'P-256' : 'P-521'
+      const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: NODE_CURVE[curve] })
+      return { kty: 'EC', curve, privateKey, publicKey }
+    }
+    case 'RSA-2048': {
+      const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048, publicExponent: 65537 })
+      return { kty: 'RSA', privateKey, publicKey }
+    }
+  }
+}
+
+/**
+ * The `tee-pubkey` JWK as guest-components exports it. Member order follows its serialisation
+ * (kty, crv, alg, x, y / kty, alg, n, e); the binding hash uses JCS, so order is cosmetic.
+ */
+export function exportTeePubKey(pair: TeeKeyPair): TeePubKey {
+  const jwk = pair.publicKey.export({ format: 'jwk' })
+  if (pair.kty === 'EC') {
+    const size = ecCoordinateLength(pair.curve)
+    return {
+      kty: 'EC',
+      crv: pair.curve,
+      alg: 'ECDH-ES+A256KW',
+      x: fixedLength(jwk.x, size),
+      y: fixedLength(jwk.y, size),
+    }
+  }
+  if (jwk.n === undefined || jwk.e === undefined) {
+    throw new ProtocolError('MALFORMED', 'RSA key has no modulus or exponent')
+  }
+  return { kty: 'RSA', alg: 'RSA-OAEP-256', n: jwk.n, e: jwk.e }
+}
+
+// Node pads coordinates to the field size already; re-padding guards against a runtime that
+// strips leading zeros (P-521 coordinates often start with a zero byte).
+function fixedLength(coordinate: string | undefined, size: number): string {
+  if (coordinate === undefined) throw new ProtocolError('MALFORMED', 'EC key has no coordinates')
+  const bytes = base64UrlDecode(coordinate, 'EC coordinate')
+  if (bytes.length > size) throw new ProtocolError('MALFORMED', 'EC coordinate longer than the field size')
+  const padded = Buffer.alloc(size)
+  bytes.copy(padded, size - bytes.length)
+  return base64UrlEncode(padded)
+}
