@@ -1,0 +1,5 @@
+export * from './errors.ts'
+export type * from './model.ts'
+export { parseKbsConfig, formatFromFileName, type KbsConfigFormat, type ParsedKbsConfig } from './parse-kbs-config.ts'
+export { loadKbsConfig } from './load-kbs-config.ts'
+export { defaultKbsConfig, DEFAULT_ADMIN_ROLE } from './default-kbs-config.ts'

@@ -1,0 +1,15 @@
+import { readFile } from 'node:fs/promises'
+import { KbsConfigError } from './errors.ts'
+import { parseKbsConfig, type ParsedKbsConfig } from './parse-kbs-config.ts'
+
+/** Reads and parses a KBS config file; the format follows the extension, as upstream. */
+export async function loadKbsConfig(path: string): Promise<ParsedKbsConfig> {
+  let text: string
+  try {
+    text = await readFile(path, 'utf8')
+  } catch (error) {
+    const detail = error instanceof Error ? error.message : String(error)
+    throw new KbsConfigError('CONFIG_UNREADABLE', `${path}: cannot read config file: ${detail}`, { cause: error })
+  }
+  return parseKbsConfig(text, { fileName: path })
+}
