@@ -1,1 +1,7 @@
 export type * from './storage.ts'
+export { StorageError } from './errors.ts'
+export type { StorageErrorCode } from './errors.ts'
+export { checkKey, checkNamespace, checkPrefix, MAX_NAME_LENGTH } from './key-syntax.ts'
+export { createMemoryStorage } from './memory-storage.ts'
+export { createFsStorage } from './fs-storage.ts'
+export type { FsStorageOptions } from './fs-storage.ts'

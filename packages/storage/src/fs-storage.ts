@@ -1,0 +1,241 @@
+import { link, mkdir, readdir, rename, unlink } from 'node:fs/promises'
+import { join } from 'node:path'
+import { bytesEqual } from './bytes-equal.ts'
+import { StorageError } from './errors.ts'
+import { ensureDir, readIfExists, removeQuietly, syncDir, writeTemp } from './fs-files.ts'
+import { fsErrorCode } from './fs-error-code.ts'
+import {
+  DIR_SUFFIX,
+  INTERNAL_PREFIX,
+  LOCK_PREFIX,
+  decodeName,
+  isCanonicalLocation,
+  keyLocation,
+  namespaceDir,
+} from './fs-layout.ts'
+import { acquireFileLock } from './fs-lock.ts'
+import { sweepLeftovers } from './fs-sweep.ts'
+import { checkKey, checkNamespace, checkPrefix, checkValue } from './key-syntax.ts'
+import { KeyMutex } from './key-mutex.ts'
+import type { Storage } from './storage.ts'
+
+export interface FsStorageOptions {
+  /** Root directory (created with mode 0700 when missing). Layout: see fs-layout.ts. */
+  readonly dir: string
+  /** fsync files and directories so that a completed write survives power loss (default true). */
+  readonly fsync?: boolean
+  /** Age after which a key's lock file is deemed left by a crashed process (default 30 s). */
+  readonly lockStaleMs?: number
+  /** How long a writer waits for a key's lock before failing with CONFLICT (default 60 s). */
+  readonly lockTimeoutMs?: number
+  /** Age after which a temp file is deemed left by a crashed write and swept (default 60 s). */
+  readonly tempMaxAgeMs?: number
+}
+
+/**
+ * A Storage in a directory, shareable by several processes on one host (a local file system:
+ * link(), rename() and O_EXCL must be atomic, which NFS does not promise).
+ *
+ * - Values are raw bytes in `<dir>/<namespace>/<encoded key>` (files 0600, directories 0700).
+ * - put: the value goes to a temp file in the same directory (fsynced), then rename() replaces
+ *   the key's file atomically, then the directory is fsynced. Readers see the old or new bytes.
+ * - putIfAbsent: temp file, then link() to the key's name. link() fails with EEXIST when the name
+ *   exists, atomically, so exactly one of any number of racing writers (any process) wins; a
+ *   half-written value is never visible because the temp file is complete before the link.
+ * - put, delete and compareAndSwap hold the key's lock file (fs-lock.ts) around their
+ *   read/rename/unlink, which makes compareAndSwap atomic against every other writer. The lock is
+ *   a lease: it is honoured while a holder keeps it under `lockStaleMs` (milliseconds in practice).
+ * - At start, temp and lock files older than their maximum age are removed; they are never listed.
+ */
+export async function createFsStorage(options: FsStorageOptions): Promise<Storage> {
+  const root = options.dir
+  const durable = options.fsync ?? true
+  const lockStaleMs = options.lockStaleMs ?? 30_000
+  const lockOptions = { staleMs: lockStaleMs, timeoutMs: options.lockTimeoutMs ?? 60_000 }
+  const tempMaxAgeMs = options.tempMaxAgeMs ?? 60_000
+  try {
+    await mkdir(root, { recursive: true, mode: 0o700 })
+    await sweepLeftovers(root, { tempMaxAgeMs, lockStaleMs })
+  } catch (error) {
+    throw new StorageError('IO_ERROR', `fs storage: cannot open ${root}: ${String(error)}`, { cause: error })
+  }
+
+  const mutex = new KeyMutex()
+  const pending = new Set<Promise<unknown>>()
+  let closed = false
+
+  function locate(namespace: string, key: string): { dir: string; path: string; lockPath: string } {
+    const { dirs, file } = keyLocation(key)
+    const dir = join(namespaceDir(root, namespace), ...dirs)
+    return { dir, path: join(dir, file), lockPath: join(dir, LOCK_PREFIX + file) }
+  }
+
+  /** Runs one operation: CLOSED check, tracking for close(), and IO_ERROR wrapping. */
+  function operation<T>(what: string, fn: () => Promise<T>): Promise<T> {
+    if (closed) return Promise.reject(new StorageError('CLOSED', `fs storage ${root} is closed`))
+    const run = (async () => {
+      try {
+        return await fn()
+      } catch (error) {
+        if (error instanceof StorageError) throw error
+        throw new StorageError('IO_ERROR', `fs storage: ${what} failed: ${String(error)}`, { cause: error })
+      }
+    })()
+    pending.add(run)
+    void run.finally(() => pending.delete(run)).catch(() => undefined)
+    return run
+  }
+
+  async function locked<T>(dir: string, lockPath: string, fn: () => Promise<T>): Promise<T> {
+    return mutex.run(lockPath, async () => {
+      await ensureDir(dir, durable)
+      const release = await acquireFileLock(lockPath, lockOptions)
+      try {
+        return await fn()
+      } finally {
+        await release()
+      }
+    })
+  }
+
+  function describe(namespace: string, key: string): string {
+    return `${namespace}/${JSON.stringify(key)}`
+  }
+
+  return {
+    get(namespace, key) {
+      return operation(`get ${describe(namespace, key)}`, async () => {
+        checkNamespace(namespace)
+        checkKey(namespace, key)
+        return readIfExists(locate(namespace, key).path)
+      })
+    },
+
+    put(namespace, key, value) {
+      return operation(`put ${describe(namespace, key)}`, async () => {
+        checkNamespace(namespace)
+        checkKey(namespace, key)
+        checkValue(namespace, key, value)
+        const { dir, path, lockPath } = locate(namespace, key)
+        const temp = await writeTemp(dir, value, durable)
+        try {
+          await locked(dir, lockPath, async () => {
+            await rename(temp, path)
+            await syncDir(dir, durable)
+          })
+        } catch (error) {
+          await removeQuietly(temp)
+          throw error
+        }
+      })
+    },
+
+    putIfAbsent(namespace, key, value) {
+      return operation(`putIfAbsent ${describe(namespace, key)}`, async () => {
+        checkNamespace(namespace)
+        checkKey(namespace, key)
+        checkValue(namespace, key, value)
+        const { dir, path } = locate(namespace, key)
+        const temp = await writeTemp(dir, value, durable)
+        try {
+          await link(temp, path)
+        } catch (error) {
+          if (fsErrorCode(error) === 'EEXIST') return false
+          throw error
+        } finally {
+          await removeQuietly(temp)
+        }
+        await syncDir(dir, durable)
+        return true
+      })
+    },
+
+    compareAndSwap(namespace, key, expected, next) {
+      return operation(`compareAndSwap ${describe(namespace, key)}`, async () => {
+        checkNamespace(namespace)
+        checkKey(namespace, key)
+        checkValue(namespace, key, expected)
+        if (next !== undefined) checkValue(namespace, key, next)
+        const { dir, path, lockPath } = locate(namespace, key)
+        const temp = next === undefined ? undefined : await writeTemp(dir, next, durable)
+        let swapped = false
+        try {
+          swapped = await locked(dir, lockPath, async () => {
+            const current = await readIfExists(path)
+            if (current === undefined || !bytesEqual(current, expected)) return false
+            if (temp === undefined) await unlink(path)
+            else await rename(temp, path)
+            await syncDir(dir, durable)
+            return true
+          })
+        } finally {
+          if (temp !== undefined && !swapped) await removeQuietly(temp)
+        }
+        return swapped
+      })
+    },
+
+    delete(namespace, key) {
+      return operation(`delete ${describe(namespace, key)}`, async () => {
+        checkNamespace(namespace)
+        checkKey(namespace, key)
+        const { dir, path, lockPath } = locate(namespace, key)
+        return locked(dir, lockPath, async () => {
+          try {
+            await unlink(path)
+          } catch (error) {
+            if (fsErrorCode(error) === 'ENOENT') return false
+            throw error
+          }
+          await syncDir(dir, durable)
+          return true
+        })
+      })
+    },
+
+    list(namespace, prefix = '') {
+      return operation(`list ${namespace}`, async () => {
+        checkNamespace(namespace)
+        checkPrefix(namespace, prefix)
+        const keys: string[] = []
+        async function visit(dir: string, dirs: string[]): Promise<void> {
+          let entries
+          try {
+            entries = await readdir(dir, { withFileTypes: true })
+          } catch (error) {
+            if (fsErrorCode(error) === 'ENOENT' && dirs.length === 0) return
+            throw error
+          }
+          for (const entry of entries) {
+            const name = entry.name
+            if (name.startsWith(INTERNAL_PREFIX)) continue
+            if (entry.isDirectory() && name.endsWith(DIR_SUFFIX)) {
+              await visit(join(dir, name), [...dirs, name])
+            } else if (entry.isFile() && !name.endsWith(DIR_SUFFIX)) {
+              const key = decodeName(dirs.map((d) => d.slice(0, -DIR_SUFFIX.length)).join('') + name)
+              if (key.startsWith(prefix) && isKey(namespace, key) && isCanonicalLocation(key, dirs, name)) {
+                keys.push(key)
+              }
+            }
+          }
+        }
+        await visit(namespaceDir(root, namespace), [])
+        return keys.sort()
+      })
+    },
+
+    async close() {
+      closed = true
+      await Promise.allSettled([...pending])
+    },
+  }
+}
+
+function isKey(namespace: string, key: string): boolean {
+  try {
+    checkKey(namespace, key)
+    return true
+  } catch {
+    return false
+  }
+}
