@@ -1,0 +1,2 @@
+export * from './init-data-document.ts'
+export * from './init-data-claims.ts'
