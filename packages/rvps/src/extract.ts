@@ -1,14 +1,16 @@
 import { RvpsError } from './errors.ts'
 import { extractCorim } from './extractors/corim.ts'
 import { extractSample } from './extractors/sample.ts'
+import { extractSwid } from './extractors/swid.ts'
 import type { ExtractedReferenceValue } from './reference-value.ts'
 import type { RegisterMessage } from './register-message.ts'
 
 /** Provenance types with an extractor (upstream also names `corim`, refused here for now). */
-export type ProvenanceType = 'sample' | 'corim'
+export type ProvenanceType = 'sample' | 'swid' | 'corim'
 
 const EXTRACTORS: Readonly<Record<ProvenanceType, (payload: string) => ExtractedReferenceValue[]>> = {
   sample: extractSample,
+  swid: extractSwid,
   corim: extractCorim,
 }
 
