@@ -16,6 +16,15 @@ function describe(value: unknown): string {
   return String(value)
 }
 
+/** Deep copy with ordinary prototypes (TOML tables come with a null prototype). */
+function toPlain(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(toPlain)
+  if (!isTable(value)) return value
+  const out: Record<string, unknown> = {}
+  for (const [key, item] of Object.entries(value)) out[key] = toPlain(item)
+  return out
+}
+
 interface ReaderContext {
   readonly file: string
   readonly warnings: KbsConfigWarning[]
@@ -164,7 +173,7 @@ export class ConfigReader {
   rest(): Record<string, unknown> {
     const out: Record<string, unknown> = {}
     for (const [key, value] of Object.entries(this.table)) {
-      if (!this.used.has(key) && value !== undefined) out[key] = value
+      if (!this.used.has(key) && value !== undefined) out[key] = toPlain(value)
       this.used.add(key)
     }
     return out
