@@ -14,6 +14,7 @@ import {
   RSA_OAEP_256,
   TAG_LENGTH,
 } from './jwe-response.ts'
+import { describeValue } from './describe-value.ts'
 
 const MEMBERS = ['protected', 'encrypted_key', 'iv', 'ciphertext', 'tag'] as const
 
@@ -79,7 +80,7 @@ function parseHeader(protectedText: string): Record<string, unknown> {
     fail('the protected header is not a JSON object')
   }
   const record = header as Record<string, unknown>
-  if (record['enc'] !== CONTENT_ENCRYPTION) fail(`enc ${show(record['enc'])} is not supported (only A256GCM)`)
+  if (record['enc'] !== CONTENT_ENCRYPTION) fail(`enc ${describeValue(record['enc'])} is not supported (only A256GCM)`)
   for (const name of ['zip', 'crit', 'apu', 'apv']) {
     if (record[name] !== undefined) fail(`header parameter ${name} is not supported`)
   }
@@ -89,14 +90,14 @@ function parseHeader(protectedText: string): Record<string, unknown> {
 function unwrapContentKey(header: Record<string, unknown>, encryptedKey: Buffer, pair: TeeKeyPair): Buffer {
   const alg = header['alg']
   if (pair.kty === 'EC') {
-    if (alg !== ECDH_ES_A256KW) fail(`alg ${show(alg)} does not match the EC key (expected ECDH-ES+A256KW)`)
+    if (alg !== ECDH_ES_A256KW) fail(`alg ${describeValue(alg)} does not match the EC key (expected ECDH-ES+A256KW)`)
     const epk = ephemeralKey(header['epk'], pair.curve)
     const z = diffieHellman({ privateKey: pair.privateKey, publicKey: epk })
     const kek = concatKdfSha256(z, ECDH_ES_A256KW, 256)
     return aes256KeyUnwrap(kek, encryptedKey)
   }
   if (alg === RSA1_5) fail('alg RSA1_5 is not supported: node refuses PKCS#1 v1.5 decryption (CVE-2023-46809)')
-  if (alg !== RSA_OAEP_256) fail(`alg ${show(alg)} does not match the RSA key (expected RSA-OAEP-256)`)
+  if (alg !== RSA_OAEP_256) fail(`alg ${describeValue(alg)} does not match the RSA key (expected RSA-OAEP-256)`)
   try {
     return privateDecrypt(
       { key: pair.privateKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256' },
@@ -110,15 +111,12 @@ function unwrapContentKey(header: Record<string, unknown>, encryptedKey: Buffer,
 function ephemeralKey(epk: unknown, curve: 'P-256' | 'P-521'): KeyObject {
   if (typeof epk !== 'object' || epk === null || Array.isArray(epk)) fail('header epk is missing or not an object')
   const record = epk as Record<string, unknown>
-  if (record['kty'] !== 'EC') fail(`epk kty ${show(record['kty'])} is not EC`)
-  if (record['crv'] !== curve) fail(`epk curve ${show(record['crv'])} does not match the TEE key curve ${curve}`)
+  if (record['kty'] !== 'EC') fail(`epk kty ${describeValue(record['kty'])} is not EC`)
+  if (record['crv'] !== curve)
+    fail(`epk curve ${describeValue(record['crv'])} does not match the TEE key curve ${curve}`)
   const x = ecCoordinate(record['x'], curve, 'epk.x')
   const y = ecCoordinate(record['y'], curve, 'epk.y')
   return ecPublicKeyObject(curve, x, y, 'epk')
-}
-
-function show(value: unknown): string {
-  return typeof value === 'string' ? `"${value}"` : value === undefined ? '(missing)' : typeof value
 }
 
 function fail(message: string): never {

@@ -35,6 +35,8 @@ test('invalid EC tee-pubkeys are refused with a clear error', () => {
     [{ ...ec, crv: p521.crv }, 'MALFORMED', /x is 32 bytes; P-521 needs 66/],
     [{ ...ec, alg: undefined }, 'UNSUPPORTED_ALGORITHM', /alg \(missing\)/],
     [{ ...ec, kty: 'ec' }, 'UNSUPPORTED_ALGORITHM', /kty "ec"/],
+    [{ ...ec, kty: 'k'.repeat(500) }, 'UNSUPPORTED_ALGORITHM', /kty "k{40}…" is not supported/],
+    [{ ...ec, kty: null }, 'UNSUPPORTED_ALGORITHM', /kty null/],
     [[ec], 'MALFORMED', /JSON object/],
     ['{}', 'MALFORMED', /JSON object/],
   ]

@@ -1,6 +1,7 @@
 import { createPublicKey, type KeyObject } from 'node:crypto'
 import { ProtocolError } from '../errors.ts'
 import { base64UrlDecode, base64UrlEncode } from '../jwe/base64url.ts'
+import { describeValue } from '../jwe/describe-value.ts'
 
 /** The `tee-pubkey` JWK of KBS protocol 0.4.0 (kbs-types `TeePubKey`, tagged by `kty`). */
 export type TeePubKey = EcTeePubKey | RsaTeePubKey
@@ -53,7 +54,7 @@ export function importTeePubKey(value: unknown): ImportedTeePubKey {
   const kty = record['kty']
   if (kty === 'EC') return importEc(record)
   if (kty === 'RSA') return importRsa(record)
-  throw new ProtocolError('UNSUPPORTED_ALGORITHM', `tee-pubkey kty ${describe(kty)} is not supported (EC or RSA)`)
+  throw new ProtocolError('UNSUPPORTED_ALGORITHM', `tee-pubkey kty ${describeValue(kty)} is not supported (EC or RSA)`)
 }
 
 function importEc(record: Record<string, unknown>): ImportedTeePubKey {
@@ -61,12 +62,12 @@ function importEc(record: Record<string, unknown>): ImportedTeePubKey {
   if (crv !== 'P-256' && crv !== 'P-521') {
     throw new ProtocolError(
       'UNSUPPORTED_ALGORITHM',
-      `tee-pubkey curve ${describe(crv)} is not supported (P-256, P-521)`,
+      `tee-pubkey curve ${describeValue(crv)} is not supported (P-256, P-521)`,
     )
   }
   const alg = record['alg']
   if (alg !== 'ECDH-ES+A256KW') {
-    throw new ProtocolError('UNSUPPORTED_ALGORITHM', `EC tee-pubkey alg ${describe(alg)} is not ECDH-ES+A256KW`)
+    throw new ProtocolError('UNSUPPORTED_ALGORITHM', `EC tee-pubkey alg ${describeValue(alg)} is not ECDH-ES+A256KW`)
   }
   const jwk: EcTeePubKey = {
     kty: 'EC',
@@ -103,7 +104,7 @@ function importRsa(record: Record<string, unknown>): ImportedTeePubKey {
   if (alg !== 'RSA-OAEP-256' && alg !== 'RSA1_5') {
     throw new ProtocolError(
       'UNSUPPORTED_ALGORITHM',
-      `RSA tee-pubkey alg ${describe(alg)} is not RSA-OAEP-256 or RSA1_5`,
+      `RSA tee-pubkey alg ${describeValue(alg)} is not RSA-OAEP-256 or RSA1_5`,
     )
   }
   const n = minimalInteger(record['n'], 'n')
@@ -141,8 +142,4 @@ function minimalInteger(value: unknown, name: string): Buffer {
 
 function bitLength(bytes: Buffer): number {
   return (bytes.length - 1) * 8 + (32 - Math.clz32(bytes.readUInt8(0)))
-}
-
-function describe(value: unknown): string {
-  return typeof value === 'string' ? `"${value}"` : value === undefined ? '(missing)' : typeof value
 }
