@@ -10,12 +10,15 @@ import { fsErrorCode as errorCode } from './fs-error-code.ts'
  * unlinking it releases it. Node has no flock(), and a lock file survives a crash, so a lock whose
  * mtime is older than `staleMs` is taken to belong to a process that died and is broken. The
  * guarantee is therefore a lease: mutual exclusion holds as long as no holder keeps the lock
- * longer than `staleMs` (holders only rename or unlink one file and fsync, i.e. milliseconds).
+ * longer than `staleMs` (holders only read, rename or unlink one file and fsync: milliseconds).
+ * A holder stalled past `staleMs` may lose the lock to another writer without noticing.
  *
  * Breaking is itself raced by other waiters: the breaker renames the stale lock to a unique name
  * and then checks that what it moved is the very file it judged stale (same inode and mtime). If
- * another process had meanwhile broken it and taken a fresh lock, the breaker moved that fresh
- * lock and puts it back with link(), which cannot overwrite.
+ * another breaker had meanwhile removed it and a writer had taken a fresh lock, this breaker moved
+ * the fresh lock and puts it back with link(), which cannot overwrite. Between that move and the
+ * link a third writer could take the lock too; this needs a crashed holder, two breakers and a
+ * writer within the same few microseconds, and is the one known gap.
  */
 
 export interface LockOptions {

@@ -1,4 +1,4 @@
-import { link, mkdir, readdir, rename, unlink } from 'node:fs/promises'
+import { link, mkdir, readdir, rename, stat, unlink } from 'node:fs/promises'
 import { join } from 'node:path'
 import { bytesEqual } from './bytes-equal.ts'
 import { StorageError } from './errors.ts'
@@ -208,10 +208,13 @@ export async function createFsStorage(options: FsStorageOptions): Promise<Storag
           }
           for (const entry of entries) {
             const name = entry.name
-            if (name.startsWith(INTERNAL_PREFIX)) continue
-            if (entry.isDirectory() && name.endsWith(DIR_SUFFIX)) {
+            if (name.startsWith(INTERNAL_PREFIX) || entry.isSymbolicLink()) continue
+            // Some file systems report no type in readdir (DT_UNKNOWN): ask stat then.
+            const known = entry.isDirectory() || entry.isFile()
+            const isDirectory = known ? entry.isDirectory() : (await stat(join(dir, name))).isDirectory()
+            if (isDirectory && name.endsWith(DIR_SUFFIX)) {
               await visit(join(dir, name), [...dirs, name])
-            } else if (entry.isFile() && !name.endsWith(DIR_SUFFIX)) {
+            } else if (!isDirectory && !name.endsWith(DIR_SUFFIX)) {
               const key = decodeName(dirs.map((d) => d.slice(0, -DIR_SUFFIX.length)).join('') + name)
               if (key.startsWith(prefix) && isKey(namespace, key) && isCanonicalLocation(key, dirs, name)) {
                 keys.push(key)

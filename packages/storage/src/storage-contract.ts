@@ -7,8 +7,8 @@ import type { Storage } from './storage.ts'
 /*
  * The behaviour every Storage backend must show. A backend's test file calls
  * `storageContract('fs', makeStorage)`; each test gets a fresh, empty storage from `makeStorage`
- * and closes it at the end. Not exported from the package entry (it imports node:test); backends
- * in this package import it directly.
+ * and closes it at the end. It imports node:test, so it is not in the package's main entry: a
+ * backend outside this package imports it from `@carapace/storage/contract`.
  */
 
 const text = (s: string): Uint8Array => new TextEncoder().encode(s)
