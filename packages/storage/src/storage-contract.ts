@@ -94,6 +94,24 @@ export function storageContract(name: string, makeStorage: () => Promise<Storage
         assert.ok(read !== undefined && Buffer.from(read).equals(big))
       }))
 
+    test('readers racing overwrites see a whole old or new value, never a torn one', () =>
+      withStorage(async (s) => {
+        const a = new Uint8Array(256 * 1024).fill(0xaa)
+        const b = new Uint8Array(256 * 1024 + 1).fill(0xbb)
+        await s.put('torn', 'k', a)
+        const writes = Array.from({ length: 10 }, (_, i) => s.put('torn', 'k', i % 2 === 0 ? b : a))
+        const reads = Array.from({ length: 30 }, () => s.get('torn', 'k'))
+        await Promise.all(writes)
+        for (const read of await Promise.all(reads)) {
+          assert.ok(read !== undefined)
+          const whole = read.length === a.length ? read.every((x) => x === 0xaa) : read.every((x) => x === 0xbb)
+          assert.ok(whole && (read.length === a.length || read.length === b.length), `torn read of ${read.length}`)
+        }
+        // The ten writes were concurrent, so any of them may be the last.
+        const last = await s.get('torn', 'k')
+        assert.ok(last !== undefined && (last.length === a.length || last.length === b.length))
+      }))
+
     test('namespaces are isolated', () =>
       withStorage(async (s) => {
         await s.put('repository', 'k', text('repo'))

@@ -10,7 +10,8 @@
  * (resources, key `repo/type/tag`), `kbs_protocol_session`, `attestation_service_policy`,
  * `reference_value`.
  *
- * Every operation is linearizable per key, also between processes sharing a backend. Values are
+ * Every operation is linearizable per key, also between processes sharing a backend (for the fs
+ * backend within the limits of its lock lease, see fs-lock.ts). Values are
  * copied in and out: mutating a buffer after `put` or after `get` never changes the stored value.
  *
  * How a stateless KBS replica uses it:
