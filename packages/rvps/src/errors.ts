@@ -3,7 +3,7 @@ import { CocoError } from '@carapace/protocol'
 /**
  * - `MALFORMED`: the register message is not the JSON object `{version?, type, payload}` with string fields.
  * - `UNSUPPORTED_VERSION`: the message `version` is not `0.1.0`.
- * - `UNSUPPORTED_TYPE`: no extractor for the message `type` (`corim` and `in-toto` included).
+ * - `UNSUPPORTED_TYPE`: no extractor for the message `type` (e.g. `in-toto`), or a signed CoRIM.
  * - `INVALID_PAYLOAD`: the payload is not canonical standard base64, or its content does not fit its type.
  * - `INVALID_NAME`: a reference-value name that cannot be stored (empty, control characters, too long).
  * - `INVALID_VALUE`: an argument of a builder that cannot be converted (e.g. `--as-integer abc`).

@@ -5,7 +5,7 @@ import { extractSwid } from './extractors/swid.ts'
 import type { ExtractedReferenceValue } from './reference-value.ts'
 import type { RegisterMessage } from './register-message.ts'
 
-/** Provenance types with an extractor (upstream also names `corim`, refused here for now). */
+/** Provenance types with an extractor (upstream's set; `in-toto` was removed upstream). */
 export type ProvenanceType = 'sample' | 'swid' | 'corim'
 
 const EXTRACTORS: Readonly<Record<ProvenanceType, (payload: string) => ExtractedReferenceValue[]>> = {
