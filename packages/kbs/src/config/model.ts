@@ -145,7 +145,18 @@ export interface IntelTrustAuthorityService {
   readonly allowUnmatchedPolicy: boolean
 }
 
-export type AttestationServiceConfig = BuiltinAttestationService | GrpcAttestationService | IntelTrustAuthorityService
+/** Not served. */
+export interface KeylimeAttestationService {
+  readonly type: 'keylime'
+  readonly timeoutMin: number
+  readonly baseUrl: string
+  readonly apiVersionMajor: number
+  readonly apiVersionMinor: number
+  readonly cvCaPath: string
+}
+
+export type AttestationServiceConfig =
+  BuiltinAttestationService | GrpcAttestationService | IntelTrustAuthorityService | KeylimeAttestationService
 
 export interface StorageBackendConfig {
   readonly storageType: StorageType

@@ -14,6 +14,8 @@ const LEGACY_TYPES = new Map<string, 'Simple' | 'InsecureAllowAll' | 'DenyAll'>(
   ['DenyAll', 'DenyAll'],
 ])
 
+const LEGACY_KEYS = ['type', 'personas', 'auth_public_key', 'insecure_api', 'admin_backend']
+
 /** What the pre-v0.18 keys mean today: a key that signs admin tokens grants full access. */
 export const LEGACY_ADMIN_ROLE = 'admin'
 const LEGACY_ADMIN_ACL: RegexAcl = { role: LEGACY_ADMIN_ROLE, allowedEndpoints: '^/kbs/.+$' }
@@ -99,6 +101,41 @@ function parseSimplePersonas(reader: ConfigReader): AdminConfig {
 }
 
 /**
+ * The short-lived `admin_backend` spelling (an externally tagged enum):
+ * `admin_backend = "DenyAll"` or `[[admin.admin_backend.Simple.personas]]`.
+ */
+function parseAdminBackend(reader: ConfigReader): AdminConfig {
+  reader.warn('admin_backend', 'deprecated: use authorization_mode (v0.18+); mapped')
+  const value = reader.raw('admin_backend')
+  if (typeof value === 'string') {
+    const type = reader.choice('admin_backend', LEGACY_TYPES)
+    reader.finish()
+    if (type === 'Simple' || type === undefined)
+      return { authorizationMode: 'DenyAll', identityProviders: [], acls: [] }
+    return { authorizationMode: type, identityProviders: [], acls: [] }
+  }
+  const backend = reader.subTable('admin_backend')
+  reader.finish()
+  if (backend === undefined) return { authorizationMode: 'DenyAll', identityProviders: [], acls: [] }
+  const simple = backend.subTable('Simple')
+  const allowAll = backend.subTable('InsecureAllowAll')
+  const denyAll = backend.subTable('DenyAll')
+  backend.finish()
+  const variants = [simple, allowAll, denyAll].filter((variant) => variant !== undefined)
+  if (variants.length !== 1) {
+    throw backend.error(undefined, 'expected exactly one of Simple, InsecureAllowAll, DenyAll')
+  }
+  if (simple !== undefined) {
+    const config = parseSimplePersonas(simple)
+    simple.finish()
+    return config
+  }
+  allowAll?.finish()
+  denyAll?.finish()
+  return { authorizationMode: allowAll === undefined ? 'DenyAll' : 'InsecureAllowAll', identityProviders: [], acls: [] }
+}
+
+/**
  * `[admin]` of every release: v0.18+ `authorization_mode` (+ bearer_jwt/regex_acl), v0.15–v0.17
  * `type = Simple|InsecureAllowAll|DenyAll` (+ `personas`), v0.10–v0.14 `auth_public_key` +
  * `insecure_api`. When `type` and the v0.10 keys are both present (the trustee-operator sample),
@@ -112,16 +149,17 @@ export function parseAdmin(reader: ConfigReader | undefined, legacy: LegacyAdmin
     return { authorizationMode: 'DenyAll', identityProviders: [], acls: [] }
   }
   const mode = reader.choice('authorization_mode', MODES)
-  const hasLegacyKeys = ['type', 'personas', 'auth_public_key', 'insecure_api'].some((key) => reader.has(key))
+  const hasLegacyKeys = LEGACY_KEYS.some((key) => reader.has(key))
   if (mode !== undefined) {
     if (hasLegacyKeys) {
-      const key = ['type', 'personas', 'auth_public_key', 'insecure_api'].find((name) => reader.has(name))
+      const key = LEGACY_KEYS.find((name) => reader.has(name))
       throw reader.error(key, 'is a pre-v0.18 admin key and cannot be combined with authorization_mode')
     }
     const config = parseCurrent(reader, mode)
     reader.finish()
     return config
   }
+  if (reader.has('admin_backend')) return parseAdminBackend(reader)
   const type = reader.choice('type', LEGACY_TYPES)
   const personasNote = 'use authorization_mode = "AuthenticatedAuthorization" with bearer_jwt identity providers'
   if (type !== undefined) {

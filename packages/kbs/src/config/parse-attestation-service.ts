@@ -16,6 +16,8 @@ const SERVICE_TYPES = new Map<string, AttestationServiceConfig['type']>([
   ['CoCoASGrpc', 'coco_as_grpc'],
   ['intel_ta', 'intel_ta'],
   ['IntelTA', 'intel_ta'],
+  ['Keylime', 'keylime'],
+  ['keylime-tee', 'keylime'],
 ])
 
 /** The built-in AS keys; also the body of the pre-v0.10 top-level `[as_config]`. */
@@ -59,6 +61,15 @@ export function parseAttestationService(reader: ConfigReader | undefined): Attes
       timeoutMin,
       asAddr: reader.string('as_addr') ?? DEFAULT_AS_ADDR,
       poolSize: reader.integer('pool_size', 1) ?? DEFAULT_POOL_SIZE,
+    }
+  } else if (type === 'keylime') {
+    config = {
+      type,
+      timeoutMin,
+      baseUrl: required(reader, 'base_url'),
+      apiVersionMajor: reader.integer('api_version_major', 0, 255) ?? 0,
+      apiVersionMinor: reader.integer('api_version_minor', 0, 255) ?? 0,
+      cvCaPath: required(reader, 'cv_ca_path'),
     }
   } else {
     config = {

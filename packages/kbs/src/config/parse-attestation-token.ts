@@ -10,7 +10,8 @@ const TOKEN_TYPES = new Map<string, string>([
 
 /**
  * `[attestation_token]` (v0.10+) or the pre-v0.10 `[attestation_token_config]`. Older spellings:
- * `insecure_key` (renamed `insecure_header_jwk`), `attestation_token_type` (no longer read).
+ * `insecure_key` (renamed `insecure_header_jwk`), `attestation_token_type` and `type` (no
+ * longer read).
  */
 export function parseAttestationToken(reader: ConfigReader | undefined): AttestationTokenConfig {
   if (reader === undefined) {
@@ -19,6 +20,10 @@ export function parseAttestationToken(reader: ConfigReader | undefined): Attesta
   if (reader.has('attestation_token_type')) {
     reader.deprecated('attestation_token_type', 'no longer read; the token format is detected from the token')
     reader.choice('attestation_token_type', TOKEN_TYPES)
+  }
+  if (reader.has('type')) {
+    reader.deprecated('type', 'no longer read (the old name of attestation_token_type)')
+    reader.choice('type', TOKEN_TYPES)
   }
   if (reader.has('insecure_key')) {
     reader.deprecated('insecure_key', 'renamed insecure_header_jwk; mapped')

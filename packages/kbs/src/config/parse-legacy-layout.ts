@@ -65,12 +65,15 @@ function readAttestationService(
     reader?.finish()
     return { attestationService: service, attestationServiceKey: 'grpc_config' }
   }
-  if (warnMoved(root, 'intel_trust_authority_config', '[attestation_service] type = "intel_ta"')) {
-    const reader = root.subTable('intel_trust_authority_config')
+  // `amber_config` is Intel Trust Authority under its earlier name (Project Amber).
+  const itaKey = ['intel_trust_authority_config', 'amber_config'].find((key) =>
+    warnMoved(root, key, '[attestation_service] type = "intel_ta"'),
+  )
+  if (itaKey !== undefined) {
+    const reader = root.subTable(itaKey)
     const value = (key: string): string => {
       const text = reader?.string(key)
-      if (text === undefined || reader === undefined)
-        throw root.error(`intel_trust_authority_config.${key}`, 'missing (expected a string)')
+      if (text === undefined) throw root.error(`${itaKey}.${key}`, 'missing (expected a string)')
       return text
     }
     const service: AttestationServiceConfig = {
@@ -83,14 +86,14 @@ function readAttestationService(
       allowUnmatchedPolicy: reader?.boolean('allow_unmatched_policy') ?? false,
     }
     reader?.finish()
-    return { attestationService: service, attestationServiceKey: 'intel_trust_authority_config' }
+    return { attestationService: service, attestationServiceKey: itaKey }
   }
   return {}
 }
 
 /**
  * The pre-v0.10 layout: socket/TLS/admin keys at the top level, `as_config` / `grpc_config` /
- * `intel_trust_authority_config`, `repository_config`, `policy_engine_config`,
+ * `intel_trust_authority_config` / `amber_config`, `repository_config`, `policy_engine_config`,
  * `attestation_token_config`, `attestation_token_type`, `timeout`, `as_config_file_path`. Each is
  * accepted with a warning and mapped where today's model has a place for it.
  */
