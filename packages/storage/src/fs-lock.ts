@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto'
 import { link, open, rename, stat, unlink } from 'node:fs/promises'
+import { dirname, join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { StorageError } from './errors.ts'
 import { fsErrorCode as errorCode } from './fs-error-code.ts'
+import { LOCK_PREFIX } from './fs-layout.ts'
 
 /*
  * A lock file per key (`~lock-<file name>` next to the key's file) gives mutual exclusion between
@@ -46,7 +48,8 @@ async function breakIfStale(lockPath: string, staleMs: number): Promise<void> {
     throw error
   }
   if (Date.now() - seen.mtimeMs <= staleMs) return
-  const moved = `${lockPath}.broken-${randomBytes(8).toString('hex')}`
+  // A short name: the lock's own name may already be near NAME_MAX.
+  const moved = join(dirname(lockPath), `${LOCK_PREFIX}broken-${randomBytes(8).toString('hex')}`)
   try {
     await rename(lockPath, moved)
   } catch (error) {

@@ -83,6 +83,11 @@ describe('fs storage', () => {
     await utimes(join(dir, 'ns', '~lock-k'), anHourAgo(), anHourAgo())
     assert.equal(await s.compareAndSwap('ns', 'k', text('v1'), text('v2')), true)
     assert.deepEqual(await s.get('ns', 'k'), text('v2'))
+    const longKey = 'L'.repeat(240)
+    await s.put('ns', longKey, text('long'))
+    await writeFile(join(dir, 'ns', `~lock-${longKey}`), '')
+    await utimes(join(dir, 'ns', `~lock-${longKey}`), anHourAgo(), anHourAgo())
+    assert.equal(await s.delete('ns', longKey), true)
     await writeFile(join(dir, 'ns', '~lock-k'), '')
     await assert.rejects(
       s.put('ns', 'k', text('v3')),
