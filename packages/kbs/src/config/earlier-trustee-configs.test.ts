@@ -98,3 +98,47 @@ describe("earlier Trustee releases' configs load", () => {
     assert.deepEqual(config.plugins[0], { name: 'sample', options: { item: 'value1' } })
   })
 })
+
+describe('more upstream Trustee configs', () => {
+  it('auth rate limit (current keys)', () => {
+    const { config, warnings } = load('trustee-test-auth-rate-limit.toml')
+    assert.deepEqual(warnings, [])
+    assert.equal(config.httpServer.authRateLimitPerSecond, 5)
+    assert.equal(config.httpServer.authRateLimitBurst, 20)
+    assert.equal(config.storageBackend.storageType, 'Memory')
+  })
+
+  it('kbs-config.toml with the stray attestation_token.insecure_api and a splitapi plugin', () => {
+    const { config, warnings } = load('trustee-kbs-config-splitapi.toml')
+    assert.equal(config.attestationToken.insecureHeaderJwk, false)
+    assert.ok(warnings.some((warning) => warning.key === 'attestation_token.insecure_api'))
+    assert.deepEqual(config.plugins[1], {
+      name: 'splitapi',
+      options: { type: 'CertManager', plugin_dir: '/opt/confidential-containers/kbs/plugin/splitapi' },
+    })
+  })
+
+  it('coco-as-builtin-1: remote RVPS', () => {
+    const { config } = load('trustee-test-coco-as-builtin-1.toml')
+    assert.equal(config.attestationService.type, 'coco_as_builtin')
+    assert.deepEqual(config.attestationService.rvpsConfig, { type: 'GrpcRemote', address: 'http://127.0.0.1:50003' })
+    assert.equal(config.admin.authorizationMode, 'DenyAll')
+  })
+
+  it('coco-as-builtin-2: broker as a type name, attestation_token_config, empty remote_addr', () => {
+    const { config, warnings } = load('trustee-test-coco-as-builtin-2.toml')
+    assert.equal(config.attestationService.type, 'coco_as_builtin')
+    assert.deepEqual(config.attestationService.rvpsConfig, { type: 'BuiltIn', storageType: 'LocalFs' })
+    assert.equal(config.attestationService.attestationTokenBroker.durationMin, 5)
+    assert.ok(warnings.some((warning) => warning.key === 'attestation_service.attestation_token_broker'))
+  })
+
+  it('intel-ta-1 and kubernetes/ita', () => {
+    const test = load('trustee-test-intel-ta-1.toml').config
+    assert.equal(test.attestationService.type, 'intel_ta')
+    assert.equal(test.admin.authorizationMode, 'DenyAll')
+    const kubernetes = load('trustee-kubernetes-ita-kbs-config.toml').config
+    assert.equal(kubernetes.attestationService.type, 'intel_ta')
+    assert.equal(kubernetes.admin.authorizationMode, 'AuthenticatedAuthorization')
+  })
+})

@@ -23,6 +23,9 @@ export interface HttpServerConfig {
   readonly tlsMaxVersion?: TlsVersion
   readonly tlsCiphers?: string
   readonly tlsGroups?: string
+  /** Per-client-IP limit on `POST /kbs/v0/auth` (requests per second); undefined: no limit. */
+  readonly authRateLimitPerSecond?: number
+  readonly authRateLimitBurst?: number
   /** Set only by `defaultKbsConfig`: create a self-signed key/certificate at these paths if absent. */
   readonly generateCertificateIfMissing?: boolean
 }

@@ -25,6 +25,12 @@ export function parseAttestationToken(reader: ConfigReader | undefined): Attesta
     reader.deprecated('type', 'no longer read (the old name of attestation_token_type)')
     reader.choice('type', TOKEN_TYPES)
   }
+  if (reader.has('insecure_api')) {
+    // Upstream's own sample config once had this admin key here; releases without
+    // deny_unknown_fields ignored it.
+    reader.deprecated('insecure_api', 'not an attestation_token key (admin.insecure_api?); ignored')
+    reader.boolean('insecure_api')
+  }
   if (reader.has('insecure_key')) {
     reader.deprecated('insecure_key', 'renamed insecure_header_jwk; mapped')
   }

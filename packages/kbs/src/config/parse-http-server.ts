@@ -63,6 +63,10 @@ export function parseHttpServer(reader: ConfigReader | undefined, legacy: HttpSe
   if (tlsCiphers !== undefined) config.tlsCiphers = tlsCiphers
   const tlsGroups = reader?.nonEmptyString('tls_groups')
   if (tlsGroups !== undefined) config.tlsGroups = tlsGroups
+  const authRateLimitPerSecond = reader?.integer('auth_rate_limit_per_second', 1)
+  if (authRateLimitPerSecond !== undefined) config.authRateLimitPerSecond = authRateLimitPerSecond
+  const authRateLimitBurst = reader?.integer('auth_rate_limit_burst', 1)
+  if (authRateLimitBurst !== undefined) config.authRateLimitBurst = authRateLimitBurst
   if (reader !== undefined && tlsMinVersion === '1.3' && tlsMaxVersion === '1.2') {
     throw reader.error('tls_min_version', 'is above tls_max_version')
   }
