@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { mkdir, readdir, readFile, stat, utimes, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { join, relative } from 'node:path'
 import { after, describe, test } from 'node:test'
 import { StorageError } from './errors.ts'
 import { createFsStorage } from './fs-storage.ts'
@@ -130,6 +130,14 @@ describe('fs storage', () => {
     await assert.rejects(createFsStorage({ dir: join(dir, 'blocked', 'below') }), (e: unknown) => {
       return e instanceof StorageError && e.code === 'IO_ERROR'
     })
+  })
+
+  test('a relative directory works', async () => {
+    const dir = freshDir()
+    const s = await createFsStorage({ dir: relative(process.cwd(), dir) })
+    await s.put('ns', 'a/b', text('v'))
+    await s.close()
+    assert.equal(await readFile(join(dir, 'ns', 'a\\x2Fb'), 'utf8'), 'v')
   })
 
   test("two instances on one directory see each other's writes", async () => {

@@ -1,5 +1,5 @@
 import { link, mkdir, readdir, rename, stat, unlink } from 'node:fs/promises'
-import { join } from 'node:path'
+import { join, resolve } from 'node:path'
 import { bytesEqual } from './bytes-equal.ts'
 import { StorageError } from './errors.ts'
 import { ensureDir, readIfExists, removeQuietly, syncDir, writeTemp } from './fs-files.ts'
@@ -48,7 +48,7 @@ export interface FsStorageOptions {
  * - At start, temp and lock files older than their maximum age are removed; they are never listed.
  */
 export async function createFsStorage(options: FsStorageOptions): Promise<Storage> {
-  const root = options.dir
+  const root = resolve(options.dir)
   const durable = options.fsync ?? true
   const lockStaleMs = options.lockStaleMs ?? 30_000
   const lockOptions = { staleMs: lockStaleMs, timeoutMs: options.lockTimeoutMs ?? 60_000 }
