@@ -158,6 +158,15 @@ test('payload errors of the sample type', async () => {
   await assert.rejects(rvps.register(b64('{"a":')), isRvpsError('INVALID_PAYLOAD', /not valid JSON/))
   await assert.rejects(rvps.register(b64('["a"]')), isRvpsError('INVALID_PAYLOAD', /JSON object/))
   await assert.rejects(rvps.register(b64('null')), isRvpsError('INVALID_PAYLOAD', /JSON object/))
+  await assert.rejects(
+    rvps.register(b64('{"a":[1, -9007199254740992]}')),
+    isRvpsError('INVALID_PAYLOAD', /integer -9007199254740992/),
+  )
+  await rvps.register(
+    b64('{"a":[9007199254740991, -9007199254740991, 1e300, 2.5], "b\\"-99999999999999999":"-99999999999999999"}'),
+  )
+  assert.deepEqual(await rvps.query('a'), [9007199254740991, -9007199254740991, 1e300, 2.5])
+  assert.equal(await rvps.query('b"-99999999999999999'), '-99999999999999999')
 })
 
 test('unsupported types are refused', async () => {
