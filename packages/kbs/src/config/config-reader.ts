@@ -63,8 +63,9 @@ export class ConfigReader {
     return this.path === '' ? key : `${this.path}.${key}`
   }
 
+  // A null (JSON `null`, YAML `~`) counts as absent, as upstream's optional fields take it.
   has(key: string): boolean {
-    return this.table[key] !== undefined
+    return this.table[key] !== undefined && this.table[key] !== null
   }
 
   error(key: string | undefined, message: string): KbsConfigError {
@@ -81,7 +82,8 @@ export class ConfigReader {
   /** Marks a key read and returns its raw value. */
   raw(key: string): unknown {
     this.used.add(key)
-    return this.table[key]
+    const value = this.table[key]
+    return value === null ? undefined : value
   }
 
   /** Accepts a deprecated key with a warning and returns its raw value. */
@@ -173,7 +175,7 @@ export class ConfigReader {
   rest(): Record<string, unknown> {
     const out: Record<string, unknown> = {}
     for (const [key, value] of Object.entries(this.table)) {
-      if (!this.used.has(key) && value !== undefined) out[key] = toPlain(value)
+      if (!this.used.has(key) && value !== undefined && value !== null) out[key] = toPlain(value)
       this.used.add(key)
     }
     return out

@@ -217,6 +217,16 @@ describe('formats', () => {
     assert.equal(yaml.config.admin.authorizationMode, 'InsecureAllowAll')
   })
 
+  it('null counts as absent (JSON null, YAML ~)', () => {
+    const json = parseKbsConfig('{"http_server":{"private_key":null,"sockets":null},"admin":null}', {
+      fileName: 'k.json',
+    })
+    assert.equal(json.config.httpServer.privateKey, undefined)
+    assert.deepEqual(json.config.httpServer.sockets, ['127.0.0.1:8080'])
+    const yaml = parseKbsConfig('attestation_token:\n  trusted_certs_paths: ~\n', { fileName: 'k.yml' })
+    assert.deepEqual(yaml.config.attestationToken.trustedCertsPaths, [])
+  })
+
   it('syntax errors name the file and the format', () => {
     assert.throws(
       () => parse('[http_server'),
