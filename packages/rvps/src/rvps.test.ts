@@ -186,7 +186,11 @@ test('a bad name refuses the whole message before anything is written', async ()
   await assert.rejects(rvps.register(sample({ good: 1, '': 2 })), isRvpsError('INVALID_NAME', /empty/))
   await assert.rejects(rvps.register(sample({ good: 1, 'a\nb': 2 })), isRvpsError('INVALID_NAME', /control/))
   assert.equal(storage.entries.size, 0)
-  await assert.rejects(rvps.query(''), isRvpsError('INVALID_NAME'))
+  // A name that can never be registered is absent, not an error, for readers.
+  assert.equal(await rvps.query(''), null)
+  assert.deepEqual(await rvps.lookup('a\u0000'), { status: 'absent' })
+  assert.equal(await rvps.get(':'.repeat(189)), null)
+  assert.equal(await rvps.delete(''), false)
 })
 
 test('storage failures and corrupt records are STORAGE errors', async () => {

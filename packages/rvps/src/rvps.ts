@@ -37,7 +37,11 @@ export interface RegisterOptions {
 export interface Rvps {
   /** Extracts the message's reference values and stores them (overwriting same-named ones). */
   register(message: unknown, options?: RegisterOptions): Promise<ReferenceValueRecord[]>
-  /** The value for `query_reference_value`: null when absent or expired (expiry is enforced). */
+  /**
+   * The value for `query_reference_value`: null when absent or expired (expiry is enforced). A
+   * name that `register` would refuse (see reference-value-name.ts) is simply absent here, as
+   * upstream answers for any string.
+   */
   query(name: string): Promise<JsonValue | null>
   /** Like `query`, but says why nothing was found. */
   lookup(name: string): Promise<ReferenceValueLookup>
@@ -69,8 +73,18 @@ export function createRvps(options: RvpsOptions): Rvps {
     return { ...record, expired: isExpired(expiration, at) }
   }
 
+  /** The storage key of a name; undefined for a name that can never have been registered. */
+  function keyOf(name: string): string | undefined {
+    try {
+      return storageKeyOfName(name)
+    } catch {
+      return undefined
+    }
+  }
+
   async function read(name: string): Promise<ReferenceValueRecord | null> {
-    const key = storageKeyOfName(name)
+    const key = keyOf(name)
+    if (key === undefined) return null
     const bytes = await onStorage('read', () => storage.get(REFERENCE_VALUE_NAMESPACE, key))
     if (bytes === undefined) return null
     const record = decodeRecord(key, bytes)
@@ -143,7 +157,8 @@ export function createRvps(options: RvpsOptions): Rvps {
     },
 
     async delete(name) {
-      const key = storageKeyOfName(name)
+      const key = keyOf(name)
+      if (key === undefined) return false
       return onStorage('delete', () => storage.delete(REFERENCE_VALUE_NAMESPACE, key))
     },
   }
