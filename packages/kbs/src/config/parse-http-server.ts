@@ -70,6 +70,11 @@ export function parseHttpServer(reader: ConfigReader | undefined, legacy: HttpSe
   if (reader !== undefined && tlsMinVersion === '1.3' && tlsMaxVersion === '1.2') {
     throw reader.error('tls_min_version', 'is above tls_max_version')
   }
+  if (reader !== undefined && config.tlsProfile !== 'custom') {
+    for (const key of ['tls_min_version', 'tls_max_version', 'tls_ciphers', 'tls_groups']) {
+      if (reader.has(key)) reader.warn(key, `overrides tls_profile = "${config.tlsProfile}" (as upstream)`)
+    }
+  }
   reader?.finish()
   return config
 }

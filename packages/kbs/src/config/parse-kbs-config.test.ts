@@ -12,7 +12,13 @@ function parse(text: string): ReturnType<typeof parseKbsConfig> {
 describe('defaults', () => {
   it('an empty file gives the upstream defaults', () => {
     const { config, warnings } = parse('')
-    assert.deepEqual(warnings, [])
+    assert.deepEqual(warnings, [
+      {
+        key: 'admin',
+        file: FILE,
+        message: `${FILE}: admin: missing: the admin API is disabled (authorization_mode = "DenyAll"); upstream requires [admin]`,
+      },
+    ])
     assert.deepEqual(config.httpServer, {
       sockets: ['127.0.0.1:8080'],
       insecureHttp: false,
@@ -174,6 +180,17 @@ work_dir = "/n"
       },
       { name: 'nebula-ca', options: { work_dir: '/n' } },
     ])
+  })
+
+  it('TLS fields beside a non-custom profile warn, as upstream logs', () => {
+    const { config, warnings } = parse(
+      '[admin]\nauthorization_mode = "DenyAll"\n[http_server]\ntls_profile = "modern"\ntls_groups = "X25519"',
+    )
+    assert.equal(config.httpServer.tlsGroups, 'X25519')
+    assert.deepEqual(
+      warnings.map((warning) => warning.key),
+      ['http_server.tls_groups'],
+    )
   })
 
   it('gRPC AS and remote RVPS (parsed although not served)', () => {

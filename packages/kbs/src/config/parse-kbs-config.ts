@@ -83,6 +83,9 @@ export function parseKbsConfig(
     legacyResourcePolicyPath = policyEngine.string('policy_path') ?? legacyResourcePolicyPath
     policyEngine.finish()
   }
+  if (!root.has('admin') && legacy.admin.authPublicKey === undefined && legacy.admin.insecureApi === undefined) {
+    root.warn('admin', 'missing: the admin API is disabled (authorization_mode = "DenyAll"); upstream requires [admin]')
+  }
   const config: KbsConfig = {
     httpServer: parseHttpServer(root.subTable('http_server'), legacy.httpServer),
     admin: parseAdmin(root.subTable('admin'), legacy.admin),
