@@ -20,7 +20,12 @@ export interface CompileOptions {
    * They behave like builtins; errors they throw always fail the evaluation.
    */
   readonly hostFunctions?: readonly BuiltinDef[]
-  /** OPA's compiler strict mode (unused imports, deprecated builtins...). Default false. */
+  /**
+   * OPA's compiler strict mode: unused imports, unused local assignments (`assigned var x
+   * unused`) and unused function arguments are errors, and so are, in v0 modules too, duplicate
+   * imports, `input`/`data` as rule or variable names and deprecated builtins (v1 modules always
+   * reject those). The query of `prepareQuery` is not checked. Default false.
+   */
   readonly strict?: boolean
   /** Lexer bounds; defaults allow 64 KiB lines and 16 MiB sources (as the Kata agent sets). */
   readonly maxLineLength?: number

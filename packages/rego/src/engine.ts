@@ -45,7 +45,7 @@ export function compile(modules: readonly ModuleSource[], options: CompileOption
   }
   if (errors.length > 0) throw combineErrors(errors)
   const hosts = new Map<string, BuiltinDef>((options.hostFunctions ?? []).map((h) => [h.name, h]))
-  const program = compileProgram(parsed, ALL_BUILTINS(), hosts)
+  const program = compileProgram(parsed, ALL_BUILTINS(), hosts, { strict: options.strict ?? false })
   return new Policy(program, parsed, version)
 }
 

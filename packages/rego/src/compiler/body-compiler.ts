@@ -3,7 +3,7 @@ import { RegoObject, RegoSet, type Value } from '../value/value.ts'
 import { dottedName, patternVars, visitVars } from './ast-vars.ts'
 import { compileError, findNode, functionAt, type NameContext } from './context.ts'
 import type { CBody, CExpr, CTerm, CWith } from './ir.ts'
-import { fnArity, NameResolver } from './name-resolution.ts'
+import { checkDeprecated, fnArity, NameResolver } from './name-resolution.ts'
 import { boundSet, schedule, type BoundSet } from './schedule.ts'
 import { Scope, SlotAllocator } from './scope.ts'
 import { uniformExpr, uniformTerm } from './uniform-ir.ts'
@@ -146,6 +146,7 @@ export class BodyCompiler extends NameResolver {
         const fn = this.resolveCall(t.name, t.loc)
         const args = t.args.map((a) => this.term(a, scope))
         if (!fn) return { k: 'const', v: null }
+        checkDeprecated(this.ctx, fn, t.loc)
         if (fn.kind === 'print') {
           compileError(this.ctx, 'rego_type_error', 'print: cannot be used as a value', t.loc)
         } else {
@@ -286,6 +287,7 @@ export class BodyCompiler extends NameResolver {
           const fn = this.resolveCall(t.name, t.loc)
           const args = t.args.map((a) => this.term(a, scope))
           if (!fn) return { ...base, kind: { k: 'true' } }
+          checkDeprecated(this.ctx, fn, t.loc)
           if (fn.kind === 'print') return { ...base, kind: { k: 'print', args } }
           const arity = fnArity(fn)
           if (args.length === arity + 1) {

@@ -7,6 +7,8 @@ import { visitVars } from './ast-vars.ts'
 import { BodyCompiler, TRUE } from './body-compiler.ts'
 import type { NameContext, ProgramContext } from './context.ts'
 import type { CBranch, CQuery, CRuleDef, CTerm, RuleNode, RuleSet } from './ir.ts'
+import { importName } from './import-names.ts'
+import { checkModules } from './module-checks.ts'
 import { checkRecursion } from './recursion.ts'
 import { buildRuleTree, type Mount } from './rule-tree.ts'
 import { boundSet } from './schedule.ts'
@@ -21,12 +23,20 @@ export interface CompiledProgram {
   compileQuery(body: Body, regoVersion: 0 | 1): CQuery
 }
 
+export interface ProgramOptions {
+  /** OPA's compiler strict mode (see module-checks.ts). */
+  readonly strict?: boolean
+}
+
 export function compileProgram(
   modules: readonly Module[],
   builtins: ReadonlyMap<string, BuiltinDef>,
   hosts: ReadonlyMap<string, BuiltinDef>,
+  options: ProgramOptions = {},
 ): CompiledProgram {
+  const strict = options.strict ?? false
   const errors: RegoError[] = []
+  checkModules(modules, strict, errors)
   const { root, mounts, sets } = buildRuleTree(modules, errors)
   const program: ProgramContext = { root, builtins, hosts, errors, closureSlots: new WeakMap() }
 
@@ -47,8 +57,9 @@ export function compileProgram(
       file: m.file,
       regoVersion: m.regoVersion,
       pkg: m.package,
-      imports: importsOf(m, errors),
+      imports: importsOf(m),
       ruleNames: ruleNames.get(m.package.join('\u0000')) ?? new Set(),
+      rejectDeprecated: strict || m.regoVersion === 1,
     })
   }
   const annotations = new RegoMetadata(modules)
@@ -74,6 +85,8 @@ export function compileProgram(
         pkg: [],
         imports: new Map(),
         ruleNames: new Set(),
+        // As OPA's, queries are not compiled in strict mode: they may call deprecated builtins.
+        rejectDeprecated: false,
       }
       const before = errors.length
       const bc = new BodyCompiler(ctx)
@@ -90,7 +103,7 @@ export function compileProgram(
   }
 }
 
-function importsOf(m: Module, errors: RegoError[]): Map<string, { root: 'data' | 'input'; path: Value[] }> {
+function importsOf(m: Module): Map<string, { root: 'data' | 'input'; path: Value[] }> {
   const out = new Map<string, { root: 'data' | 'input'; path: Value[] }>()
   for (const imp of m.imports) {
     const p = imp.path
@@ -103,11 +116,8 @@ function importsOf(m: Module, errors: RegoError[]): Map<string, { root: 'data' |
       }
     }
     if (head !== 'data' && head !== 'input') continue
-    const alias = imp.alias ?? (path.length ? String(path[path.length - 1]) : head)
-    if (out.has(alias)) {
-      errors.push(new RegoError('rego_compile_error', `import must not shadow import ${alias}`, imp.loc))
-    }
-    out.set(alias, { root: head, path })
+    // A later import of the same name replaces an earlier one (an error in v1 and strict mode).
+    out.set(importName(imp), { root: head, path })
   }
   return out
 }

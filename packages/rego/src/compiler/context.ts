@@ -25,6 +25,8 @@ export interface NameContext {
   readonly imports: ReadonlyMap<string, { readonly root: 'data' | 'input'; readonly path: readonly Value[] }>
   /** First segments of the rule heads of this package. */
   readonly ruleNames: ReadonlySet<string>
+  /** Whether calling a deprecated builtin is an error (v1 modules, strict mode). */
+  readonly rejectDeprecated: boolean
   /** In rule bodies: the values OPA substitutes for rego.metadata.chain() and rego.metadata.rule(). */
   readonly metadata?: { chain(): Value; rule(): Value }
 }

@@ -50,14 +50,19 @@ export class NameResolver {
     const host = this.ctx.program.hosts.get(joined)
     if (host) return { kind: 'builtin', key: joined, def: host, host: true }
     const def = this.ctx.program.builtins.get(joined)
-    if (def && !(def.deprecated && this.ctx.regoVersion === 1)) {
-      return { kind: 'builtin', key: joined, def, host: false }
-    }
+    if (def) return { kind: 'builtin', key: joined, def, host: false }
     if (!quiet) {
       const shown = path ? `data.${dotted(path)}` : joined
       compileError(this.ctx, 'rego_type_error', `undefined function ${shown}`, loc)
     }
     return undefined
+  }
+}
+
+/** OPA's error for a call of a deprecated builtin where those are not allowed. */
+export function checkDeprecated(ctx: NameContext, fn: FnRef, loc: Location): void {
+  if (fn.kind === 'builtin' && !fn.host && fn.def.deprecated && ctx.rejectDeprecated) {
+    compileError(ctx, 'rego_type_error', `deprecated built-in function calls in expression: ${fn.key}`, loc)
   }
 }
 
