@@ -78,6 +78,19 @@ test('strict builtin errors fail the evaluation with the location', async () => 
   assert.match(r.err, /strict.rego:3:\d+: eval_builtin_error: div: divide by zero/)
 })
 
+test('--strict compiles the modules in strict mode, reporting every error', async () => {
+  const lax = write('lax.rego', 'package lax\n\nimport data.unused\n\nallow if {\n  x := 1\n  true\n}\n')
+  assert.equal((await run('-d', lax, '-f', 'pretty', 'data.lax.allow')).out, 'true\n')
+  const r = await run('-d', lax, '--strict', 'data.lax.allow')
+  assert.equal(r.code, 1)
+  assert.equal(r.out, '')
+  assert.equal(
+    r.err,
+    `2 errors occurred:\n${lax}:3:1: rego_compile_error: import data.unused unused\n` +
+      `${lax}:6:3: rego_compile_error: assigned var x unused\n`,
+  )
+})
+
 test('reports compile errors with file:row:col on stderr', async () => {
   const broken = write('broken.rego', 'package b\n\nallow if {\n  x == 1\n}\n')
   const r = await run('-d', broken, 'data.b.allow')

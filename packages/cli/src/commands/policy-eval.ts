@@ -21,6 +21,10 @@ Options:
                                (data files in dir/a/b/ load under data.a.b); repeatable
   -i, --input FILE             the input document (.json, or .yaml/.yml)
       --v0                     parse modules as Rego v0 (default v1)
+      --strict                 compile the modules in OPA's strict mode: unused imports, local
+                               assignments and function arguments are errors, and so are
+                               duplicate imports, input/data as names and deprecated builtins
+                               in v0 modules too (v1 modules always reject those)
       --strict-builtin-errors  fail on the first builtin error instead of making it undefined
   -f, --format FORMAT          json (default) or pretty
 
@@ -37,6 +41,7 @@ export const policyEval: Command = {
         data: { type: 'string', short: 'd', multiple: true },
         input: { type: 'string', short: 'i' },
         v0: { type: 'boolean' },
+        strict: { type: 'boolean' },
         'strict-builtin-errors': { type: 'boolean' },
         format: { type: 'string', short: 'f', default: 'json' },
       })
@@ -46,7 +51,7 @@ export const policyEval: Command = {
       const regoVersion = values.v0 ? 0 : 1
       const files = loadPolicyPaths(values.data ?? [])
       const input = values.input === undefined ? undefined : readValueFile(values.input)
-      const policy = compile(files.modules, { regoVersion })
+      const policy = compile(files.modules, { regoVersion, strict: values.strict ?? false })
       const report = evalQueryReport(policy, query, {
         regoVersion,
         data: files.data,

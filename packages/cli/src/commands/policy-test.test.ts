@@ -88,6 +88,18 @@ test('false and undefined tests fail, errors are errors; the exit status is 1', 
   assert.match(r.out, /^data\.bad\.test_error: ERROR \(.*\n {2}.*policy_test.rego:\d+: eval_conflict_error: /m)
 })
 
+test('--strict compiles the modules in strict mode', async () => {
+  write('lax/lax_test.rego', 'package lax\n\nhelper(x) := 1\n\ntest_one if helper(2) == 1\n')
+  assert.equal((await run(join(dir, 'lax'))).out, 'PASS: 1/1\n')
+  const r = await run('--strict', join(dir, 'lax'))
+  assert.equal(r.code, 1)
+  assert.equal(
+    r.err,
+    `${join(dir, 'lax/lax_test.rego')}:3:1: rego_compile_error: unused argument x. (hint: use _ (wildcard variable) instead)\n`,
+  )
+  assert.equal((await run('--strict', join(dir, 'ok'))).out, 'PASS: 2/2\n')
+})
+
 test('--run selects tests by path', async () => {
   const r = await run('--run', 'test_pass$', join(dir, 'bad'))
   assert.equal(r.code, 0)

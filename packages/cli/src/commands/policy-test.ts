@@ -13,6 +13,10 @@ or errors, or when there are no tests.
 
 Options:
       --v0           parse modules as Rego v0 (default v1)
+      --strict       compile the modules in OPA's strict mode: unused imports, local
+                     assignments and function arguments are errors, and so are duplicate
+                     imports, input/data as names and deprecated builtins in v0 modules too
+                     (v1 modules always reject those)
       --run REGEX    only tests whose path (data.pkg.test_name) matches REGEX
   -v, --verbose      list every test and its print() output`
 
@@ -24,13 +28,14 @@ export const policyTest: Command = {
     runAction(policyTest, io, () => {
       const { values, positionals } = parseFlags(args, {
         v0: { type: 'boolean' },
+        strict: { type: 'boolean' },
         run: { type: 'string' },
         verbose: { type: 'boolean', short: 'v' },
       })
       if (positionals.length === 0) throw new UsageError('expected at least one path')
       const run = values.run === undefined ? undefined : toRegExp(values.run)
       const files = loadPolicyPaths(positionals)
-      const policy = compile(files.modules, { regoVersion: values.v0 ? 0 : 1 })
+      const policy = compile(files.modules, { regoVersion: values.v0 ? 0 : 1, strict: values.strict ?? false })
       const results = runPolicyTests(policy, { data: files.data, ...(run ? { run } : {}) })
       if (results.length === 0) {
         io.stderr(`no tests found${run ? ` matching ${values.run ?? ''}` : ''}\n`)
