@@ -1,1 +1,3 @@
-export {}
+export * from './attester.ts'
+export * from './attester-error.ts'
+export * from './sample-attester.ts'
