@@ -1,0 +1,42 @@
+import { isJsonObject, type JsonObject } from '@carapace/protocol'
+import { VerificationError } from './verifier.ts'
+
+/**
+ * Evidence as a JSON object: accepted already parsed, as JSON text, or as the UTF-8 bytes of JSON
+ * text (upstream verifiers receive bytes). Anything else is `EVIDENCE_MALFORMED`.
+ */
+export function evidenceObject(evidence: unknown, tee: string): JsonObject {
+  let parsed: unknown = evidence
+  if (evidence instanceof Uint8Array) parsed = new TextDecoder('utf-8', { fatal: false }).decode(evidence)
+  if (typeof parsed === 'string') {
+    try {
+      parsed = JSON.parse(parsed)
+    } catch (cause) {
+      throw new VerificationError('EVIDENCE_MALFORMED', `${tee} evidence is not JSON`, { cause })
+    }
+  }
+  if (!isJsonObject(parsed)) throw new VerificationError('EVIDENCE_MALFORMED', `${tee} evidence is not a JSON object`)
+  return parsed
+}
+
+const STD_BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/
+
+/** A required string field holding standard, padded base64. */
+export function base64Field(object: JsonObject, field: string, tee: string): Uint8Array {
+  const text = stringField(object, field, tee)
+  if (!STD_BASE64.test(text)) {
+    throw new VerificationError('EVIDENCE_MALFORMED', `${tee} evidence.${field} is not standard base64`)
+  }
+  return new Uint8Array(Buffer.from(text, 'base64'))
+}
+
+export function stringField(object: JsonObject, field: string, tee: string): string {
+  const value = object[field]
+  if (typeof value !== 'string')
+    throw new VerificationError('EVIDENCE_MALFORMED', `${tee} evidence.${field}: expected a string`)
+  return value
+}
+
+export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && Buffer.from(a).equals(Buffer.from(b))
+}

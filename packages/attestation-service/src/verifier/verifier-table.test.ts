@@ -1,0 +1,13 @@
+import assert from 'node:assert/strict'
+import { test } from 'node:test'
+import { VerificationError } from './verifier.ts'
+import { verifierFor } from './verifier-table.ts'
+
+test('TEEs without a verifier are UNSUPPORTED_TEE', () => {
+  assert.throws(
+    () => verifierFor('snp'),
+    (e: unknown) => e instanceof VerificationError && e.code === 'UNSUPPORTED_TEE',
+  )
+  assert.ok(verifierFor('sample'))
+  assert.ok(verifierFor('sampledevice'))
+})

@@ -1,0 +1,31 @@
+import type { Tee } from '@carapace/protocol'
+import { createSampleVerifier } from './sample/sample-verifier.ts'
+import { createSampleDeviceVerifier } from './sampledevice/sampledevice-verifier.ts'
+import { VerificationError, type Verifier } from './verifier.ts'
+
+export type VerifierFactory = () => Verifier
+
+/** Every TEE name, with its verifier where Carapace has one (null: not implemented yet). */
+export const VERIFIER_FACTORIES = {
+  'az-snp-vtpm': null,
+  'az-tdx-vtpm': null,
+  nvidia: null,
+  'nvidia-dpu': null,
+  sgx: null,
+  snp: null,
+  tdx: null,
+  cca: null,
+  csv: null,
+  se: null,
+  hygondcu: null,
+  tpm: null,
+  sample: createSampleVerifier,
+  sampledevice: createSampleDeviceVerifier,
+} satisfies Record<Tee, VerifierFactory | null>
+
+/** The verifier of a TEE; `UNSUPPORTED_TEE` for one without a verifier. */
+export function verifierFor(tee: Tee): Verifier {
+  const factory: VerifierFactory | null = VERIFIER_FACTORIES[tee]
+  if (factory === null) throw new VerificationError('UNSUPPORTED_TEE', `no verifier for TEE ${JSON.stringify(tee)}`)
+  return factory()
+}
