@@ -1,1 +1,8 @@
-export {}
+export * from './kbs-client-error.ts'
+export * from './cookie-jar.ts'
+export * from './token-claims.ts'
+export { kbsApiRoot, type Fetch } from './kbs-http.ts'
+export { SUPPORTED_HASH_ALGORITHMS } from './rcar-handshake.ts'
+export * from './kbs-client.ts'
+export * from './kbs-admin-client.ts'
+export * from './admin-token.ts'
