@@ -1,0 +1,189 @@
+import { AR4SI_CLAIMS, type Ar4siClaim, type JsonValue } from '@carapace/protocol'
+import { RegoError, fromJS, toJS, type CompiledPolicy, type Value } from '@carapace/rego'
+import type { ReferenceValueLookup } from '@carapace/rvps'
+import { AttestationServiceError } from '../errors.ts'
+import type { CachedPolicy } from './compiled-policy-cache.ts'
+
+/** How one `query_reference_value` call was answered. */
+export interface ReferenceValueOutcome {
+  readonly id: string
+  readonly status: ReferenceValueLookup['status']
+  readonly expiration?: string
+}
+
+/**
+ * Where a trust claim came from: `rule` when a rule set it for this input, `default` when it is
+ * the value the policy gives an empty input with no reference values (its `default` rules),
+ * `unset` when `trust_claims` has no such key (counts as 0).
+ */
+export interface TrustClaimExplanation {
+  readonly value: number
+  readonly source: 'rule' | 'default' | 'unset'
+}
+
+export interface PolicyExplanation {
+  readonly policyId: string
+  /** True when `data.policy.trust_claims` was undefined (every claim 0). */
+  readonly trustClaimsUndefined: boolean
+  readonly trustClaims: Record<Ar4siClaim, TrustClaimExplanation>
+  readonly referenceValues: readonly ReferenceValueOutcome[]
+}
+
+export interface PolicyExtension {
+  readonly name: string
+  readonly key: number
+  readonly value: JsonValue
+}
+
+export interface PolicyOutcome {
+  readonly trustVector: Record<Ar4siClaim, number>
+  readonly extensions: readonly PolicyExtension[]
+  readonly explanation: PolicyExplanation
+}
+
+export type LookupReferenceValue = (id: string) => Promise<ReferenceValueLookup>
+
+/** More rounds than any policy needs: each round adds at least one newly asked reference value. */
+const MAX_ROUNDS = 64
+
+/**
+ * Evaluates `data.policy.trust_claims` and `data.policy.extensions`. The engine is synchronous
+ * and the RVPS is not, so the policy is evaluated in rounds: ids not yet looked up answer null
+ * and are fetched, then the policy is evaluated again, until a round asks for nothing new.
+ */
+export async function evaluatePolicy(
+  cached: CachedPolicy,
+  policyId: string,
+  input: JsonValue,
+  lookup: LookupReferenceValue,
+): Promise<PolicyOutcome> {
+  const inputValue = fromJS(input)
+  const known = new Map<string, ReferenceValueLookup>()
+  for (let round = 0; round < MAX_ROUNDS; round++) {
+    const missing = new Set<string>()
+    const resolver = (id: string): unknown => {
+      const found = known.get(id)
+      if (found === undefined) {
+        missing.add(id)
+        return null
+      }
+      return found.status === 'found' ? found.value : null
+    }
+    const result = cached.withResolver(resolver, (policy) => ({
+      trustClaims: optionalRule(policy, policyId, 'data.policy.trust_claims', inputValue),
+      extensions: optionalRule(policy, policyId, 'data.policy.extensions', inputValue),
+    }))
+    if (missing.size === 0) {
+      const baseline = defaultTrustClaims(cached, policyId)
+      const referenceValues = [...known].map(([id, outcome]) => ({
+        id,
+        status: outcome.status,
+        ...(outcome.status === 'absent' ? {} : { expiration: outcome.expiration }),
+      }))
+      return outcomeOf(policyId, result.trustClaims, result.extensions, baseline, referenceValues)
+    }
+    for (const id of missing) known.set(id, await lookup(id))
+  }
+  throw new AttestationServiceError('POLICY_EVALUATION', `policy ${policyId}: too many reference value rounds`)
+}
+
+function optionalRule(policy: CompiledPolicy, policyId: string, path: string, input: Value): unknown {
+  try {
+    const value = policy.evalRule(path, { input })
+    return value === undefined ? undefined : toJS(value)
+  } catch (cause) {
+    if (
+      cause instanceof RegoError &&
+      cause.code === 'invalid_argument' &&
+      /not a valid rule path/.test(cause.message)
+    ) {
+      return undefined
+    }
+    const reason = cause instanceof Error ? cause.message : String(cause)
+    throw new AttestationServiceError('POLICY_EVALUATION', `policy ${policyId}: ${reason}`, { cause })
+  }
+}
+
+/** The claims the policy gives when no rule fires (empty input, no reference values). */
+function defaultTrustClaims(cached: CachedPolicy, policyId: string): Partial<Record<Ar4siClaim, number>> {
+  try {
+    const raw = cached.withResolver(
+      () => null,
+      (policy) => optionalRule(policy, policyId, 'data.policy.trust_claims', fromJS({})),
+    )
+    return raw === undefined ? {} : trustClaimsOf(policyId, raw)
+  } catch {
+    return {}
+  }
+}
+
+function trustClaimsOf(policyId: string, raw: unknown): Partial<Record<Ar4siClaim, number>> {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+    throw new AttestationServiceError('POLICY_EVALUATION', `policy ${policyId}: trust_claims is not an object`)
+  }
+  const claims: Partial<Record<Ar4siClaim, number>> = {}
+  for (const [name, value] of Object.entries(raw)) {
+    const claim = AR4SI_CLAIMS.find((c) => c === name)
+    if (claim === undefined) {
+      throw new AttestationServiceError(
+        'POLICY_EVALUATION',
+        `policy ${policyId}: unknown trust claim ${JSON.stringify(name)}`,
+      )
+    }
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < -127 || value > 127) {
+      throw new AttestationServiceError(
+        'POLICY_EVALUATION',
+        `policy ${policyId}: trust claim ${name} must be an integer in -127..127`,
+      )
+    }
+    claims[claim] = value
+  }
+  return claims
+}
+
+function extensionsOf(policyId: string, raw: unknown): PolicyExtension[] {
+  if (raw === undefined) return []
+  if (!Array.isArray(raw))
+    throw new AttestationServiceError('POLICY_EVALUATION', `policy ${policyId}: extensions is not an array`)
+  return raw.map((entry: unknown, index) => {
+    if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) {
+      throw new AttestationServiceError(
+        'POLICY_EVALUATION',
+        `policy ${policyId}: extensions[${index}] is not an object`,
+      )
+    }
+    const { name, key, value } = entry as Record<string, unknown>
+    if (typeof name !== 'string' || typeof key !== 'number' || !Number.isInteger(key)) {
+      throw new AttestationServiceError(
+        'POLICY_EVALUATION',
+        `policy ${policyId}: extensions[${index}] needs a string name and an integer key`,
+      )
+    }
+    return { name, key, value: (value ?? null) as JsonValue }
+  })
+}
+
+function outcomeOf(
+  policyId: string,
+  rawClaims: unknown,
+  rawExtensions: unknown,
+  baseline: Partial<Record<Ar4siClaim, number>>,
+  referenceValues: ReferenceValueOutcome[],
+): PolicyOutcome {
+  const claims = rawClaims === undefined ? {} : trustClaimsOf(policyId, rawClaims)
+  const trustVector = {} as Record<Ar4siClaim, number>
+  const explained = {} as Record<Ar4siClaim, TrustClaimExplanation>
+  for (const claim of AR4SI_CLAIMS) {
+    const value = claims[claim]
+    trustVector[claim] = value ?? 0
+    explained[claim] =
+      value === undefined
+        ? { value: 0, source: 'unset' }
+        : { value, source: baseline[claim] === value ? 'default' : 'rule' }
+  }
+  return {
+    trustVector,
+    extensions: extensionsOf(policyId, rawExtensions),
+    explanation: { policyId, trustClaimsUndefined: rawClaims === undefined, trustClaims: explained, referenceValues },
+  }
+}
