@@ -71,6 +71,8 @@ export function createKbsClient(options: KbsClientOptions): KbsClient {
       })
     }
     if (token === undefined) throw new KbsClientError('INVALID_ARGUMENT', 'no way to obtain a token')
+    // Refuse a token whose claims cannot be read now rather than on the next cache check.
+    readTokenTimes(token)
     return token
   }
 
@@ -104,7 +106,7 @@ export function createKbsClient(options: KbsClientOptions): KbsClient {
       jar.storeAll(response.headers)
       const jwe = await readJson(response, `GET /kbs/v0/resource/${path}`)
       try {
-        return decryptResponse(jwe, teeKey)
+        return new Uint8Array(decryptResponse(jwe, teeKey))
       } catch (cause) {
         const detail = cause instanceof CocoError ? cause.message : 'decryption failed'
         throw new KbsClientError('PROTOCOL', `GET /kbs/v0/resource/${path}: ${detail}`, { cause })
