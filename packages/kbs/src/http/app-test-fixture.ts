@@ -1,0 +1,90 @@
+import { generateKeyPairSync, type KeyObject } from 'node:crypto'
+import { exportTeePubKey, generateTeeKeyPair } from '@carapace/protocol'
+import { createMemoryStorage, type Storage } from '@carapace/storage'
+import { SignJWT } from 'jose'
+import { createAdminAuthorizer } from '../admin/admin-authorizer.ts'
+import type { AttestationEvaluation } from '../session/attestation-evaluator.ts'
+import { KbsError } from './errors.ts'
+import { createKbsApp } from './app.ts'
+
+/** Test wiring of createKbsApp: memory storage, fake AS and token verifier, Ed25519 admin key. */
+export async function kbsFixture(options: { payloadRequestSizeMiB?: number } = {}) {
+  const storage: Storage = createMemoryStorage()
+  const adminKeys = generateKeyPairSync('ed25519')
+  const admin = await createAdminAuthorizer(
+    {
+      authorizationMode: 'AuthenticatedAuthorization',
+      identityProviders: [{ issuer: 'test-issuer', audience: 'kbs', publicKeyUri: 'admin.pem' }],
+      acls: [{ role: 'admin', allowedEndpoints: '^/kbs/v0/.+$' }],
+    },
+    { readPublicKey: () => Promise.resolve(adminKeys.publicKey.export({ type: 'spki', format: 'pem' }).toString()) },
+  )
+  const teeKeys = generateTeeKeyPair('EC-P256')
+  const teePubKey = exportTeePubKey(teeKeys)
+  const evaluations: AttestationEvaluation[] = []
+  const tokens = new Map<string, Record<string, unknown>>()
+  let clock = new Date('2026-01-01T00:00:00Z')
+  let counter = 0
+  const claimsWithStatus = (status: string): Record<string, unknown> => ({
+    submods: {
+      cpu0: {
+        'ear.status': status,
+        'ear.veraison.annotated-evidence': { runtime_data_claims: { 'tee-pubkey': teePubKey } },
+      },
+    },
+  })
+  tokens.set('affirming-token', claimsWithStatus('affirming'))
+  tokens.set('warning-token', claimsWithStatus('warning'))
+  const app = createKbsApp({
+    storage,
+    admin,
+    tokenVerifier: {
+      verify: (token) => {
+        const claims = tokens.get(token)
+        return claims === undefined
+          ? Promise.reject(new KbsError('TOKEN_VERIFIER', 'bad signature'))
+          : Promise.resolve(claims)
+      },
+    },
+    attestation: {
+      evaluate: (request) => {
+        evaluations.push(request)
+        return Promise.resolve({ token: 'affirming-token' })
+      },
+    },
+    attestationAdmin: {
+      setPolicy: () => Promise.resolve(),
+      registerReferenceValue: () => Promise.resolve(),
+      queryReferenceValue: (id) => Promise.resolve(id === 'measurement' ? ['1'] : undefined),
+    },
+    random: (size) => {
+      counter += 1
+      return new Uint8Array(size).fill(counter)
+    },
+    now: () => clock,
+    ...(options.payloadRequestSizeMiB === undefined ? {} : { payloadRequestSizeMiB: options.payloadRequestSizeMiB }),
+  })
+  const adminToken = (claims: Record<string, unknown>, key: KeyObject = adminKeys.privateKey): Promise<string> =>
+    new SignJWT(claims)
+      .setProtectedHeader({ alg: 'EdDSA', typ: 'JWT' })
+      .setIssuer('test-issuer')
+      .setAudience('kbs')
+      .setExpirationTime('1h')
+      .sign(key)
+  return {
+    app,
+    storage,
+    teeKeys,
+    teePubKey,
+    evaluations,
+    adminToken,
+    advanceMinutes: (minutes: number) => {
+      clock = new Date(clock.getTime() + minutes * 60_000)
+    },
+  }
+}
+
+export function upstreamError(variant: string, detail?: string): { type: string; detail?: string } {
+  const type = `https://github.com/confidential-containers/kbs/errors/${variant}`
+  return detail === undefined ? { type } : { type, detail }
+}
