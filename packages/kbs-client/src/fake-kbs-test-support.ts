@@ -89,7 +89,7 @@ export class FakeKbs {
   #auth(body: string): Response {
     const request = parseRequest(JSON.parse(body))
     assert.equal(request.tee, 'sample')
-    assert.deepEqual(request.extraParams, { 'supported-hash-algorithms': ['sha256', 'sha384', 'sha512'] })
+    assert.deepEqual(request.extraParams, { 'supported-hash-algorithms': ['sha256', 'sha384', 'sha512', 'sm3'] })
     const id = randomBytes(8).toString('hex')
     const challenge = { nonce: newNonce(randomBytes), extraParams: this.#options.extraParams ?? '' }
     this.#sessions.set(id, { challenge, teePubKey: undefined })

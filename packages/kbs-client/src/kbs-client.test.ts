@@ -48,7 +48,7 @@ test('whole flow: auth, attest with cookie and bound evidence, resource decrypte
   assert.ok(auth !== undefined && attest !== undefined && get !== undefined)
   assert.equal(
     auth.body,
-    '{"version":"0.4.0","tee":"sample","extra-params":{"supported-hash-algorithms":["sha256","sha384","sha512"]}}',
+    '{"version":"0.4.0","tee":"sample","extra-params":{"supported-hash-algorithms":["sha256","sha384","sha512","sm3"]}}',
   )
   assert.equal(auth.headers.get('content-type'), 'application/json')
   assert.equal(auth.headers.get('cookie'), null)

@@ -18,10 +18,11 @@ import { KbsClientError } from './kbs-client-error.ts'
 import { readJson, responseError, send, type Fetch } from './kbs-http.ts'
 
 /**
- * Hashes the guest offers in `supported-hash-algorithms`. guest-components lists `sm3` too;
- * Carapace cannot compute it, so it does not offer it.
+ * `supported-hash-algorithms`, byte-for-byte guest-components' `HashAlgorithm::list_all()`.
+ * `sm3` is listed for wire parity only: Trustee selects a hash for IBM SE alone (sha512), and a
+ * challenge selecting sm3 fails here as a PROTOCOL error (UNSUPPORTED_ALGORITHM cause).
  */
-export const SUPPORTED_HASH_ALGORITHMS = ['sha256', 'sha384', 'sha512'] as const
+export const SUPPORTED_HASH_ALGORITHMS = ['sha256', 'sha384', 'sha512', 'sm3'] as const
 
 export interface RcarContext {
   fetch: Fetch
