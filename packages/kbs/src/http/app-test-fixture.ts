@@ -64,13 +64,13 @@ export async function kbsFixture(options: { payloadRequestSizeMiB?: number } = {
     now: () => clock,
     ...(options.payloadRequestSizeMiB === undefined ? {} : { payloadRequestSizeMiB: options.payloadRequestSizeMiB }),
   })
-  const adminToken = (claims: Record<string, unknown>, key: KeyObject = adminKeys.privateKey): Promise<string> =>
-    new SignJWT(claims)
+  const adminToken = (claims: Record<string, unknown>, key: KeyObject = adminKeys.privateKey): Promise<string> => {
+    const jwt = new SignJWT(claims)
       .setProtectedHeader({ alg: 'EdDSA', typ: 'JWT' })
       .setIssuer('test-issuer')
       .setAudience('kbs')
-      .setExpirationTime('1h')
-      .sign(key)
+    return (claims['exp'] === undefined ? jwt.setExpirationTime('1h') : jwt).sign(key)
+  }
   return {
     app,
     storage,
