@@ -113,6 +113,7 @@ test('a stored custom policy is used; a bad one is refused; bad init data is INV
   const cpu0 = entry(payload['submods'] as Record<string, JsonObject>, 'cpu0')
   assert.equal(cpu0['ear.status'], 'affirming')
   assert.equal(cpu0['ear.appraisal-policy-id'], 'strict')
+  assert.deepEqual(cpu0['ear.trustworthiness-vector'], { executables: 2, hardware: 2 })
   await assert.rejects(
     as.setPolicy('strict_cpu', 'package policy\ntrust_claims := {'),
     (e: unknown) => e instanceof AttestationServiceError && e.code === 'POLICY_INVALID',

@@ -35,7 +35,8 @@ export function transformClaims(input: TransformClaimsInput): JsonObject {
     result['init_data'] = initData
     result['init_data_claims'] = input.initDataClaims
   }
-  return result
+  // Key order of upstream's BTreeMap (code-unit order; all keys are ASCII).
+  return Object.fromEntries(Object.entries(result).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
 }
 
 function withoutAdditionalEvidence(value: JsonValue): JsonValue {

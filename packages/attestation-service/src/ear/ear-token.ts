@@ -1,7 +1,7 @@
 import {
   TRUSTEE_EAR_PROFILE,
   statusOf,
-  type Ar4siClaim,
+  type TrustworthinessVector,
   type EarStatus,
   type JsonObject,
   type JsonValue,
@@ -22,7 +22,7 @@ export interface EarBrokerOptions {
 
 /** One appraisal (`submods.<name>`). */
 export interface EarSubmodInput {
-  readonly trustVector: Record<Ar4siClaim, number>
+  readonly trustVector: TrustworthinessVector
   readonly policyId: string
   readonly annotatedEvidence: JsonObject
   /** Policy extensions by name (e.g. `ear.trustee.identifiers`). */
@@ -44,7 +44,11 @@ export function createEarBroker(options: EarBrokerOptions): EarBroker {
     issue(submods) {
       const iat = Math.floor(now().getTime() / 1000)
       const appraisals: JsonObject = {}
-      for (const [name, submod] of Object.entries(submods)) {
+      // Sorted like the ear crate's BTreeMap of submods.
+      const names = Object.keys(submods).sort()
+      for (const name of names) {
+        const submod = submods[name]
+        if (submod === undefined) continue
         const status: EarStatus = statusOf(submod.trustVector)
         appraisals[name] = {
           'ear.status': status,

@@ -1,4 +1,4 @@
-import { AR4SI_CLAIMS, type Ar4siClaim, type JsonValue } from '@carapace/protocol'
+import { AR4SI_CLAIMS, type Ar4siClaim, type JsonValue, type TrustworthinessVector } from '@carapace/protocol'
 import { RegoError, fromJS, toJS, type CompiledPolicy, type Value } from '@carapace/rego'
 import type { ReferenceValueLookup } from '@carapace/rvps'
 import { AttestationServiceError } from '../errors.ts'
@@ -36,7 +36,8 @@ export interface PolicyExtension {
 }
 
 export interface PolicyOutcome {
-  readonly trustVector: Record<Ar4siClaim, number>
+  /** The claims the policy set (all eight at 0 when `trust_claims` is undefined). */
+  readonly trustVector: TrustworthinessVector
   readonly extensions: readonly PolicyExtension[]
   readonly explanation: PolicyExplanation
 }
@@ -171,11 +172,15 @@ function outcomeOf(
   referenceValues: ReferenceValueOutcome[],
 ): PolicyOutcome {
   const claims = rawClaims === undefined ? {} : trustClaimsOf(policyId, rawClaims)
-  const trustVector = {} as Record<Ar4siClaim, number>
+  if (rawClaims !== undefined && Object.keys(claims).length === 0) {
+    // Upstream: "At least one policy claim must be set."
+    throw new AttestationServiceError('POLICY_EVALUATION', `policy ${policyId}: trust_claims sets no claim`)
+  }
+  const trustVector: TrustworthinessVector = {}
   const explained = {} as Record<Ar4siClaim, TrustClaimExplanation>
   for (const claim of AR4SI_CLAIMS) {
     const value = claims[claim]
-    trustVector[claim] = value ?? 0
+    if (value !== undefined || rawClaims === undefined) trustVector[claim] = value ?? 0
     explained[claim] =
       value === undefined
         ? { value: 0, source: 'unset' }

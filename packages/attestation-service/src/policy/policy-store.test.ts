@@ -98,3 +98,18 @@ test('undefined trust_claims → all 0 (unset); bad trust claims are POLICY_EVAL
     isCode('POLICY_EVALUATION'),
   )
 })
+
+test('only the claims the policy sets are in the vector; an empty trust_claims is POLICY_EVALUATION', async () => {
+  const storage = createMemoryStorage()
+  const rvps = createRvps({ storage })
+  const store = createPolicyStore(storage)
+  await store.setPolicy('two', 'package policy\ntrust_claims := {"hardware": 2, "executables": 3}\n')
+  const outcome = await evaluatePolicy(await store.compiled('two'), 'two', {}, (id) => rvps.lookup(id))
+  assert.deepEqual(outcome.trustVector, { executables: 3, hardware: 2 })
+  assert.deepEqual(outcome.explanation.trustClaims.configuration, { value: 0, source: 'unset' })
+  await store.setPolicy('none', 'package policy\ntrust_claims := {}\n')
+  await assert.rejects(
+    evaluatePolicy(await store.compiled('none'), 'none', {}, (id) => rvps.lookup(id)),
+    isCode('POLICY_EVALUATION'),
+  )
+})
