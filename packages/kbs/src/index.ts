@@ -14,3 +14,4 @@ export type {
 export type { TokenVerifier } from './token/token-verifier.ts'
 export { installDefaultResourcePolicy } from './policy/resource-policy.ts'
 export { DEFAULT_RESOURCE_POLICY } from './policy/default-resource-policy.ts'
+export { createEarVerifier, type EarVerifierOptions } from './token/ear-verifier.ts'
