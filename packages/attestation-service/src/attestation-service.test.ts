@@ -123,3 +123,59 @@ test('a stored custom policy is used; a bad one is refused; bad init data is INV
     (e: unknown) => e instanceof AttestationServiceError && e.code === 'INVALID_REQUEST',
   )
 })
+
+test('primary and device evidence → cpu0 and gpu0 appraisals, each under its own class policy', async () => {
+  const as = await setup(MATCHING)
+  const deviceRuntime = { nonce: runtimeData.nonce, 'tee-pubkey': runtimeData['tee-pubkey'] }
+  const deviceDigest = createHash('sha384').update(canonicalize(deviceRuntime)).digest('base64')
+  const { token, explanation } = await as.evaluate([
+    sampleRequest(),
+    {
+      tee: 'sampledevice',
+      evidence: { svn: '2', report_data: deviceDigest },
+      runtimeData: { structured: deviceRuntime },
+    },
+  ])
+  const { payload } = await jwtVerify(
+    token,
+    await importJWK({ kty: 'EC', crv: 'P-256', x: as.jwk.x, y: as.jwk.y }, 'ES256'),
+    { currentDate: NOW },
+  )
+  const submods = payload['submods'] as Record<string, JsonObject>
+  assert.deepEqual(Object.keys(submods), ['cpu0', 'gpu0'])
+  const gpu0 = entry(submods, 'gpu0')
+  assert.deepEqual(gpu0['ear.veraison.annotated-evidence'], {
+    report_data: deviceDigest,
+    runtime_data_claims: deviceRuntime,
+    sampledevice: { svn: '2' },
+  })
+  // default_gpu wants data.reference.device_svn, which the AS does not provide: hardware stays 97.
+  assert.equal(gpu0['ear.status'], 'contraindicated')
+  assert.equal(entry(explanation.submods, 'gpu0').policyId, 'default_gpu')
+  assert.deepEqual(entry(explanation.submods, 'gpu0').trustClaims.hardware, { value: 97, source: 'default' })
+})
+
+test('verbose=false drops additional-evidence from runtime_data_claims; raw runtime data is used as-is', async () => {
+  const storage = createMemoryStorage()
+  const as = createAttestationService({ storage, rvps: createRvps({ storage }), now: () => NOW, verbose: false })
+  const withExtra = { ...runtimeData, 'additional-evidence': '{"sampledevice":{}}' }
+  const digest = createHash('sha384').update(canonicalize(withExtra)).digest()
+  const { payload } = await as.evaluate({
+    tee: 'sample',
+    evidence: { svn: '1', report_data: digest.toString('base64') },
+    runtimeData: { structured: withExtra },
+  })
+  const evidence = entry(payload['submods'] as Record<string, JsonObject>, 'cpu0')['ear.veraison.annotated-evidence']
+  assert.deepEqual((evidence as JsonObject)['runtime_data_claims'], {
+    nonce: runtimeData.nonce,
+    'tee-pubkey': runtimeData['tee-pubkey'],
+  })
+  const raw = new Uint8Array(32).fill(7)
+  const rawResult = await as.evaluate({
+    tee: 'sample',
+    evidence: { svn: '1', report_data: Buffer.from(raw).toString('base64') },
+    runtimeData: { raw },
+  })
+  const rawEvidence = entry(rawResult.payload['submods'] as Record<string, JsonObject>, 'cpu0')
+  assert.equal((rawEvidence['ear.veraison.annotated-evidence'] as JsonObject)['runtime_data_claims'], null)
+})
