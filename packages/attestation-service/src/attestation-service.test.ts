@@ -179,3 +179,24 @@ test('verbose=false drops additional-evidence from runtime_data_claims; raw runt
   const rawEvidence = entry(rawResult.payload['submods'] as Record<string, JsonObject>, 'cpu0')
   assert.equal((rawEvidence['ear.veraison.annotated-evidence'] as JsonObject)['runtime_data_claims'], null)
 })
+
+test('structured runtime data is bound as SHA-384(JCS(json)) (spec worked example)', async () => {
+  const as = await setup(MATCHING)
+  const digest = Buffer.from(
+    'd20490d30e5f16cba693abc1ca3c31ed977d2722d0adf01a980972d16913dc38f103c1f12abf477df0523af2b12e4b43',
+    'hex',
+  )
+  // Key order of the structured value does not matter: JCS sorts it.
+  const structured = {
+    'tee-pubkey': { y: 'BBBB', x: 'AAAA', kty: 'EC', crv: 'P-256', alg: 'ECDH-ES+A256KW' },
+    nonce: 'bm9uY2U=',
+    'additional-evidence': '',
+  }
+  const { payload } = await as.evaluate({
+    tee: 'sample',
+    evidence: { svn: '1', report_data: digest.toString('base64') },
+    runtimeData: { structured },
+    hashAlgorithm: 'sha384',
+  })
+  assert.equal(entry(payload['submods'] as Record<string, JsonObject>, 'cpu0')['ear.status'], 'affirming')
+})
