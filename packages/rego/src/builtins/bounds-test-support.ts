@@ -20,6 +20,16 @@ export function evalBounded(rules: string, options: EvalOptions = {}): Value | u
   })
 }
 
+/**
+ * Rules `d0` .. `d<n>` where each is an array holding the previous one twice: cheap to build,
+ * but `d<n>` written out in full has 2^n leaves (a string of 20 characters each).
+ */
+export function doublingRules(n: number): string {
+  const lines = ['d0 := ["xxxxxxxxxxxxxxxxxxxx"]']
+  for (let i = 1; i <= n; i++) lines.push(`d${i} := [d${i - 1}, d${i - 1}]`)
+  return lines.join('\n')
+}
+
 /** Assert that evaluating `rules` fails with an eval_limit_error (the step or time bound). */
 export function expectLimitError(rules: string, options: EvalOptions = {}): RegoError {
   try {

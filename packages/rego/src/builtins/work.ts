@@ -20,6 +20,9 @@ export const CHARS_PER_UNIT = 16
  */
 export const FREE_UNITS = 8
 
+/** Text shorter than this is within the free allowance. */
+export const FREE_CHARS = FREE_UNITS * CHARS_PER_UNIT
+
 /** Charge `units` of work done (or about to be done) in one go. */
 export function chargeWork(ctx: BuiltinContext, units: number): void {
   if (units >= FREE_UNITS) ctx.charge?.(Math.ceil(units))
@@ -27,7 +30,7 @@ export function chargeWork(ctx: BuiltinContext, units: number): void {
 
 /** Charge building `chars` characters of text in one go. */
 export function chargeText(ctx: BuiltinContext, chars: number): void {
-  if (chars >= FREE_UNITS * CHARS_PER_UNIT) ctx.charge?.(Math.ceil(chars / CHARS_PER_UNIT))
+  if (chars >= FREE_CHARS) ctx.charge?.(Math.ceil(chars / CHARS_PER_UNIT))
 }
 
 /** Counts work done step by step and charges it in batches: for loops whose length the input does not bound. */

@@ -1,5 +1,7 @@
+import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { RegoObject, RegoSet } from '../../value/value.ts'
+import { evalBounded, expectLimitError } from '../bounds-test-support.ts'
 import { expectError, expectResult } from './test-calls.ts'
 
 describe('count', () => {
@@ -88,5 +90,14 @@ describe('max min sort', () => {
       'operand 1 must be one of {set, array} but got object',
     )
     expectError('max', [1], 'eval_type_error', 'operand 1 must be one of {set, array} but got number')
+  })
+})
+
+describe('sum and product of huge integers', () => {
+  it('charge each step by the size of the running result', () => {
+    expectLimitError('p := product(numbers.range(1, 100000)) > 0')
+    expectLimitError('x := bits.lsh(1, 1000000)\np := sum([x | some i in numbers.range(1, 1000)]) > 0')
+    assert.equal(evalBounded('p := sum(numbers.range(1, 10000))'), 50_005_000)
+    assert.equal(evalBounded('p := product(numbers.range(1, 20))'), 2432902008176640000n)
   })
 })

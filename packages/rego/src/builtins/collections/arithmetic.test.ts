@@ -2,6 +2,7 @@ import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { RegoSet } from '../../value/value.ts'
 import { roundHalfAwayFromZero } from './arithmetic.ts'
+import { evalBounded, expectLimitError } from '../bounds-test-support.ts'
 import { call, expectError, expectResult } from './test-calls.ts'
 
 describe('plus minus mul', () => {
@@ -105,5 +106,17 @@ describe('abs round ceil floor', () => {
     expectResult('floor', [-1.001], -2)
     expectResult('floor', [1e300], 1e300)
     expectError('floor', [null], 'eval_type_error', 'operand 1 must be number but got null')
+  })
+})
+
+describe('arithmetic on huge integers', () => {
+  it('stops at the step bound before multiplying or dividing them', () => {
+    const x = 'x := bits.lsh(3, 1000000)\n'
+    expectLimitError(`${x}p := (x * x) > 0`)
+    expectLimitError(`${x}p := ((x + 1) / x) > 0`)
+    expectLimitError(`${x}p := (x % (x - 1)) > 0`)
+    expectLimitError(`${x}p := count([y | some i in numbers.range(1, 1000); y := x + i])`)
+    assert.equal(evalBounded(`${x}p := (x - x) + (x % 3)`), 0)
+    assert.equal(evalBounded('p := 9007199254740993 * 3'), 27021597764222979n)
   })
 })

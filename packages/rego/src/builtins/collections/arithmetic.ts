@@ -11,23 +11,39 @@ import {
 } from '../../value/number.ts'
 import { isNumber, RegoSet, type Value } from '../../value/value.ts'
 import { builtinError, numberArg, operandTypeError } from '../args.ts'
-import { builtin, type BuiltinDef } from '../builtin.ts'
+import { chargeLinear, chargeProduct, wordsOf } from '../big-integer-work.ts'
+import { builtin, type BuiltinContext, type BuiltinDef } from '../builtin.ts'
 import { normalizeNumber, numberResult } from './number-result.ts'
 
-/** A binary operation on two number operands (type errors checked left to right, as OPA). */
-function numeric(name: string, op: (a: RegoNumber, b: RegoNumber) => RegoNumber): BuiltinDef {
-  return builtin(name, 2, (args) => {
+/** What an operation on two integers costs, charged when one of them is a bigint. */
+type IntegerCost = (ctx: BuiltinContext, a: number, b: number) => void
+
+function linearCost(ctx: BuiltinContext, a: number, b: number): void {
+  chargeLinear(ctx, a + b)
+}
+
+/**
+ * A binary operation on two number operands (type errors checked left to right, as OPA). Big
+ * integer operands are charged before the operation: a chain of multiplications doubles their
+ * size each time.
+ */
+function numeric(name: string, op: (a: RegoNumber, b: RegoNumber) => RegoNumber, cost: IntegerCost): BuiltinDef {
+  return builtin(name, 2, (args, ctx) => {
     const a = numberArg(args, 0)
     const b = numberArg(args, 1)
+    if (typeof a === 'bigint' || typeof b === 'bigint') cost(ctx, wordsOf(a), wordsOf(b))
     return normalizeNumber(op(a, b))
   })
 }
 
 /** Set difference for two sets; numeric subtraction for two numbers. */
-function minus(args: readonly Value[]): Value {
+function minus(args: readonly Value[], ctx: BuiltinContext): Value {
   const a = args[0] ?? null
   const b = args[1] ?? null
-  if (isNumber(a) && isNumber(b)) return normalizeNumber(subtract(a, b))
+  if (isNumber(a) && isNumber(b)) {
+    if (typeof a === 'bigint' || typeof b === 'bigint') linearCost(ctx, wordsOf(a), wordsOf(b))
+    return normalizeNumber(subtract(a, b))
+  }
   if (a instanceof RegoSet && b instanceof RegoSet) {
     const out = new RegoSet()
     for (const v of a.values()) if (!b.has(v)) out.add(v)
@@ -73,11 +89,11 @@ export function roundHalfAwayFromZero(x: number): number {
 }
 
 export const arithmeticBuiltins: readonly BuiltinDef[] = [
-  numeric('plus', add),
+  numeric('plus', add, linearCost),
   builtin('minus', 2, minus),
-  numeric('mul', multiply),
-  numeric('div', div),
-  numeric('rem', rem),
+  numeric('mul', multiply, chargeProduct),
+  numeric('div', div, chargeProduct),
+  numeric('rem', rem, chargeProduct),
   builtin('abs', 1, (args) => {
     const n = numberArg(args, 0)
     if (typeof n === 'bigint') return n < 0n ? negate(n) : n

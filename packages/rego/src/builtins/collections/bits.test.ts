@@ -1,4 +1,5 @@
 import { describe, it } from 'node:test'
+import { expectLimitError } from '../bounds-test-support.ts'
 import { expectError, expectResult } from './test-calls.ts'
 
 describe('bits', () => {
@@ -61,5 +62,17 @@ describe('bits', () => {
       'operand 2 must be an unsigned integer number but got a negative integer',
     )
     expectError('bits.lsh', [1, 2 ** 40], 'eval_builtin_error', 'shift count too large')
+  })
+})
+
+describe('bits on huge integers', () => {
+  it('charge the integers they read and build', () => {
+    expectLimitError('p := count([y | some i in numbers.range(1, 1000); y := bits.lsh(1, 1000000)])')
+    expectLimitError(
+      'x := bits.lsh(1, 200000)\np := count([y | some i in numbers.range(1, 1000); y := bits.and(x, i)])',
+    )
+    expectLimitError(
+      'x := bits.lsh(1, 200000)\np := count([y | some i in numbers.range(1, 1000); y := bits.rsh(x, i)])',
+    )
   })
 })

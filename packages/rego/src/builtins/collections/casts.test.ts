@@ -1,5 +1,7 @@
+import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { RegoSet } from '../../value/value.ts'
+import { evalBounded, expectLimitError } from '../bounds-test-support.ts'
 import { expectError, expectResult } from './test-calls.ts'
 
 describe('to_number', () => {
@@ -53,5 +55,12 @@ describe('to_number', () => {
       'eval_type_error',
       'operand 1 must be one of {null, boolean, number, string} but got set',
     )
+  })
+})
+
+describe('to_number of huge integers', () => {
+  it('charges reading the digits (quadratic in their count)', () => {
+    expectLimitError('p := to_number(input) > 0', { input: '7'.repeat(100_000) })
+    assert.equal(evalBounded('p := to_number(input) > 0', { input: '7'.repeat(1_000) }), true)
   })
 })
