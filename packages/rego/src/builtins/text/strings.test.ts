@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { RegoObject, RegoSet } from '../../value/value.ts'
+import { evalBounded, expectLimitError } from '../bounds-test-support.ts'
 import { callText } from './call-text-builtin.ts'
 
 test('concat joins arrays and sets of strings', () => {
@@ -105,4 +106,47 @@ test('contains, startswith, endswith', () => {
   assert.equal(callText('contains', ['abcdefgh', 'defg']), true)
   assert.equal(callText('startswith', ['abcdefgh', 'bcd']), false)
   assert.equal(callText('endswith', ['abcdefgh', 'fgh']), true)
+})
+
+test('replace: a non-empty old string replaces every non-overlapping match, literally', () => {
+  assert.equal(callText('replace', ['aaaa', 'aa', 'b']), 'bb')
+  assert.equal(callText('replace', ['a.b.c', '.', '$&']), 'a$&b$&c')
+  assert.equal(callText('replace', ['abc', 'x', 'y']), 'abc')
+  assert.equal(callText('replace', ['', '', 'x']), 'x')
+  assert.equal(callText('replace', ['😀b', '', '-']), '-😀-b-')
+  // A match may not start inside a surrogate pair.
+  assert.equal(callText('replace', ['😀\ude00', '\ude00', 'x']), '😀x')
+})
+
+test('strings.replace_n: an empty old string matches between code points, not right after itself', () => {
+  const patterns = RegoObject.from([
+    ['', '-'],
+    ['b', 'B'],
+  ])
+  assert.equal(callText('strings.replace_n', [patterns, 'ab']), '-a-B-')
+})
+
+test('indexof_n counts code points in one pass, lone surrogates included', () => {
+  assert.deepEqual(callText('indexof_n', ['\ud83d😀a\ude00a', 'a']), [2, 4])
+  const all = callText('indexof_n', ['é'.repeat(50_000), 'é'])
+  assert.ok(Array.isArray(all))
+  assert.equal(all.length, 50_000)
+  assert.equal(all[49_999], 49_999)
+})
+
+test('huge string results stop at the step bound', () => {
+  const s = 'x'.repeat(2_000)
+  const big = 'x'.repeat(1_000_000)
+  expectLimitError('p := count(replace(input, "x", input))', { input: s })
+  assert.equal(evalBounded('p := count(replace(input, "x", "yy"))', { input: s }), 4_000)
+  expectLimitError('p := count(replace(input, "", "abc"))', { input: big })
+  expectLimitError('p := count(strings.replace_n({"x": input}, input))', { input: s })
+  expectLimitError('p := count(concat("", [input | some i in numbers.range(1, 100)]))', { input: 'x'.repeat(100_000) })
+  expectLimitError('p := count(split(input, ""))', { input: 'x'.repeat(200_000) })
+  expectLimitError('p := count([upper(input) | some i in numbers.range(1, 10)])', { input: big })
+  expectLimitError('p := count([lower(input) | some i in numbers.range(1, 10)])', { input: big })
+  expectLimitError('p := count([strings.reverse(input) | some i in numbers.range(1, 10)])', { input: big })
+  expectLimitError('p := count(indexof_n(input, "x"))', { input: 'x'.repeat(200_000) })
+  expectLimitError('p := count(format_int(bits.lsh(1, 1000000), 10))')
+  assert.equal(evalBounded('p := count(format_int(bits.lsh(1, 1000000), 16))'), 250_001)
 })

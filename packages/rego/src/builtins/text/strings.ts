@@ -2,22 +2,30 @@ import { toBigInt } from '../../value/number.ts'
 import { codePointLength } from '../../value/string-order.ts'
 import { RegoSet, type Value } from '../../value/value.ts'
 import { builtinError, numberArg, objectArg, operandTypeError, stringArg } from '../args.ts'
-import { builtin, BuiltinError, type BuiltinDef } from '../builtin.ts'
-import { goReplace } from './go-replacer.ts'
+import { chargeDecimalOf, chargeLinear, wordsOf } from '../big-integer-work.ts'
+import { builtin, BuiltinError, type BuiltinContext, type BuiltinDef } from '../builtin.ts'
+import { chargeText, chargeWork, CHARS_PER_UNIT } from '../work.ts'
+import { replaceAll, replacePairs } from './go-replacer.ts'
 import { intOperand } from './int-operand.ts'
 import { elementTypeError, stringsOperand } from './string-operands.ts'
 import { isAscii } from './utf8.ts'
 
-function concat(args: readonly Value[]): string {
+function concat(args: readonly Value[], ctx: BuiltinContext): string {
   const sep = stringArg(args, 0)
   const coll = args[1] ?? null
   const items = Array.isArray(coll) ? coll : coll instanceof RegoSet ? coll.values() : undefined
   if (items === undefined) throw operandTypeError(2, ['set', 'array'], coll)
-  for (const x of items) if (typeof x !== 'string') throw elementTypeError(2, coll, x, 'string')
+  // One long string may be repeated many times: the result is charged before it is built.
+  let chars = sep.length * Math.max(0, items.length - 1)
+  for (const x of items) {
+    if (typeof x !== 'string') throw elementTypeError(2, coll, x, 'string')
+    chars += x.length
+  }
+  chargeText(ctx, chars)
   return (items as string[]).join(sep)
 }
 
-function formatInt(args: readonly Value[]): string {
+function formatInt(args: readonly Value[], ctx: BuiltinContext): string {
   const input = numberArg(args, 0)
   const base = numberArg(args, 1)
   const radix = Number(base)
@@ -25,6 +33,9 @@ function formatInt(args: readonly Value[]): string {
     throw new BuiltinError('eval_type_error', 'operand 2 must be one of {2, 8, 10, 16}')
   }
   const whole = toBigInt(input) ?? BigInt(Math.trunc(Number(input)))
+  // Decimal text of a huge integer is quadratic in its size; powers of two are linear.
+  if (radix === 10) chargeDecimalOf(ctx, whole)
+  else chargeLinear(ctx, wordsOf(whole))
   return whole.toString(radix)
 }
 
@@ -42,12 +53,31 @@ function searchOperands(args: readonly Value[]): [string, string] {
   return [base, search]
 }
 
-function indexOfN(args: readonly Value[]): Value[] {
+function isHighSurrogate(c: number): boolean {
+  return c >= 0xd800 && c <= 0xdbff
+}
+
+function isLowSurrogate(c: number): boolean {
+  return c >= 0xdc00 && c <= 0xdfff
+}
+
+/** Code point indexes of every match, overlapping ones included; counted in one pass over `base`. */
+function indexOfN(args: readonly Value[], ctx: BuiltinContext): Value[] {
   const [base, search] = searchOperands(args)
+  const ascii = isAscii(base)
   const out: Value[] = []
-  for (let [at, cp] = codePointIndex(base, search, 0); at >= 0; [at, cp] = codePointIndex(base, search, at + 1)) {
-    out.push(cp)
+  // Code points before `at` are `at` less the surrogate pairs wholly before it.
+  let pairs = 0
+  let scanned = 0
+  for (let at = base.indexOf(search); at >= 0; at = base.indexOf(search, at + 1)) {
+    if (!ascii) {
+      for (; scanned < at - 1; scanned++) {
+        if (isHighSurrogate(base.charCodeAt(scanned)) && isLowSurrogate(base.charCodeAt(scanned + 1))) pairs++
+      }
+    }
+    out.push(at - pairs)
   }
+  chargeWork(ctx, out.length)
   return out
 }
 
@@ -70,13 +100,15 @@ function countMatches(s: string, sub: string): number {
   return n
 }
 
-function split(s: string, sep: string): string[] {
-  if (sep === '') return Array.from(s)
-  return s.split(sep)
+function split(s: string, sep: string, ctx: BuiltinContext): string[] {
+  const parts = sep === '' ? Array.from(s) : s.split(sep)
+  chargeWork(ctx, parts.length + s.length / CHARS_PER_UNIT)
+  return parts
 }
 
 /** unicode.ToUpper/ToLower per code point: simple case mapping, never changing the length. */
-function mapCase(s: string, upper: boolean): string {
+function mapCase(s: string, upper: boolean, ctx: BuiltinContext): string {
+  chargeText(ctx, s.length)
   if (isAscii(s)) return upper ? s.toUpperCase() : s.toLowerCase()
   let out = ''
   for (const ch of s) {
@@ -90,7 +122,7 @@ function mapCase(s: string, upper: boolean): string {
   return out
 }
 
-function replaceN(args: readonly Value[]): string {
+function replaceN(args: readonly Value[], ctx: BuiltinContext): string {
   const patterns = objectArg(args, 0)
   const s = stringArg(args, 1)
   const pairs: [string, string][] = []
@@ -101,7 +133,7 @@ function replaceN(args: readonly Value[]): string {
       throw new BuiltinError('eval_type_error', 'operand 1 non-string value found in pattern object')
     pairs.push([k, v])
   }
-  return goReplace(s, pairs)
+  return replacePairs(s, pairs, ctx)
 }
 
 function anyMatch(args: readonly Value[], test: (s: string, affix: string) => boolean): boolean {
@@ -121,19 +153,18 @@ export const stringBuiltins: readonly BuiltinDef[] = [
     return codePointIndex(base, search, 0)[1]
   }),
   builtin('indexof_n', 2, indexOfN),
-  builtin('lower', 1, (args) => mapCase(stringArg(args, 0), false)),
-  builtin('upper', 1, (args) => mapCase(stringArg(args, 0), true)),
-  builtin('replace', 3, (args) => {
-    const s = stringArg(args, 0)
-    const old = stringArg(args, 1)
-    const neu = stringArg(args, 2)
-    return goReplace(s, [[old, neu]])
-  }),
-  builtin('split', 2, (args) => split(stringArg(args, 0), stringArg(args, 1))),
+  builtin('lower', 1, (args, ctx) => mapCase(stringArg(args, 0), false, ctx)),
+  builtin('upper', 1, (args, ctx) => mapCase(stringArg(args, 0), true, ctx)),
+  builtin('replace', 3, (args, ctx) => replaceAll(stringArg(args, 0), stringArg(args, 1), stringArg(args, 2), ctx)),
+  builtin('split', 2, (args, ctx) => split(stringArg(args, 0), stringArg(args, 1), ctx)),
   builtin('substring', 3, substring),
   builtin('strings.count', 2, (args) => countMatches(stringArg(args, 0), stringArg(args, 1))),
   builtin('strings.replace_n', 2, replaceN),
-  builtin('strings.reverse', 1, (args) => Array.from(stringArg(args, 0)).reverse().join('')),
+  builtin('strings.reverse', 1, (args, ctx) => {
+    const s = stringArg(args, 0)
+    chargeText(ctx, s.length)
+    return Array.from(s).reverse().join('')
+  }),
   builtin('strings.any_prefix_match', 2, (args) => anyMatch(args, (s, p) => s.startsWith(p))),
   builtin('strings.any_suffix_match', 2, (args) => anyMatch(args, (s, p) => s.endsWith(p))),
 ]
