@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import type { Value } from '../../value/value.ts'
+import { doublingRules, evalBounded, expectLimitError } from '../bounds-test-support.ts'
 import { goSprintf } from './go-format.ts'
 import { toGoArg } from './sprintf.ts'
 
@@ -89,4 +90,13 @@ test('goSprintf follows Go fmt', () => {
 test('a float literal beyond float64 prints as written', () => {
   assert.equal(sprintf('hi %v', 2n * 10n ** 308n), 'hi 2e308')
   assert.equal(sprintf('%v', 25n * 10n ** 307n), '2.5e308')
+})
+
+test('sprintf stops at the step bound on huge results', () => {
+  expectLimitError(
+    'p := count(sprintf(concat("", ["%999999d" | some i in numbers.range(1, 10)]), numbers.range(1, 10)))',
+  )
+  expectLimitError(`${doublingRules(24)}\np := count(sprintf("%v", [d24]))`)
+  expectLimitError('p := count(sprintf("%d", [bits.lsh(1, 1000000)]))')
+  assert.equal(evalBounded('p := count(sprintf("%99999d", [1]))'), 99_999)
 })

@@ -1,4 +1,5 @@
 import { Flags, Printer, TYPE_NAMES, type GoArg } from './go-printer.ts'
+import type { WorkMeter } from '../work.ts'
 
 export type { GoArg } from './go-printer.ts'
 
@@ -47,9 +48,12 @@ class FormatRun {
   reordered = false
   goodArgNum = true
 
-  constructor(format: string, args: readonly GoArg[]) {
+  readonly meter: WorkMeter | undefined
+
+  constructor(format: string, args: readonly GoArg[], meter: WorkMeter | undefined) {
     this.format = format
     this.args = args
+    this.meter = meter
   }
 
   /** An explicit argument index `[n]` at pos, if any. */
@@ -174,7 +178,8 @@ class FormatRun {
   }
 
   run(): string {
-    const { format, p } = this
+    const { format, p, meter } = this
+    let written = 0
     while (this.pos < format.length) {
       this.goodArgNum = true
       const start = this.pos
@@ -182,7 +187,11 @@ class FormatRun {
       p.out += format.slice(start, this.pos)
       if (this.pos >= format.length) break
       this.pos++
-      if (!this.directive()) break
+      const more = this.directive()
+      // Widths and precisions up to a million each: the text is counted as it grows.
+      meter?.addText(p.out.length - written)
+      written = p.out.length
+      if (!more) break
     }
     if (!this.reordered && this.argNum < this.args.length) {
       p.f = new Flags()
@@ -198,7 +207,7 @@ class FormatRun {
   }
 }
 
-/** Go's fmt.Sprintf over the given operands. */
-export function goSprintf(format: string, args: readonly GoArg[]): string {
-  return new FormatRun(format, args).run()
+/** Go's fmt.Sprintf over the given operands; `meter` (when given) counts the text as it is written. */
+export function goSprintf(format: string, args: readonly GoArg[], meter?: WorkMeter): string {
+  return new FormatRun(format, args, meter).run()
 }

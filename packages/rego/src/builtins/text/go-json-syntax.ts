@@ -1,3 +1,4 @@
+import { decimalWordsUnits, wordsOfDigits } from '../big-integer-work.ts'
 import { goQuote } from './go-quote.ts'
 
 /**
@@ -24,6 +25,8 @@ function quoteChar(c: string): string {
 
 class Scanner {
   pos = 0
+  /** Work units for building the values scanned: one each, more for huge integer literals. */
+  units = 0
   readonly s: string
   constructor(s: string) {
     this.s = s
@@ -40,6 +43,7 @@ class Scanner {
   }
 
   value(): void {
+    this.units++
     this.ws()
     const c = this.s[this.pos]
     switch (c) {
@@ -92,16 +96,28 @@ class Scanner {
       const c = this.s[this.pos]
       if (c === undefined || c < '0' || c > '9') this.fail('in numeric literal')
     }
+    let intDigits = 1
     if (this.s[this.pos] === '0') this.pos++
-    else this.digits()
+    else intDigits = this.digits()
+    let fracDigits = 0
     if (this.s[this.pos] === '.') {
       this.pos++
-      if (this.digits() === 0) this.fail('after decimal point in numeric literal')
+      fracDigits = this.digits()
+      if (fracDigits === 0) this.fail('after decimal point in numeric literal')
     }
     if (this.s[this.pos] === 'e' || this.s[this.pos] === 'E') {
       this.pos++
-      if (this.s[this.pos] === '+' || this.s[this.pos] === '-') this.pos++
+      const negative = this.s[this.pos] === '-'
+      if (this.s[this.pos] === '+' || negative) this.pos++
+      const start = this.pos
       if (this.digits() === 0) this.fail('in exponent of numeric literal')
+      const exponent = this.pos - start > 15 ? Infinity : Number(this.s.slice(start, this.pos))
+      // Beyond a double's range the literal is kept as the exact integer it denotes.
+      if (!negative && intDigits + exponent > 308) {
+        this.units += decimalWordsUnits(wordsOfDigits(intDigits + fracDigits + exponent))
+      }
+    } else if (fracDigits === 0 && intDigits > 15) {
+      this.units += decimalWordsUnits(wordsOfDigits(intDigits))
     }
   }
 
@@ -195,32 +211,35 @@ export function isValidJson(s: string): boolean {
  * rejecting a second token), or undefined when it accepts it. `end` is where the first value
  * stops.
  */
-export function checkJsonDocument(s: string): { error?: string; end: number } {
+export function checkJsonDocument(s: string): { error?: string; end: number; units: number } {
   const sc = new Scanner(s)
   sc.ws()
-  if (sc.pos === s.length) return { error: 'EOF', end: 0 }
+  if (sc.pos === s.length) return { error: 'EOF', end: 0, units: 0 }
   try {
     sc.value()
   } catch (e) {
     if (!(e instanceof JsonSyntaxError)) throw e
-    return { error: e.atEnd ? 'unexpected EOF' : e.message, end: sc.pos }
+    return { error: e.atEnd ? 'unexpected EOF' : e.message, end: sc.pos, units: 0 }
   }
   const end = sc.pos
+  const units = sc.units
   sc.ws()
-  if (sc.pos === s.length) return { end }
+  if (sc.pos === s.length) return { end, units }
   const start = sc.pos
   const c = s[start] as string
-  if (c === '{' || c === '[') return { error: `error: invalid character '${c}' after top-level value`, end }
+  if (c === '{' || c === '[') {
+    return { error: `error: invalid character '${c}' after top-level value`, end, units }
+  }
   try {
     sc.value()
   } catch (e) {
     if (!(e instanceof JsonSyntaxError)) throw e
-    return { error: e.atEnd ? 'unexpected EOF' : e.message, end }
+    return { error: e.atEnd ? 'unexpected EOF' : e.message, end, units }
   }
   const token = s.slice(start, sc.pos)
-  if (token === 'null') return { end }
+  if (token === 'null') return { end, units }
   let text = token
   if (token.startsWith('"')) text = JSON.parse(token) as string
   else if (token === 'true' || token === 'false') text = `%!s(bool=${token})`
-  return { error: `error: invalid character '${text}' after top-level value`, end }
+  return { error: `error: invalid character '${text}' after top-level value`, end, units }
 }

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { RegoObject, RegoSet } from '../../value/value.ts'
+import { doublingRules, evalBounded, expectLimitError } from '../bounds-test-support.ts'
 import { callText } from './call-text-builtin.ts'
 
 test('json.marshal writes Go encoding/json text', () => {
@@ -71,4 +72,23 @@ test('json.is_valid', () => {
   assert.equal(callText('json.is_valid', ['[1,]']), false)
   assert.equal(callText('json.is_valid', [' 1 ']), true)
   assert.equal(callText('json.is_valid', [1]), false)
+})
+
+test('json.marshal and json.unmarshal stop at the step bound on huge results', () => {
+  const dag = doublingRules(24)
+  expectLimitError(`${dag}\np := count(json.marshal(d24))`)
+  expectLimitError(`${dag}\np := count(json.marshal_with_options(d24, {"pretty": true}))`)
+  assert.equal(evalBounded(`${doublingRules(4)}\np := count(json.marshal(d4))`), 24 * 16 + 15 * 3)
+  // Indentation grows with depth: deep values with a long indent are large.
+  expectLimitError(
+    'p := json.marshal_with_options(input, {"indent": concat("", ["x" | some i in numbers.range(1, 1000)])})',
+    {
+      input: Array.from({ length: 2_000 }, (_, i) => [i]),
+    },
+  )
+  expectLimitError('p := json.marshal(bits.lsh(1, 1000000))')
+  expectLimitError('p := json.unmarshal("1e100000000")')
+  expectLimitError('p := json.unmarshal(input)', { input: '7'.repeat(200_000) })
+  expectLimitError('p := json.unmarshal(input)', { input: `[${'1,'.repeat(200_000)}1]` })
+  assert.equal(evalBounded('p := json.unmarshal("1e400") > 0'), true)
 })

@@ -1,7 +1,8 @@
 import { toRegoText } from '../../value/rego-text.ts'
 import { RegoObject, typeName, type Value } from '../../value/value.ts'
 import { builtinError, operandTypeError, stringArg } from '../args.ts'
-import { builtin, BuiltinError, type BuiltinDef } from '../builtin.ts'
+import { builtin, BuiltinError, type BuiltinContext, type BuiltinDef } from '../builtin.ts'
+import { chargeText, chargeWork, WorkMeter } from '../work.ts'
 import { goJsonText, type JsonLayout } from './go-json.ts'
 import { goQuote } from './go-quote.ts'
 import { checkJsonDocument, isValidJson } from './go-json-syntax.ts'
@@ -12,7 +13,7 @@ function optionError(message: string): BuiltinError {
 }
 
 /** json.marshal_with_options: `pretty`, `indent` (default tab) and `prefix` keys. */
-function marshalWithOptions(args: readonly Value[]): string {
+function marshalWithOptions(args: readonly Value[], ctx: BuiltinContext): string {
   const value = args[0] ?? null
   const opts = args[1] ?? null
   if (!(opts instanceof RegoObject)) throw operandTypeError(2, 'object', opts)
@@ -46,22 +47,33 @@ function marshalWithOptions(args: readonly Value[]): string {
     }
   })
   const pretty = explicitPretty ?? implicitPretty
-  if (!pretty) return goJsonText(value)
-  const layout: JsonLayout = { prefix, indent }
-  return prefix + goJsonText(value, layout)
+  return marshal(value, ctx, pretty ? { prefix, indent } : undefined)
 }
 
-/** json.unmarshal: Go's decoder messages for bad input, exact integers for good input. */
-export function unmarshalJson(text: string): Value {
-  const { error, end } = checkJsonDocument(text)
+/** JSON text, charged as it is written. */
+function marshal(value: Value, ctx: BuiltinContext, layout?: JsonLayout): string {
+  const meter = new WorkMeter(ctx)
+  const text = layout ? layout.prefix + goJsonText(value, layout, meter) : goJsonText(value, undefined, meter)
+  meter.done()
+  return text
+}
+
+/**
+ * json.unmarshal: Go's decoder messages for bad input, exact integers for good input. The
+ * values to build (and huge integers to read) are charged before they are built.
+ */
+export function unmarshalJson(text: string, ctx: BuiltinContext): Value {
+  const { error, end, units } = checkJsonDocument(text)
   if (error !== undefined) throw builtinError(error)
+  chargeText(ctx, end)
+  chargeWork(ctx, units)
   return jsonValue(text.slice(0, end))
 }
 
 export const jsonBuiltins: readonly BuiltinDef[] = [
-  builtin('json.marshal', 1, (args) => goJsonText(args[0] ?? null)),
+  builtin('json.marshal', 1, (args, ctx) => marshal(args[0] ?? null, ctx)),
   builtin('json.marshal_with_options', 2, marshalWithOptions),
-  builtin('json.unmarshal', 1, (args) => unmarshalJson(stringArg(args, 0))),
+  builtin('json.unmarshal', 1, (args, ctx) => unmarshalJson(stringArg(args, 0), ctx)),
   builtin('json.is_valid', 1, (args) => {
     const s = args[0]
     return typeof s === 'string' && isValidJson(s)

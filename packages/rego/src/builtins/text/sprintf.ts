@@ -2,6 +2,8 @@ import { toRegoText } from '../../value/rego-text.ts'
 import type { Value } from '../../value/value.ts'
 import { operandTypeError, stringArg } from '../args.ts'
 import { builtin, type BuiltinDef } from '../builtin.ts'
+import { chargeWrite } from '../value-work.ts'
+import { WorkMeter } from '../work.ts'
 import { goSprintf, type GoArg } from './go-format.ts'
 
 const INT64_MIN = -(2n ** 63n)
@@ -43,10 +45,15 @@ export function toGoArg(v: Value): GoArg {
 }
 
 export const sprintfBuiltins: readonly BuiltinDef[] = [
-  builtin('sprintf', 2, (args) => {
+  builtin('sprintf', 2, (args, ctx) => {
     const format = stringArg(args, 0)
     const operands = args[1] ?? null
     if (!Array.isArray(operands)) throw operandTypeError(2, 'array', operands)
-    return goSprintf(format, operands.map(toGoArg))
+    // Composite operands are written as Rego text and big integers in decimal: charged first.
+    for (const v of operands) if (typeof v === 'bigint' || (v !== null && typeof v === 'object')) chargeWrite(ctx, v)
+    const meter = new WorkMeter(ctx)
+    const text = goSprintf(format, operands.map(toGoArg), meter)
+    meter.done()
+    return text
   }),
 ]

@@ -1,6 +1,7 @@
 import { formatNumber } from '../../value/number.ts'
 import { RegoObject, RegoSet, type Value } from '../../value/value.ts'
 import { compareStrings } from '../../value/string-order.ts'
+import type { WorkMeter } from '../work.ts'
 import { goJsonText } from './go-json.ts'
 import { formatFloat } from './go-float.ts'
 import { escapeDoubleQuoted, scalarStyle } from './yaml-scalar.ts'
@@ -18,13 +19,24 @@ const INT64_MIN = -(2n ** 63n)
 class Emitter {
   out = ''
   column = 0
+  /**
+   * Counts the text written, a unit per character (the emitter works a character at a time):
+   * indentation makes it grow with depth, shared subtrees with their uses.
+   */
+  readonly meter: WorkMeter | undefined
+
+  constructor(meter: WorkMeter | undefined) {
+    this.meter = meter
+  }
 
   write(s: string): void {
+    this.meter?.add(s.length)
     this.out += s
     this.column += Array.from(s).length
   }
 
   newline(indent: number): void {
+    this.meter?.add(indent + 1)
     this.out += '\n' + ' '.repeat(indent)
     this.column = indent
   }
@@ -76,6 +88,7 @@ class Emitter {
     this.write(header)
     const body = s.endsWith('\n') ? s.slice(0, -1) : s
     for (const line of body.split('\n')) {
+      this.meter?.add(1)
       this.out += '\n'
       this.column = 0
       if (line !== '') this.write(' '.repeat(indent) + line)
@@ -96,8 +109,9 @@ class Emitter {
    * `indent`).
    */
   node(v: Value, indent: number, ctx: 'top' | 'value' | 'item'): void {
+    this.meter?.add(1)
     const items = Array.isArray(v) ? v : v instanceof RegoSet ? v.values() : undefined
-    const entries = v instanceof RegoObject ? sortedEntries(v.entries()) : undefined
+    const entries = v instanceof RegoObject ? sortedEntries(v.entries(), this.meter) : undefined
     const lead = ctx === 'value' ? ' ' : ''
     if (items && items.length > 0) {
       // Sequences under a key are not indented; nested ones start on the dash's line.
@@ -168,14 +182,17 @@ export function naturalLess(a: string, b: string): boolean {
   return ar.length < br.length
 }
 
-function sortedEntries(entries: readonly (readonly [Value, Value])[]): [string, Value][] {
-  const out = entries.map(([k, v]) => [typeof k === 'string' ? k : goJsonText(k), v] as [string, Value])
+function sortedEntries(entries: readonly (readonly [Value, Value])[], meter: WorkMeter | undefined): [string, Value][] {
+  const out = entries.map(
+    ([k, v]) => [typeof k === 'string' ? k : goJsonText(k, undefined, meter), v] as [string, Value],
+  )
   out.sort((x, y) => (naturalLess(x[0], y[0]) ? -1 : naturalLess(y[0], x[0]) ? 1 : compareStrings(x[0], y[0])))
   return out
 }
 
-export function yamlText(v: Value): string {
-  const e = new Emitter()
+/** The YAML text; `meter` (when given) counts it as it is written. */
+export function yamlText(v: Value, meter?: WorkMeter): string {
+  const e = new Emitter(meter)
   e.node(v, 0, 'top')
   return e.out + '\n'
 }

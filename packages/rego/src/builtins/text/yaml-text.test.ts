@@ -2,7 +2,8 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { parseJson } from '../../value/json.ts'
 import { equal } from '../../value/compare.ts'
-import { RegoObject, RegoSet } from '../../value/value.ts'
+import { RegoObject, RegoSet, type Value } from '../../value/value.ts'
+import { doublingRules, evalBounded, expectLimitError } from '../bounds-test-support.ts'
 import { callText } from './call-text-builtin.ts'
 import { naturalLess } from './yaml-emit.ts'
 
@@ -70,4 +71,23 @@ test('yaml.is_valid', () => {
 test('yaml round trip', () => {
   const v = parseJson('{"x": [1, 2.5, "3", true, null, {"y": "multi\\nline\\n"}], "z": "it\'s"}')
   assert.ok(equal(callText('yaml.unmarshal', [callText('yaml.marshal', [v]) as string]) ?? null, v))
+})
+
+test('yaml.marshal and yaml.unmarshal stop at the step bound on huge results', () => {
+  const dag = doublingRules(24)
+  expectLimitError(`${dag}\np := count(yaml.marshal(d24))`)
+  assert.equal(
+    evalBounded(`${doublingRules(2)}\np := yaml.marshal(d2)`),
+    '- - - xxxxxxxxxxxxxxxxxxxx\n  - - xxxxxxxxxxxxxxxxxxxx\n- - - xxxxxxxxxxxxxxxxxxxx\n  - - xxxxxxxxxxxxxxxxxxxx\n',
+  )
+  // Indentation grows with depth.
+  let deep: Value = 'x'
+  for (let i = 0; i < 2_000; i++) deep = RegoObject.from([['k', deep]])
+  expectLimitError('p := count(yaml.marshal(input))', { input: deep })
+  expectLimitError('p := yaml.unmarshal(input)', { input: `[${'1, '.repeat(100_000)}1]` })
+  expectLimitError('p := yaml.is_valid(input)', { input: `[${'1, '.repeat(100_000)}1]` })
+  // Reading the digits of a huge integer is quadratic.
+  expectLimitError('p := yaml.unmarshal(input)', { input: '7'.repeat(60_000), maxSteps: 500_000 })
+  assert.equal(evalBounded('p := yaml.unmarshal(input) > 0', { input: '7'.repeat(20_000), maxSteps: 500_000 }), true)
+  assert.equal(evalBounded('p := yaml.is_valid("a: [1")'), false)
 })

@@ -1,8 +1,11 @@
 import { parseAllDocuments, type Document, type Tags } from 'yaml'
+import { RegoError } from '../../errors.ts'
 import { formatNumber, normalizeBig, parseNumberLiteral } from '../../value/number.ts'
 import { RegoObject, type Value } from '../../value/value.ts'
 import { builtinError, stringArg } from '../args.ts'
-import { builtin, BuiltinError, type BuiltinDef } from '../builtin.ts'
+import { decimalWordsUnits, wordsOfDigits } from '../big-integer-work.ts'
+import { builtin, BuiltinError, type BuiltinContext, type BuiltinDef } from '../builtin.ts'
+import { chargeWork, WorkMeter } from '../work.ts'
 import { formatFloat } from './go-float.ts'
 import { yamlText } from './yaml-emit.ts'
 
@@ -35,12 +38,14 @@ function goyamlTags(tags: Tags): Tags {
   return out
 }
 
-function toNumber(source: string): number | bigint | string {
+function toNumber(source: string, meter: WorkMeter): number | bigint | string {
   const text = source.replace(/_/g, '')
   const m = /^([-+]?)(0x[0-9a-fA-F]+|0o[0-7]+|0b[01]+|0[0-7]+|[0-9]+)$/.exec(text)
   if (m) {
     const sign = m[1] === '-' ? -1n : 1n
     const body = m[2] as string
+    // Reading a huge integer is quadratic in its length.
+    if (body.length > 15) meter.add(decimalWordsUnits(wordsOfDigits(body.length)))
     const magnitude = /^0[0-7]+$/.test(body) ? BigInt('0o' + body.slice(1)) : BigInt(body)
     return normalizeBig(sign * magnitude)
   }
@@ -56,30 +61,35 @@ function toNumber(source: string): number | bigint | string {
   return parseNumberLiteral(json) ?? source
 }
 
-function keyText(key: unknown): string {
+function keyText(key: unknown, meter: WorkMeter): string {
   if (typeof key === 'string') return key
   if (key === null || key === undefined) return 'null'
   if (typeof key === 'boolean') return key ? 'true' : 'false'
   if (key instanceof YamlNumber) {
-    const n = toNumber(key.text)
-    if (typeof n === 'string') return n
+    const n = toNumber(key.text, meter)
     if (typeof n === 'string') return n
     return typeof n === 'number' && !Number.isInteger(n) ? formatFloat(n, 'g', -1) : formatNumber(n)
   }
   throw builtinError('Unsupported map key of type: map')
 }
 
-function toValue(x: unknown): Value {
+/** The Rego value of what the YAML parser built; aliases make it share nodes, so each one written is counted. */
+function toValue(x: unknown, meter: WorkMeter): Value {
+  meter.add(1)
   if (x === null || x === undefined) return null
-  if (typeof x === 'string' || typeof x === 'boolean') return x
-  if (x instanceof YamlNumber) return toNumber(x.text)
-  if (typeof x === 'number' || typeof x === 'bigint') return toNumber(String(x))
+  if (typeof x === 'boolean') return x
+  if (typeof x === 'string') {
+    meter.addText(x.length)
+    return x
+  }
+  if (x instanceof YamlNumber) return toNumber(x.text, meter)
+  if (typeof x === 'number' || typeof x === 'bigint') return toNumber(String(x), meter)
   if (x instanceof Uint8Array) return new TextDecoder().decode(x)
-  if (Array.isArray(x)) return x.map(toValue)
-  if (x instanceof Set) return [...x].map(toValue)
+  if (Array.isArray(x)) return x.map((e) => toValue(e, meter))
+  if (x instanceof Set) return [...x].map((e) => toValue(e, meter))
   if (x instanceof Map) {
     const o = new RegoObject()
-    for (const [k, v] of x) o.set(keyText(k), toValue(v))
+    for (const [k, v] of x) o.set(keyText(k, meter), toValue(v, meter))
     return o
   }
   throw builtinError(`yaml: unsupported value ${Object.prototype.toString.call(x)}`)
@@ -109,7 +119,11 @@ function firstDocument(text: string): Document.Parsed | undefined {
   return Array.isArray(docs) ? docs[0] : undefined
 }
 
-export function parseGoYaml(text: string): Value {
+/** Parsing YAML costs this many units per character of text (it is far slower than JSON). */
+const PARSE_UNITS_PER_CHAR = 4
+
+export function parseGoYaml(text: string, ctx: BuiltinContext): Value {
+  chargeWork(ctx, text.length * PARSE_UNITS_PER_CHAR)
   const doc = firstDocument(text)
   if (!doc) return null
   const first = doc.errors[0]
@@ -118,24 +132,34 @@ export function parseGoYaml(text: string): Value {
     throw builtinError(`yaml: ${line !== undefined ? `line ${line}: ` : ''}${goyamlMessage(first.code, first.message)}`)
   }
   try {
-    return toValue(doc.toJS({ mapAsMap: true, maxAliasCount: 10_000 }))
+    const meter = new WorkMeter(ctx)
+    const value = toValue(doc.toJS({ mapAsMap: true, maxAliasCount: 10_000 }), meter)
+    meter.done()
+    return value
   } catch (e) {
-    if (e instanceof BuiltinError) throw e
+    if (e instanceof BuiltinError || e instanceof RegoError) throw e
     if (e instanceof Error) throw builtinError(`yaml: ${e.message}`)
     throw e
   }
 }
 
 export const yamlBuiltins: readonly BuiltinDef[] = [
-  builtin('yaml.marshal', 1, (args) => yamlText(args[0] ?? null)),
-  builtin('yaml.unmarshal', 1, (args) => parseGoYaml(stringArg(args, 0))),
-  builtin('yaml.is_valid', 1, (args) => {
+  builtin('yaml.marshal', 1, (args, ctx) => {
+    const meter = new WorkMeter(ctx)
+    const text = yamlText(args[0] ?? null, meter)
+    meter.done()
+    return text
+  }),
+  builtin('yaml.unmarshal', 1, (args, ctx) => parseGoYaml(stringArg(args, 0), ctx)),
+  builtin('yaml.is_valid', 1, (args, ctx) => {
     const s = args[0]
     if (typeof s !== 'string') return false
     try {
-      parseGoYaml(s)
+      parseGoYaml(s, ctx)
       return true
-    } catch {
+    } catch (e) {
+      // Running out of the evaluation's bounds is no answer.
+      if (e instanceof RegoError) throw e
       return false
     }
   }),
