@@ -13,30 +13,42 @@ export interface GoRegexp {
   findAllSubmatch(s: string, n: number): (string | null)[][] | null
 }
 
-/** A bounded cache: the oldest entry goes when it is full; a hit moves the entry to the end. */
+interface CacheEntry<V> {
+  readonly value: V
+  used: boolean
+}
+
+/**
+ * A bounded cache that keeps recently used entries (the CLOCK approximation of LRU): a hit only
+ * marks its entry, so hits stay a plain map lookup; when the cache is full, the oldest entries
+ * that were used since they were last passed over get another round, and the first unused one
+ * goes.
+ */
 export class LruCache<V> {
-  private readonly map = new Map<string, V>()
+  private readonly map = new Map<string, CacheEntry<V>>()
   private readonly max: number
   constructor(max: number) {
     this.max = max
   }
 
   get(key: string): V | undefined {
-    const v = this.map.get(key)
-    if (v !== undefined) {
-      this.map.delete(key)
-      this.map.set(key, v)
-    }
-    return v
+    const e = this.map.get(key)
+    if (e === undefined) return undefined
+    e.used = true
+    return e.value
   }
 
   set(key: string, value: V): void {
     this.map.delete(key)
-    this.map.set(key, value)
-    if (this.map.size > this.max) {
-      const oldest = this.map.keys().next()
-      if (!oldest.done) this.map.delete(oldest.value)
+    while (this.map.size > 0 && this.map.size >= this.max) {
+      const [oldestKey, oldest] = this.map.entries().next().value as [string, CacheEntry<V>]
+      this.map.delete(oldestKey)
+      if (oldest.used) {
+        oldest.used = false
+        this.map.set(oldestKey, oldest)
+      }
     }
+    this.map.set(key, { value, used: false })
   }
 }
 
