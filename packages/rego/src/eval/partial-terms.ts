@@ -1,6 +1,6 @@
 import type { CTerm } from '../compiler/ir.ts'
 import { uniformTerm } from '../compiler/uniform-ir.ts'
-import type { Value } from '../value/value.ts'
+import type { RegoObject, Value } from '../value/value.ts'
 
 /*
  * When `sync` finds that a term has several values it has already evaluated some of its parts.
@@ -59,4 +59,32 @@ export function evaluatedPrefix(ts: readonly CTerm[], values: readonly Value[], 
 /** `v[path...]`: a reference from an evaluated value. */
 export function refFrom(v: Value, path: readonly CTerm[]): CTerm {
   return uniformTerm({ k: 'ref', head: constTerm(v), path })
+}
+
+/** Call t with its first args.length arguments evaluated, the next one partial if it has one. */
+export function partialCall(t: CTerm & { k: 'call' }, args: readonly Value[], partial: CTerm | undefined): CTerm {
+  return uniformTerm({ k: 'call', fn: t.fn, args: evaluatedPrefix(t.args, args, partial), loc: t.loc })
+}
+
+/**
+ * Object t whose entries before i evaluated to `out`, entry i having several values: its key
+ * (evaluated to `key` when that is not the part with several values) or its value. Undefined
+ * when nothing costly was evaluated.
+ */
+export function partialObject(
+  t: CTerm & { k: 'object' },
+  i: number,
+  key: Value | undefined,
+  out: RegoObject,
+  partial: CTerm | undefined,
+): CTerm | undefined {
+  const entries = t.entries
+  const [a, b] = entries[i] as readonly [CTerm, CTerm]
+  const before = entries.slice(0, i)
+  if (partial === undefined && (key === undefined || !costly(a)) && !before.some(([x, y]) => costly(x) || costly(y))) {
+    return undefined
+  }
+  const at: readonly [CTerm, CTerm] = key === undefined ? [partial ?? a, b] : [constTerm(key), partial ?? b]
+  const done = [...out.entries()].map(([x, y]) => [constTerm(x), constTerm(y)] as const)
+  return uniformTerm({ k: 'object', entries: [...done, at, ...entries.slice(i + 1)] })
 }

@@ -3,7 +3,7 @@ import { uniformTerm } from '../compiler/uniform-ir.ts'
 import { equal } from '../value/compare.ts'
 import { RegoObject, RegoSet, type Value } from '../value/value.ts'
 import { conflict, EvalState, MULTI, type Frame, type Sync, type VK } from './eval-state.ts'
-import { anyCostly, constTerm, costly, evaluatedPrefix, refFrom } from './partial-terms.ts'
+import { anyCostly, costly, evaluatedPrefix, partialCall, partialObject, refFrom } from './partial-terms.ts'
 import { forEachEntry, indexValue } from './value-access.ts'
 
 /** Terms: their values, one (`sync`) or many (`multi`), references and comprehensions. */
@@ -160,19 +160,7 @@ export abstract class TermEvaluator extends EvalState {
     kv: Value | typeof MULTI,
     out: RegoObject,
   ): typeof MULTI {
-    const entries = t.entries
-    const [a, b] = entries[i] as readonly [CTerm, CTerm]
-    const before = entries.slice(0, i)
-    if (
-      this.partial === undefined &&
-      (kv === MULTI || !costly(a)) &&
-      !before.some(([x, y]) => costly(x) || costly(y))
-    ) {
-      return MULTI
-    }
-    const at: readonly [CTerm, CTerm] = kv === MULTI ? [this.partial ?? a, b] : [constTerm(kv), this.partial ?? b]
-    const done = [...out.entries()].map(([x, y]) => [constTerm(x), constTerm(y)] as const)
-    this.partial = uniformTerm({ k: 'object', entries: [...done, at, ...entries.slice(i + 1)] })
+    this.partial = partialObject(t, i, kv === MULTI ? undefined : kv, out, this.partial)
     return MULTI
   }
 
@@ -183,10 +171,7 @@ export abstract class TermEvaluator extends EvalState {
       const v = this.sync(params[i] as CTerm, f)
       if (v === undefined) return undefined
       if (v === MULTI) {
-        if (this.partial !== undefined || anyCostly(params, i)) {
-          const partialArgs = evaluatedPrefix(params, args, this.partial)
-          this.partial = uniformTerm({ k: 'call', fn: t.fn, args: partialArgs, loc: t.loc })
-        }
+        if (this.partial !== undefined || anyCostly(params, i)) this.partial = partialCall(t, args, this.partial)
         return MULTI
       }
       args.push(v)
@@ -204,9 +189,7 @@ export abstract class TermEvaluator extends EvalState {
 
   /** A call with evaluated arguments that has several results: MULTI, keeping the arguments. */
   private several(t: CTerm & { k: 'call' }, args: readonly Value[]): typeof MULTI {
-    this.partial = anyCostly(t.args, t.args.length)
-      ? uniformTerm({ k: 'call', fn: t.fn, args: args.map(constTerm), loc: t.loc })
-      : undefined
+    this.partial = anyCostly(t.args, t.args.length) ? partialCall(t, args, undefined) : undefined
     return MULTI
   }
 
