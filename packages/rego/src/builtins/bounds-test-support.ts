@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import type { EvalOptions } from '../api.ts'
+import type { CompileOptions, EvalOptions } from '../api.ts'
 import { compile } from '../engine.ts'
 import { RegoError } from '../errors.ts'
 import type { Value } from '../value/value.ts'
@@ -13,8 +13,12 @@ import type { BuiltinContext } from './builtin.ts'
 /** The step bound these tests evaluate under. */
 export const TEST_MAX_STEPS = 100_000
 
-export function evalBounded(rules: string, options: EvalOptions = {}): Value | undefined {
-  return compile([{ name: 't.rego', text: `package t\n${rules}` }]).evalRule('data.t.p', {
+export function evalBounded(
+  rules: string,
+  options: EvalOptions = {},
+  compileOptions: CompileOptions = {},
+): Value | undefined {
+  return compile([{ name: 't.rego', text: `package t\n${rules}` }], compileOptions).evalRule('data.t.p', {
     maxSteps: TEST_MAX_STEPS,
     ...options,
   })
@@ -30,13 +34,22 @@ export function doublingRules(n: number): string {
   return lines.join('\n')
 }
 
-/** Assert that evaluating `rules` fails with an eval_limit_error (the step or time bound). */
-export function expectLimitError(rules: string, options: EvalOptions = {}): RegoError {
+/**
+ * Assert that evaluating `rules` fails with an eval_limit_error (the step or time bound) on
+ * their last line, where the tests put the huge request (and its setup on the lines before).
+ */
+export function expectLimitError(
+  rules: string,
+  options: EvalOptions = {},
+  compileOptions: CompileOptions = {},
+): RegoError {
   try {
-    evalBounded(rules, options)
+    evalBounded(rules, options, compileOptions)
   } catch (e) {
     assert.ok(e instanceof RegoError, `expected a RegoError, got ${String(e)}`)
     assert.equal(e.code, 'eval_limit_error', e.message)
+    const lastRow = rules.trimEnd().split('\n').length + 1
+    assert.equal(e.location?.row, lastRow, `${e.message}: not on the last line of\n${rules}`)
     return e
   }
   assert.fail(`expected eval_limit_error from:\n${rules}`)

@@ -5,7 +5,7 @@ import { RegoObject, RegoSet, typeName, type Value } from '../../value/value.ts'
 import { operandTypeError } from '../args.ts'
 import { bitsOf, wordsOfBits } from '../big-integer-work.ts'
 import { builtin, BuiltinError, type BuiltinContext, type BuiltinDef } from '../builtin.ts'
-import { WorkMeter } from '../work.ts'
+import { chargeWork, WorkMeter } from '../work.ts'
 import { numberResult } from './number-result.ts'
 
 /** Elements of a set or array operand, with OPA's `one of {set, array}` wording. */
@@ -104,9 +104,11 @@ export const aggregateBuiltins: readonly BuiltinDef[] = [
   builtin('product', 1, (args, ctx) => accumulate(args, ctx, PRODUCT)),
   builtin('max', 1, (args) => extreme(args, (c) => c > 0)),
   builtin('min', 1, (args) => extreme(args, (c) => c < 0)),
-  builtin('sort', 1, (args) => {
+  builtin('sort', 1, (args, ctx) => {
     const v = args[0] ?? null
-    if (v instanceof RegoSet) return [...v.values()]
-    return [...setOrArray(args, 0)].sort(compare)
+    const items = setOrArray(args, 0)
+    chargeWork(ctx, items.length)
+    if (v instanceof RegoSet) return [...items]
+    return [...items].sort(compare)
   }),
 ]

@@ -13,6 +13,7 @@ import { isNumber, RegoSet, type Value } from '../../value/value.ts'
 import { builtinError, numberArg, operandTypeError } from '../args.ts'
 import { chargeLinear, chargeProduct, wordsOf } from '../big-integer-work.ts'
 import { builtin, type BuiltinContext, type BuiltinDef } from '../builtin.ts'
+import { chargeWork } from '../work.ts'
 import { normalizeNumber, numberResult } from './number-result.ts'
 
 /** What an operation on two integers costs, charged when one of them is a bigint. */
@@ -45,6 +46,7 @@ function minus(args: readonly Value[], ctx: BuiltinContext): Value {
     return normalizeNumber(subtract(a, b))
   }
   if (a instanceof RegoSet && b instanceof RegoSet) {
+    chargeWork(ctx, a.size)
     const out = new RegoSet()
     for (const v of a.values()) if (!b.has(v)) out.add(v)
     return out

@@ -1,5 +1,7 @@
+import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { RegoObject } from '../../value/value.ts'
+import { evalBounded, expectLimitError } from '../bounds-test-support.ts'
 import { expectError, expectResult } from './test-calls.ts'
 
 describe('array builtins', () => {
@@ -35,5 +37,18 @@ describe('array builtins', () => {
       'eval_type_error',
       'operand 3 must be integer number but got floating-point number',
     )
+  })
+})
+
+describe('array copies on huge arrays', () => {
+  it('stop at the step bound', () => {
+    const doubling = ['a0 := numbers.range(1, 1000)']
+    for (let i = 1; i <= 4; i++) doubling.push(`a${i} := array.concat(a${i - 1}, a${i - 1})`)
+    assert.equal(evalBounded(`${doubling.join('\n')}\np := count(a4)`), 16_000)
+    const half = Array.from({ length: 60_000 }, (_, i) => i)
+    expectLimitError('p := count(array.concat(input, input))', { input: half })
+    const big = 'a := numbers.range(1, 20000)\n'
+    expectLimitError(`${big}p := count([x | some i in numbers.range(1, 10); x := array.reverse(a)])`)
+    expectLimitError(`${big}p := count([x | some i in numbers.range(1, 10); x := array.slice(a, 0, 20000)])`)
   })
 })

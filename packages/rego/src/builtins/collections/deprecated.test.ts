@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { RegoObject, RegoSet } from '../../value/value.ts'
+import { evalBounded, expectLimitError } from '../bounds-test-support.ts'
 import { definition, expectError, expectResult } from './test-calls.ts'
 
 describe('deprecated v0 builtins', () => {
@@ -54,5 +55,16 @@ describe('deprecated v0 builtins', () => {
     expectError('cast_boolean', [null], 'eval_type_error', 'operand 1 must be boolean but got null')
     expectError('cast_null', [false], 'eval_type_error', 'operand 1 must be null but got boolean')
     expectError('cast_object', [[]], 'eval_type_error', 'operand 1 must be object but got array')
+  })
+})
+
+describe('copies of large collections in deprecated builtins', () => {
+  it('stop at the step bound', () => {
+    const big = 'import future.keywords.in\na := numbers.range(1, 20000)\ns := {x | some x in a}\n'
+    const v0 = { regoVersion: 0 } as const
+    expectLimitError(`${big}p := count([x | some i in numbers.range(1, 10); x := cast_set(a)])`, {}, v0)
+    expectLimitError(`${big}p := count([x | some i in numbers.range(1, 10); x := cast_array(s)])`, {}, v0)
+    expectLimitError(`${big}p := count([x | some i in numbers.range(1, 10); x := set_diff(s, {1})])`, {}, v0)
+    assert.equal(evalBounded(`${big}p := count(cast_set(a))`, {}, v0), 20_000)
   })
 })

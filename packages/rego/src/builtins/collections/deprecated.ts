@@ -1,6 +1,7 @@
 import { RegoObject, RegoSet, type Value } from '../../value/value.ts'
 import { operandTypeError, setArg } from '../args.ts'
 import { builtin, type BuiltinDef } from '../builtin.ts'
+import { chargeWork } from '../work.ts'
 
 /** Elements of an array or set, worded `one of {array, set}` as these older builtins do. */
 function arrayOrSet(args: readonly Value[]): readonly Value[] {
@@ -31,17 +32,36 @@ export const deprecatedBuiltins: readonly BuiltinDef[] = [
   builtin(
     'set_diff',
     2,
-    (args) => {
+    (args, ctx) => {
       const a = setArg(args, 0)
       const b = setArg(args, 1)
+      chargeWork(ctx, a.size)
       const out = new RegoSet()
       for (const v of a.values()) if (!b.has(v)) out.add(v)
       return out
     },
     { deprecated: true },
   ),
-  builtin('cast_array', 1, (args) => [...arrayOrSet(args)], { deprecated: true }),
-  builtin('cast_set', 1, (args) => RegoSet.from(arrayOrSet(args)), { deprecated: true }),
+  builtin(
+    'cast_array',
+    1,
+    (args, ctx) => {
+      const items = arrayOrSet(args)
+      chargeWork(ctx, items.length)
+      return [...items]
+    },
+    { deprecated: true },
+  ),
+  builtin(
+    'cast_set',
+    1,
+    (args, ctx) => {
+      const items = arrayOrSet(args)
+      chargeWork(ctx, items.length)
+      return RegoSet.from(items)
+    },
+    { deprecated: true },
+  ),
   identityCast('cast_string', 'string', (v) => typeof v === 'string'),
   identityCast('cast_boolean', 'boolean', (v) => typeof v === 'boolean'),
   identityCast('cast_null', 'null', (v) => v === null),

@@ -1,5 +1,7 @@
+import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { RegoObject, RegoSet, type Value } from '../../value/value.ts'
+import { evalBounded, expectLimitError } from '../bounds-test-support.ts'
 import { expectError, expectResult } from './test-calls.ts'
 
 const o = (...entries: [Value, Value][]): RegoObject => RegoObject.from(entries)
@@ -81,5 +83,18 @@ describe('graph.reachable_paths', () => {
   it('reports operand types', () => {
     expectError('graph.reachable_paths', [1, [1]], 'eval_type_error', 'operand 1 must be object but got number')
     expectError('graph.reachable_paths', [o(), 'a'], 'eval_type_error', 'operand 2 must be {array, set} but got string')
+  })
+})
+
+describe('graph walks on large graphs', () => {
+  it('follow each vertex once and stop at the step bound', () => {
+    // A complete graph: every vertex's edges once is n², not n³.
+    const complete = (n: number): RegoObject => {
+      const all = Array.from({ length: n }, (_, i) => String(i))
+      return RegoObject.from(all.map((v) => [v, all]))
+    }
+    assert.equal(evalBounded('p := count(graph.reachable(input, ["0"]))', { input: complete(150) }), 150)
+    expectLimitError('p := count(graph.reachable(input, ["0"]))', { input: complete(400) })
+    expectLimitError('p := count(graph.reachable_paths(input, ["0"]))', { input: complete(400) })
   })
 })

@@ -1,6 +1,7 @@
 import { RegoObject, RegoSet, type Value } from '../../value/value.ts'
 import { objectArg, operandTypeError } from '../args.ts'
-import { builtin, type BuiltinDef } from '../builtin.ts'
+import { builtin, type BuiltinContext, type BuiltinDef } from '../builtin.ts'
+import { WorkMeter } from '../work.ts'
 
 /** Vertices in an array or set; anything else has none. */
 function vertices(v: Value | undefined): readonly Value[] {
@@ -15,15 +16,21 @@ function initialVertices(args: readonly Value[]): readonly Value[] {
   return vertices(v)
 }
 
-/** Every vertex reachable from the initial ones (those in the graph, themselves included). */
-function reachable(graph: RegoObject, initial: readonly Value[]): RegoSet {
+/**
+ * Every vertex reachable from the initial ones (those in the graph, themselves included). Each
+ * vertex's edges are followed once, and charged.
+ */
+function reachable(graph: RegoObject, initial: readonly Value[], meter: WorkMeter): RegoSet {
   const reached = new RegoSet()
   const queue = [...initial]
   for (let i = 0; i < queue.length; i++) {
     const node = queue[i] as Value
+    if (reached.has(node)) continue
     const edges = graph.get(node)
     if (edges === undefined) continue
-    for (const next of vertices(edges)) if (!reached.has(next)) queue.push(next)
+    const next = vertices(edges)
+    meter.add(1 + next.length)
+    for (const n of next) if (!reached.has(n)) queue.push(n)
     reached.add(node)
   }
   return reached
@@ -36,10 +43,12 @@ function reachable(graph: RegoObject, initial: readonly Value[]): RegoSet {
  * commits for visited neighbors accumulate (a second visited neighbor commits the path twice
  * over, concatenated).
  */
-function reachablePaths(graph: RegoObject, initial: readonly Value[]): RegoSet {
+function reachablePaths(graph: RegoObject, initial: readonly Value[], meter: WorkMeter): RegoSet {
   const out = new RegoSet()
   const build = (root: Value, path: readonly Value[], reached: RegoSet): void => {
     const edges = graph.get(root)
+    // Every path built is a copy: charged by its length.
+    meter.add(1 + path.length)
     if (edges === undefined) {
       out.add([...path])
       return
@@ -54,6 +63,7 @@ function reachablePaths(graph: RegoObject, initial: readonly Value[]): RegoSet {
     for (const n of next) {
       if (reached.has(n)) {
         committed = [...committed, ...here]
+        meter.add(committed.length)
         out.add(committed)
       } else {
         reached.add(root)
@@ -71,7 +81,19 @@ function reachablePaths(graph: RegoObject, initial: readonly Value[]): RegoSet {
   return out
 }
 
+/** Run a graph walk with a meter for its work. */
+function metered<T>(ctx: BuiltinContext, walk: (meter: WorkMeter) => T): T {
+  const meter = new WorkMeter(ctx)
+  const result = walk(meter)
+  meter.done()
+  return result
+}
+
 export const graphBuiltins: readonly BuiltinDef[] = [
-  builtin('graph.reachable', 2, (args) => reachable(objectArg(args, 0), initialVertices(args))),
-  builtin('graph.reachable_paths', 2, (args) => reachablePaths(objectArg(args, 0), initialVertices(args))),
+  builtin('graph.reachable', 2, (args, ctx) =>
+    metered(ctx, (meter) => reachable(objectArg(args, 0), initialVertices(args), meter)),
+  ),
+  builtin('graph.reachable_paths', 2, (args, ctx) =>
+    metered(ctx, (meter) => reachablePaths(objectArg(args, 0), initialVertices(args), meter)),
+  ),
 ]

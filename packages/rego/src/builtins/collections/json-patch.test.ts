@@ -1,6 +1,8 @@
+import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { parseJson } from '../../value/json.ts'
 import { RegoObject, RegoSet, type Value } from '../../value/value.ts'
+import { evalBounded, expectLimitError } from '../bounds-test-support.ts'
 import { expectError, expectResult } from './test-calls.ts'
 
 const j = (text: string): Value => parseJson(text)
@@ -127,5 +129,14 @@ describe('json.patch with null values', () => {
     patch('{"foo": "bar"}', '[{"op": "replace", "path": "/foo", "value": null}]', '{"foo": null}')
     patch('[""]', '[{"op": "replace", "path": "/0", "value": null}]', '[null]')
     patch('{"a": {"b": null}}', '[{"op": "add", "path": "/a/b/c", "value": 1}]', undefined)
+  })
+})
+
+describe('json.patch on large documents', () => {
+  it('charges each copy of a rebuilt parent and stops at the step bound', () => {
+    const ops = (n: number): string =>
+      `ops := [{"op": "add", "path": sprintf("/%d", [i]), "value": i} | some i in numbers.range(1, ${n})]\n`
+    assert.equal(evalBounded(`${ops(200)}p := count(json.patch({}, ops))`), 200)
+    expectLimitError(`${ops(2000)}p := count(json.patch({}, ops))`)
   })
 })

@@ -1,7 +1,8 @@
 import { equal } from '../../value/compare.ts'
 import { RegoObject, RegoSet, type Value } from '../../value/value.ts'
 import { arrayArg } from '../args.ts'
-import { builtin, BuiltinError, type BuiltinDef } from '../builtin.ts'
+import { builtin, BuiltinError, type BuiltinContext, type BuiltinDef } from '../builtin.ts'
+import { WorkMeter } from '../work.ts'
 import { parsePath } from './json-paths.ts'
 
 /**
@@ -101,28 +102,45 @@ function valueAt(doc: Doc, path: readonly Value[]): Doc {
   return cur
 }
 
-/** Apply `edit` to the parent of the path's last segment, rebuilding the ancestors. */
-function editParent(doc: Doc, path: readonly Value[], edit: (parent: Doc, key: Value) => Value, depth = 0): Value {
+function sizeOf(v: Doc): number {
+  if (Array.isArray(v)) return v.length
+  if (v instanceof RegoObject || v instanceof RegoSet) return v.size
+  return 1
+}
+
+/**
+ * Apply `edit` to the parent of the path's last segment, rebuilding the ancestors. Each one
+ * rebuilt is a copy, charged by its size: many operations on a large document are a product of
+ * the two.
+ */
+function editParent(
+  doc: Doc,
+  path: readonly Value[],
+  edit: (parent: Doc, key: Value) => Value,
+  meter: WorkMeter,
+  depth = 0,
+): Value {
   const key = path[depth] as Value
+  meter.add(sizeOf(doc))
   if (depth === path.length - 1) return edit(doc, key)
-  return replaceChild(doc, key, editParent(child(doc, key), path, edit, depth + 1))
+  return replaceChild(doc, key, editParent(child(doc, key), path, edit, meter, depth + 1))
 }
 
-function insertAt(doc: Doc, path: readonly Value[], value: Value): Doc {
+function insertAt(doc: Doc, path: readonly Value[], value: Value, meter: WorkMeter): Doc {
   if (path.length === 0) return value
-  return editParent(doc, path, (parent, key) => insertChild(parent, key, value))
+  return editParent(doc, path, (parent, key) => insertChild(parent, key, value), meter)
 }
 
-function removeAt(doc: Doc, path: readonly Value[]): Doc {
+function removeAt(doc: Doc, path: readonly Value[], meter: WorkMeter): Doc {
   if (path.length === 0) return doc === undefined ? fail() : undefined
-  return editParent(doc, path, deleteChild)
+  return editParent(doc, path, deleteChild, meter)
 }
 
 function attribute(op: RegoObject, name: string): Value {
   return present(op.get(name))
 }
 
-function applyOperation(doc: Doc, operation: Value): Doc {
+function applyOperation(doc: Doc, operation: Value, meter: WorkMeter): Doc {
   if (!(operation instanceof RegoObject)) fail()
   const op = attribute(operation, 'op')
   if (typeof op !== 'string') fail()
@@ -134,19 +152,19 @@ function applyOperation(doc: Doc, operation: Value): Doc {
   const path = parsePath(rawPath)
   switch (op) {
     case 'add':
-      return insertAt(doc, path, value as Value)
+      return insertAt(doc, path, value as Value, meter)
     case 'remove':
-      return removeAt(doc, path)
+      return removeAt(doc, path, meter)
     case 'replace':
-      return insertAt(removeAt(doc, path), path, value as Value)
+      return insertAt(removeAt(doc, path, meter), path, value as Value, meter)
     case 'move': {
       const fromPath = parsePath(from as Value)
       const moved = present(valueAt(doc, fromPath))
-      return insertAt(removeAt(doc, fromPath), path, moved)
+      return insertAt(removeAt(doc, fromPath, meter), path, moved, meter)
     }
     case 'copy': {
       const copied = present(valueAt(doc, parsePath(from as Value)))
-      return insertAt(doc, path, copied)
+      return insertAt(doc, path, copied, meter)
     }
     default: {
       const found = valueAt(doc, path)
@@ -156,10 +174,12 @@ function applyOperation(doc: Doc, operation: Value): Doc {
   }
 }
 
-export function jsonPatch(doc: Value, operations: readonly Value[]): Value | undefined {
+export function jsonPatch(doc: Value, operations: readonly Value[], ctx: BuiltinContext): Value | undefined {
+  const meter = new WorkMeter(ctx)
   try {
     let cur: Doc = doc
-    for (const operation of operations) cur = applyOperation(cur, operation)
+    for (const operation of operations) cur = applyOperation(cur, operation, meter)
+    meter.done()
     return cur
   } catch (e) {
     // Every failure, parsePath's operand error included, makes the patch undefined (as OPA).
@@ -169,5 +189,5 @@ export function jsonPatch(doc: Value, operations: readonly Value[]): Value | und
 }
 
 export const jsonPatchBuiltins: readonly BuiltinDef[] = [
-  builtin('json.patch', 2, (args) => jsonPatch(args[0] ?? null, arrayArg(args, 1))),
+  builtin('json.patch', 2, (args, ctx) => jsonPatch(args[0] ?? null, arrayArg(args, 1), ctx)),
 ]

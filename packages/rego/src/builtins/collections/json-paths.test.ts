@@ -3,6 +3,7 @@ import { describe, it } from 'node:test'
 import { equal } from '../../value/compare.ts'
 import { parseJson } from '../../value/json.ts'
 import { RegoObject, RegoSet, type Value } from '../../value/value.ts'
+import { evalBounded, expectLimitError } from '../bounds-test-support.ts'
 import { parsePath, pathsToTree } from './json-paths.ts'
 import { expectError, expectResult } from './test-calls.ts'
 
@@ -95,5 +96,14 @@ describe('json.remove', () => {
       'operand 2 must be one of {set, array} containing string paths or array of path segments but got'
     expectError('json.remove', [doc, s(1, 2, 3, 'a')], 'eval_type_error', `${elementError} number`)
     expectError('json.remove', [doc, ['a', j('{"x": 1}')]], 'eval_type_error', `${elementError} object`)
+  })
+})
+
+describe('json.filter and json.remove on large documents', () => {
+  it('charge the members copied and stop at the step bound', () => {
+    const big = 'o := {sprintf("%d", [i]): i | some i in numbers.range(1, 12000)}\n'
+    expectLimitError(`${big}p := count([x | some i in numbers.range(1, 10); x := json.remove(o, ["1"])])`)
+    expectLimitError(`${big}p := count([x | some i in numbers.range(1, 10); x := json.filter(o, ["1"])])`)
+    assert.equal(evalBounded(`${big}p := count(json.remove(o, ["1"]))`), 11_999)
   })
 })

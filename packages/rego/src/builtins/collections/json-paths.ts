@@ -1,6 +1,7 @@
 import { RegoObject, RegoSet, typeName, type Value } from '../../value/value.ts'
 import { objectArg, operandTypeError } from '../args.ts'
 import { builtin, BuiltinError, type BuiltinDef } from '../builtin.ts'
+import { WorkMeter } from '../work.ts'
 
 /**
  * One JSON path operand element: a string `"a/b/c"` (leading slashes dropped, `~1` → `/`,
@@ -57,15 +58,26 @@ export function pathsToTree(paths: readonly Value[][]): RegoObject {
   return root
 }
 
-/** Keep only what the filter tree selects (OPA's Object.Filter). Array positions are string keys. */
-export function filterByTree(v: Value, filter: Value): Value {
+/** Members of a composite, visited (and charged) when it is filtered or pruned. */
+function memberCount(v: Value): number {
+  if (Array.isArray(v)) return v.length
+  if (v instanceof RegoObject || v instanceof RegoSet) return v.size
+  return 0
+}
+
+/**
+ * Keep only what the filter tree selects (OPA's Object.Filter). Array positions are string keys.
+ * Every composite the tree reaches is copied member by member, and charged.
+ */
+export function filterByTree(v: Value, filter: Value, meter: WorkMeter): Value {
   if (filter === null) return v
   if (!(filter instanceof RegoObject)) return v
+  meter.add(memberCount(v))
   if (Array.isArray(v)) {
     const out: Value[] = []
     v.forEach((e, i) => {
       const sub = filter.get(String(i))
-      if (sub !== undefined) out.push(filterByTree(e, sub))
+      if (sub !== undefined) out.push(filterByTree(e, sub, meter))
     })
     return out
   }
@@ -73,7 +85,7 @@ export function filterByTree(v: Value, filter: Value): Value {
     const out = new RegoSet()
     for (const e of v.values()) {
       const sub = filter.get(e)
-      if (sub !== undefined) out.add(filterByTree(e, sub))
+      if (sub !== undefined) out.add(filterByTree(e, sub, meter))
     }
     return out
   }
@@ -81,22 +93,23 @@ export function filterByTree(v: Value, filter: Value): Value {
     const out = new RegoObject()
     for (const [k, val] of v.entries()) {
       const sub = filter.get(k)
-      if (sub !== undefined) out.set(k, filterByTree(val, sub))
+      if (sub !== undefined) out.set(k, filterByTree(val, sub, meter))
     }
     return out
   }
   return v
 }
 
-/** Drop what the tree's null leaves point at; arrays close up the gaps. */
-export function removeByTree(v: Value, tree: Value | undefined): Value | undefined {
+/** Drop what the tree's null leaves point at; arrays close up the gaps. Copies are charged as above. */
+export function removeByTree(v: Value, tree: Value | undefined, meter: WorkMeter): Value | undefined {
   if (tree === undefined) return v
   if (tree === null) return undefined
   if (!(tree instanceof RegoObject)) return v
+  meter.add(memberCount(v))
   if (Array.isArray(v)) {
     const out: Value[] = []
     v.forEach((e, i) => {
-      const kept = removeByTree(e, tree.get(String(i)))
+      const kept = removeByTree(e, tree.get(String(i)), meter)
       if (kept !== undefined) out.push(kept)
     })
     return out
@@ -104,7 +117,7 @@ export function removeByTree(v: Value, tree: Value | undefined): Value | undefin
   if (v instanceof RegoSet) {
     const out = new RegoSet()
     for (const e of v.values()) {
-      const kept = removeByTree(e, tree.get(e))
+      const kept = removeByTree(e, tree.get(e), meter)
       if (kept !== undefined) out.add(kept)
     }
     return out
@@ -112,7 +125,7 @@ export function removeByTree(v: Value, tree: Value | undefined): Value | undefin
   if (v instanceof RegoObject) {
     const out = new RegoObject()
     for (const [k, val] of v.entries()) {
-      const kept = removeByTree(val, tree.get(k))
+      const kept = removeByTree(val, tree.get(k), meter)
       if (kept !== undefined) out.set(k, kept)
     }
     return out
@@ -121,12 +134,18 @@ export function removeByTree(v: Value, tree: Value | undefined): Value | undefin
 }
 
 export const jsonPathBuiltins: readonly BuiltinDef[] = [
-  builtin('json.filter', 2, (args) => {
+  builtin('json.filter', 2, (args, ctx) => {
     const obj = objectArg(args, 0)
-    return filterByTree(obj, pathsToTree(pathsOperand(args[1] ?? null)))
+    const meter = new WorkMeter(ctx)
+    const out = filterByTree(obj, pathsToTree(pathsOperand(args[1] ?? null)), meter)
+    meter.done()
+    return out
   }),
-  builtin('json.remove', 2, (args) => {
+  builtin('json.remove', 2, (args, ctx) => {
     const obj = objectArg(args, 0)
-    return removeByTree(obj, pathsToTree(pathsOperand(args[1] ?? null)))
+    const meter = new WorkMeter(ctx)
+    const out = removeByTree(obj, pathsToTree(pathsOperand(args[1] ?? null)), meter)
+    meter.done()
+    return out
   }),
 ]

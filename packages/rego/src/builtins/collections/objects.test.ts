@@ -1,5 +1,8 @@
+import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
+import { equal } from '../../value/compare.ts'
 import { RegoObject, RegoSet, type Value } from '../../value/value.ts'
+import { evalBounded, expectLimitError } from '../bounds-test-support.ts'
 import { expectError, expectResult } from './test-calls.ts'
 
 const o = (...entries: [Value, Value][]): RegoObject => RegoObject.from(entries)
@@ -145,5 +148,38 @@ describe('object.subset', () => {
     expectError('object.subset', [s(1), [1]], 'eval_type_error', msg)
     expectError('object.subset', [o(), []], 'eval_type_error', msg)
     expectError('object.subset', [1, 1], 'eval_type_error', msg)
+  })
+})
+
+describe('object.union and object.union_n merge in one pass', () => {
+  it('merge nested objects as a left fold, leaving the operands as they were', () => {
+    const a = o(['x', o(['p', 1])], ['y', 1])
+    const b = o(['x', o(['q', 2])])
+    const c = o(['x', o(['p', 3], ['r', o(['s', 4])])], ['y', o(['t', 5])])
+    expectResult('object.union_n', [[a, b, c]], o(['x', o(['p', 3], ['q', 2], ['r', o(['s', 4])])], ['y', o(['t', 5])]))
+    expectResult('object.union', [a, b], o(['x', o(['p', 1], ['q', 2])], ['y', 1]))
+    expectResult('object.union_n', [[]], o())
+    expectResult('object.union_n', [[a]], a)
+    expectResult('object.union', [a, c], c)
+    assert.ok(equal(a, o(['x', o(['p', 1])], ['y', 1])))
+    assert.ok(equal(b, o(['x', o(['q', 2])])))
+    assert.ok(equal(c, o(['x', o(['p', 3], ['r', o(['s', 4])])], ['y', o(['t', 5])])))
+  })
+
+  it('stop at the step bound on huge objects, and stay linear in many small ones', () => {
+    const big = 'o := {x: x | some x in numbers.range(1, 12000)}\n'
+    expectLimitError(`${big}p := count([x | some i in numbers.range(1, 10); x := object.union_n([o, {"a": i}])])`)
+    expectLimitError(`${big}p := count([x | some i in numbers.range(1, 10); x := object.union(o, {"a": i})])`)
+    expectLimitError(`${big}p := count([x | some i in numbers.range(1, 10); x := object.remove(o, {"a"})])`)
+    expectLimitError(`${big}p := count([x | some i in numbers.range(1, 10); x := object.keys(o)])`)
+    expectLimitError(`${big}p := count([x | some i in numbers.range(1, 10); x := object.filter(o, o)])`)
+    assert.equal(
+      evalBounded('p := count(object.union_n([{"a": {sprintf("k%d", [i]): i}} | some i in numbers.range(1, 3000)]).a)'),
+      3000,
+    )
+    // Comparisons for a contiguous run: the product of the lengths.
+    const arrays =
+      'a := [0 | some i in numbers.range(1, 2000)]\nb := array.concat([0 | some i in numbers.range(1, 999)], [1])\n'
+    expectLimitError(`${arrays}p := object.subset(a, b)`)
   })
 })

@@ -1,5 +1,7 @@
+import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { RegoSet } from '../../value/value.ts'
+import { evalBounded, expectLimitError } from '../bounds-test-support.ts'
 import { expectError, expectResult } from './test-calls.ts'
 
 const s = (...v: (number | string)[]): RegoSet => RegoSet.from(v)
@@ -19,5 +21,17 @@ describe('set operators and functions', () => {
     expectResult('union', [new RegoSet()], new RegoSet())
     expectError('union', [RegoSet.from([s(1), 2])], 'eval_type_error', 'operand 1 must be set but got number')
     expectError('intersection', [[s(1)]], 'eval_type_error', 'operand 1 must be set but got array')
+  })
+})
+
+describe('set operations on huge sets', () => {
+  it('stop at the step bound', () => {
+    const big = 's := {x | some x in numbers.range(1, 12000)}\n'
+    expectLimitError(`${big}p := count([x | some i in numbers.range(1, 10); x := union({s, {i}})])`)
+    expectLimitError(`${big}p := count([x | some i in numbers.range(1, 10); x := s | {i}])`)
+    expectLimitError(`${big}p := count([x | some i in numbers.range(1, 10); x := s & s])`)
+    expectLimitError(`${big}p := count([x | some i in numbers.range(1, 10); x := s - {i}])`)
+    expectLimitError(`${big}p := count([x | some i in numbers.range(1, 10); x := intersection({s, {i}})])`)
+    assert.equal(evalBounded(`${big}p := count(union({s, {0}}))`), 12_001)
   })
 })
