@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
+import { evalBounded, expectLimitError } from '../bounds-test-support.ts'
 import { callText } from './call-text-builtin.ts'
 
 const match = (pattern: string, delimiters: string[] | null, s: string) =>
@@ -57,4 +58,9 @@ test('regex.globs_match intersects regex-like globs', () => {
   )
   assert.throws(() => callText('regex.globs_match', ['[a', 'a']), /pos:2, found \[ without matching \]/)
   assert.throws(() => callText('regex.globs_match', ['*a', 'a']), /flag '\*' must be preceded by a non-flag/)
+})
+
+test('glob.match stops at the step bound on huge text', () => {
+  expectLimitError('p := glob.match("*.b", [], input)', { input: 'a'.repeat(2_000_000) })
+  assert.equal(evalBounded('p := glob.match("*.b", [], input)', { input: `${'a'.repeat(1_000)}.b` }), true)
 })

@@ -1,8 +1,8 @@
 import type { Value } from '../../value/value.ts'
 import { operandTypeError, stringArg } from '../args.ts'
-import { builtin, type BuiltinDef } from '../builtin.ts'
+import { builtin, type BuiltinContext, type BuiltinDef } from '../builtin.ts'
 import { compileGlob, quoteGlobMeta } from './glob-compile.ts'
-import { LruCache } from './regex-cache.ts'
+import { chargeCompile, chargeSearch, LruCache } from './regex-cache.ts'
 import type { RE2JS } from 're2js'
 import { elementTypeError } from './string-operands.ts'
 
@@ -20,16 +20,18 @@ function delimiters(v: Value): string[] {
   return out.length === 0 ? ['.'] : out
 }
 
-function globMatch(args: readonly Value[]): boolean {
+function globMatch(args: readonly Value[], ctx: BuiltinContext): boolean {
   const pattern = stringArg(args, 0)
   const delims = delimiters(args[1] ?? null)
   const s = stringArg(args, 2)
   const key = `${pattern}-${delims.join('')}`
   let re = cache.get(key)
   if (!re) {
+    chargeCompile(ctx, pattern)
     re = compileGlob(pattern, delims)
     cache.set(key, re)
   }
+  chargeSearch(ctx, re, s)
   return re.matches(s)
 }
 

@@ -1,4 +1,5 @@
 import { builtinError } from '../args.ts'
+import type { WorkMeter } from '../work.ts'
 import type { BuiltinError } from '../builtin.ts'
 
 /**
@@ -38,7 +39,7 @@ function nextRune(index: number, input: readonly number[]): RuneResult {
   return { index: index + 1, rune: input[index] as number, escaped: false }
 }
 
-function nextTokenSet(index: number, input: readonly number[]): { index: number; token: Token } {
+function nextTokenSet(index: number, input: readonly number[], meter: WorkMeter): { index: number; token: Token } {
   const runes = new Set<number>()
   let prev = 0
   let prevExists = false
@@ -63,6 +64,8 @@ function nextTokenSet(index: number, input: readonly number[]): { index: number;
           `range is out of order: '${String.fromCodePoint(hi.rune)}' comes before '${String.fromCodePoint(prev)}' in Unicode`,
         )
       }
+      // A range of five characters may hold a million code points.
+      meter.add(hi.rune - prev + 1)
       for (let x = prev; x <= hi.rune; x++) runes.add(x)
       prevExists = false
     } else if (!r.escaped && r.rune === 0x5d) {
@@ -82,7 +85,7 @@ function flagOf(rune: number): number {
   return rune === 0x2b ? PLUS : rune === 0x2a ? STAR : NONE
 }
 
-function tokenize(input: readonly number[]): Token[] {
+function tokenize(input: readonly number[], meter: WorkMeter): Token[] {
   const tokens: Token[] = []
   let index = 0
   for (let r = nextRune(index, input); r !== END; r = nextRune(index, input)) {
@@ -91,7 +94,7 @@ function tokenize(input: readonly number[]): Token[] {
     if (r.escaped) token = { kind: 'char', rune: r.rune, runes: new Set(), flag: NONE }
     else if (r.rune === 0x2e) token = { kind: 'dot', rune: 0, runes: new Set(), flag: NONE }
     else if (r.rune === 0x5b) {
-      const set = nextTokenSet(index, input)
+      const set = nextTokenSet(index, input, meter)
       index = set.index
       token = set.token
     } else if (r.rune === 0x5d) throw invalid(input, index, "set-close ']' with no preceding '['")
@@ -108,44 +111,49 @@ function tokenize(input: readonly number[]): Token[] {
   return tokens
 }
 
-function sameContent(a: Token, b: Token): boolean {
+function sameContent(a: Token, b: Token, meter: WorkMeter): boolean {
   if (a.kind !== b.kind) return false
   if (a.kind === 'char') return a.rune === b.rune
-  if (a.kind === 'set') return a.runes.size === b.runes.size && [...a.runes].every((r) => b.runes.has(r))
+  if (a.kind === 'set') {
+    meter.add(a.runes.size / 16)
+    return a.runes.size === b.runes.size && [...a.runes].every((r) => b.runes.has(r))
+  }
   return true
 }
 
 /** Merge runs of equal flagged tokens: `a*a+` is `a+`, `a*a*` is `a*`. */
-function simplify(tokens: Token[]): Token[] {
+function simplify(tokens: Token[], meter: WorkMeter): Token[] {
   const out: Token[] = []
   for (const t of tokens) {
     const last = out[out.length - 1]
-    if (last && t.flag !== NONE && last.flag !== NONE && sameContent(t, last)) {
+    if (last && t.flag !== NONE && last.flag !== NONE && sameContent(t, last, meter)) {
       last.flag = t.flag === PLUS || last.flag === PLUS ? PLUS : STAR
     } else out.push(t)
   }
   return out
 }
 
-function match(a: Token, b: Token): boolean {
+function match(a: Token, b: Token, meter: WorkMeter): boolean {
   if (a.kind === 'dot' || b.kind === 'dot') return true
   if (a.kind === 'char' && b.kind === 'char') return a.rune === b.rune
   if (a.kind === 'char') return b.runes.has(a.rune)
   if (b.kind === 'char') return a.runes.has(b.rune)
-  for (const r of a.runes) if (b.runes.has(r)) return true
+  const [small, large] = a.runes.size <= b.runes.size ? [a.runes, b.runes] : [b.runes, a.runes]
+  meter.add(small.size / 16)
+  for (const r of small) if (large.has(r)) return true
   return false
 }
 
-function trimGlobs(g1: Token[], g2: Token[]): [Token[], Token[]] | undefined {
+function trimGlobs(g1: Token[], g2: Token[], meter: WorkMeter): [Token[], Token[]] | undefined {
   let l = 0
   for (; l < g1.length && l < g2.length && g1[l]?.flag === NONE && g2[l]?.flag === NONE; l++) {
-    if (!match(g1[l] as Token, g2[l] as Token)) return undefined
+    if (!match(g1[l] as Token, g2[l] as Token, meter)) return undefined
   }
   if (l > 0) l--
   let r1 = g1.length - 1
   let r2 = g2.length - 1
   for (; r1 >= 0 && r1 >= l && r2 >= 0 && r2 >= l && g1[r1]?.flag === NONE && g2[r2]?.flag === NONE; r1--, r2--) {
-    if (!match(g1[r1] as Token, g2[r2] as Token)) return undefined
+    if (!match(g1[r1] as Token, g2[r2] as Token, meter)) return undefined
   }
   if (r1 < g1.length - 1) {
     r1++
@@ -154,54 +162,91 @@ function trimGlobs(g1: Token[], g2: Token[]): [Token[], Token[]] | undefined {
   return [g1.slice(l, r1 + 1), g2.slice(l, r2 + 1)]
 }
 
-function intersectNormal(g1: Token[], g2: Token[]): boolean {
-  let i = 0
-  let j = 0
-  for (; i < g1.length && j < g2.length; i++, j++) {
-    const a = g1[i] as Token
-    const b = g2[j] as Token
-    if (a.flag === NONE && b.flag === NONE) {
-      if (!match(a, b)) return false
-    } else return intersectSpecial(g1.slice(i), g2.slice(j))
+/**
+ * The algorithm's walk over two token lists, on suffixes given by offsets. Results depend only
+ * on the two suffixes (and their order), so they are memoized: the plain recursion retries the
+ * same suffixes exponentially often (`a*.*a*.*a*.*b.*` against forty `a`s). Each step is
+ * charged all the same.
+ */
+class Intersection {
+  private readonly memo = new Map<string, boolean>()
+  private readonly first: Token[]
+  private readonly meter: WorkMeter
+
+  constructor(first: Token[], meter: WorkMeter) {
+    this.first = first
+    this.meter = meter
   }
-  return i === g1.length && j === g2.length
-}
 
-function intersectSpecial(g1: Token[], g2: Token[]): boolean {
-  const first = g1[0] as Token
-  if (first.flag !== NONE) return first.flag === PLUS ? intersectPlus(g1, g2) : intersectStar(g1, g2)
-  const second = g2[0] as Token
-  if (second.flag === PLUS) return intersectPlus(g2, g1)
-  if (second.flag === STAR) return intersectStar(g2, g1)
-  return false
-}
-
-function intersectPlus(plussed: Token[], other: Token[]): boolean {
-  const first = other[0]
-  if (first === undefined || !match(plussed[0] as Token, first)) return false
-  return intersectStar(plussed, other.slice(1))
-}
-
-function intersectStar(starred: Token[], other: Token[]): boolean {
-  const star = starred[0] as Token
-  const next = starred[1]
-  for (let i = 0; i < other.length; i++) {
-    const t = other[i] as Token
-    if (next !== undefined && match(t, next)) {
-      if (intersectNormal(starred.slice(1), other.slice(i))) return true
-      if (!match(t, star)) return false
-    } else if (!match(t, star)) return false
+  normal(g1: Token[], i0: number, g2: Token[], j0: number): boolean {
+    const key = `${g1 === this.first ? 'a' : 'b'}${i0},${j0}`
+    const known = this.memo.get(key)
+    if (known !== undefined) return known
+    let result: boolean | undefined
+    let i = i0
+    let j = j0
+    for (; i < g1.length && j < g2.length; i++, j++) {
+      this.meter.add(1)
+      const a = g1[i] as Token
+      const b = g2[j] as Token
+      if (a.flag === NONE && b.flag === NONE) {
+        if (!match(a, b, this.meter)) {
+          result = false
+          break
+        }
+      } else {
+        result = this.special(g1, i, g2, j)
+        break
+      }
+    }
+    result ??= i === g1.length && j === g2.length
+    this.memo.set(key, result)
+    return result
   }
-  return next === undefined
+
+  private special(g1: Token[], i: number, g2: Token[], j: number): boolean {
+    const first = g1[i] as Token
+    if (first.flag !== NONE) return first.flag === PLUS ? this.plus(g1, i, g2, j) : this.star(g1, i, g2, j)
+    const second = g2[j] as Token
+    if (second.flag === PLUS) return this.plus(g2, j, g1, i)
+    if (second.flag === STAR) return this.star(g2, j, g1, i)
+    return false
+  }
+
+  private plus(plussed: Token[], i: number, other: Token[], j: number): boolean {
+    const first = other[j]
+    if (first === undefined || !match(plussed[i] as Token, first, this.meter)) return false
+    return this.star(plussed, i, other, j + 1)
+  }
+
+  private star(starred: Token[], i: number, other: Token[], j0: number): boolean {
+    const star = starred[i] as Token
+    const next = starred[i + 1]
+    for (let j = j0; j < other.length; j++) {
+      this.meter.add(1)
+      const t = other[j] as Token
+      if (next !== undefined && match(t, next, this.meter)) {
+        if (this.normal(starred, i + 1, other, j)) return true
+        if (!match(t, star, this.meter)) return false
+      } else if (!match(t, star, this.meter)) return false
+    }
+    return next === undefined
+  }
 }
 
-function parse(glob: string): Token[] {
-  return simplify(tokenize(Array.from(glob, (c) => c.codePointAt(0) as number)))
+function parse(glob: string, meter: WorkMeter): Token[] {
+  return simplify(
+    tokenize(
+      Array.from(glob, (c) => c.codePointAt(0) as number),
+      meter,
+    ),
+    meter,
+  )
 }
 
-export function globsIntersect(lhs: string, rhs: string): boolean {
-  const g1 = parse(lhs)
-  const g2 = parse(rhs)
-  const trimmed = trimGlobs(g1, g2)
-  return trimmed !== undefined && intersectNormal(trimmed[0], trimmed[1])
+export function globsIntersect(lhs: string, rhs: string, meter: WorkMeter): boolean {
+  const g1 = parse(lhs, meter)
+  const g2 = parse(rhs, meter)
+  const trimmed = trimGlobs(g1, g2, meter)
+  return trimmed !== undefined && new Intersection(trimmed[0], meter).normal(trimmed[0], 0, trimmed[1], 0)
 }

@@ -1,4 +1,5 @@
 import type { RE2JS } from 're2js'
+import type { WorkMeter } from '../work.ts'
 
 /** Positions of a match and its groups: [start0, end0, start1, end1, ...], -1 when unset. */
 type Match = number[]
@@ -71,7 +72,7 @@ function expand(re: RE2JS, template: string, src: string, match: Match): string 
 }
 
 /** Regexp.ReplaceAllString: non-overlapping matches, no empty match right after a match. */
-export function regexReplaceAll(re: RE2JS, src: string, template: string): string {
+export function regexReplaceAll(re: RE2JS, src: string, template: string, meter: WorkMeter): string {
   let out = ''
   let lastMatchEnd = 0
   let searchPos = 0
@@ -79,8 +80,11 @@ export function regexReplaceAll(re: RE2JS, src: string, template: string): strin
     const a = findFrom(re, src, searchPos)
     if (!a) break
     const [start, end] = a as [number, number]
+    const before = out.length
     out += src.slice(lastMatchEnd, start)
     if (end > lastMatchEnd || start === 0) out += expand(re, template, src, a)
+    meter.add(1)
+    meter.addText(out.length - before)
     lastMatchEnd = end
     const width = searchPos < src.length ? ((src.codePointAt(searchPos) as number) > 0xffff ? 2 : 1) : 0
     if (searchPos + width > end) searchPos += width

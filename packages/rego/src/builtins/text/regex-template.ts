@@ -1,5 +1,6 @@
 import { builtinError } from '../args.ts'
-import { compileRegex, LruCache, parseRegex, quoteRegexMeta } from './regex-cache.ts'
+import type { BuiltinContext } from '../builtin.ts'
+import { chargeCompile, compileRegex, LruCache, parseRegex, quoteRegexMeta } from './regex-cache.ts'
 import type { RE2JS } from 're2js'
 import { goQuote } from './go-quote.ts'
 
@@ -35,10 +36,12 @@ function checkPart(pattern: string): void {
  * A template like `urn:foo:{.*}`: text outside the delimiters is literal, text inside is a
  * regular expression, and the whole must match the input (the gorilla/mux scheme OPA uses).
  */
-export function compileRegexTemplate(template: string, open: string, close: string): RE2JS {
+export function compileRegexTemplate(template: string, open: string, close: string, ctx: BuiltinContext): RE2JS {
   const key = `${open}${close}${template}`
   const hit = cache.get(key)
   if (hit) return hit
+  // Each part is compiled on its own to check it, then the whole.
+  chargeCompile(ctx, template)
   const idxs = delimiterIndices(template, open, close)
   let pattern = '^'
   let end = 0
@@ -51,7 +54,7 @@ export function compileRegexTemplate(template: string, open: string, close: stri
     checkPart(part)
   }
   pattern += quoteRegexMeta(template.slice(end)) + '$'
-  const re = compileRegex(pattern)
+  const re = compileRegex(pattern, ctx)
   cache.set(key, re)
   return re
 }

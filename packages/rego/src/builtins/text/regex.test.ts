@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { textBuiltins } from './index.ts'
+import { evalBounded, expectLimitError } from '../bounds-test-support.ts'
 import { callText } from './call-text-builtin.ts'
+import { estimateProgramSize, LruCache } from './regex-cache.ts'
 
 test('regex.match is an unanchored RE2 search', () => {
   assert.equal(callText('regex.match', ['^[a-z]+\\[[0-9]+\\]$', 'foo[1]']), true)
@@ -67,4 +69,50 @@ test('regex.template_match', () => {
     () => callText('regex.template_match', ['x', 'x', '{{', '}']),
     /start delimiter has to be exactly one character long but is 2 long/,
   )
+})
+
+test('the regex cache keeps entries that are used when it is full', () => {
+  const cache = new LruCache<number>(3)
+  cache.set('a', 1)
+  cache.set('b', 2)
+  cache.set('c', 3)
+  assert.equal(cache.get('a'), 1)
+  cache.set('d', 4)
+  assert.equal(cache.get('a'), 1)
+  assert.equal(cache.get('b'), undefined)
+  assert.equal(cache.get('c'), 3)
+  assert.equal(cache.get('d'), 4)
+})
+
+test('the program size estimate follows counted repetitions, nested ones included', () => {
+  assert.equal(estimateProgramSize('abc'), 3)
+  assert.ok(estimateProgramSize('a{1000}') >= 1000)
+  assert.ok(estimateProgramSize('(a{10}){100}') >= 1000)
+  assert.ok(estimateProgramSize('[a-z]{16}x') < 40)
+})
+
+test('regex builtins stop at the step bound on huge requests', () => {
+  const big = 'x'.repeat(200_000)
+  expectLimitError('p := count(regex.find_n("", input, -1))', { input: big })
+  expectLimitError('p := count(regex.find_all_string_submatch_n("(x)", input, -1))', { input: big })
+  expectLimitError('p := count(regex.split("x", input))', { input: big })
+  expectLimitError('p := count(regex.replace(input, "x", "yyyyyyyyyyyyyyyy"))', { input: big })
+  expectLimitError('p := regex.match("y", input)', { input: 'x'.repeat(2_000_000) })
+  // Counted repetitions make a short pattern compile to a huge program.
+  expectLimitError('p := regex.match(concat("", ["a{1000}" | some i in numbers.range(1, 100)]), "x")')
+  expectLimitError('p := regex.is_valid(concat("", ["a{1000}" | some i in numbers.range(1, 100)]))')
+  assert.deepEqual(evalBounded('p := regex.find_n("x", input, 3)', { input: big }), ['x', 'x', 'x'])
+  assert.equal(evalBounded('p := regex.is_valid("a{1000}")'), true)
+})
+
+test('regex.globs_match is polynomial where the plain recursion is exponential', () => {
+  const a = 'a*.*'.repeat(40) + 'b.*'
+  const b = 'a'.repeat(40) + 'c*'
+  assert.equal(callText('regex.globs_match', [a, b]), false)
+  assert.equal(callText('regex.globs_match', ['a*.*a*.*b', 'aaaaaab']), true)
+  expectLimitError('p := regex.globs_match(input[0], input[1])', {
+    input: ['a*.*'.repeat(400) + 'b.*', 'a'.repeat(400) + 'c*'],
+  })
+  // A range of five characters holds a million code points.
+  expectLimitError('p := regex.globs_match(input, input)', { input: '[\u0000-\u{10ffff}]'.repeat(3) })
 })
