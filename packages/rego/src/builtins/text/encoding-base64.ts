@@ -1,6 +1,8 @@
-import { builtinError, stringArg } from '../args.ts'
+import { builtinError } from '../args.ts'
 import { builtin, type BuiltinDef } from '../builtin.ts'
+import { chargeWork } from '../work.ts'
 import { base64Decode, base64Encode } from './go-base64.ts'
+import { textOperand } from './string-operands.ts'
 import { decodeUtf8, utf8Bytes } from './utf8.ts'
 
 function decode(s: string, url: boolean): string {
@@ -28,11 +30,12 @@ function decodeUrl(s: string): string {
 }
 
 export const base64Builtins: readonly BuiltinDef[] = [
-  builtin('base64.encode', 1, (args) => base64Encode(utf8Bytes(stringArg(args, 0)), false, true)),
-  builtin('base64.decode', 1, (args) => decode(stringArg(args, 0), false)),
-  builtin('base64.is_valid', 1, (args) => {
+  builtin('base64.encode', 1, (args, ctx) => base64Encode(utf8Bytes(textOperand(args, 0, ctx)), false, true)),
+  builtin('base64.decode', 1, (args, ctx) => decode(textOperand(args, 0, ctx, true), false)),
+  builtin('base64.is_valid', 1, (args, ctx) => {
     const s = args[0]
     if (typeof s !== 'string') return false
+    chargeWork(ctx, s.length)
     try {
       base64Decode(utf8Bytes(s), false)
       return true
@@ -40,7 +43,7 @@ export const base64Builtins: readonly BuiltinDef[] = [
       return false
     }
   }),
-  builtin('base64url.encode', 1, (args) => base64Encode(utf8Bytes(stringArg(args, 0)), true, true)),
-  builtin('base64url.encode_no_pad', 1, (args) => base64Encode(utf8Bytes(stringArg(args, 0)), true, false)),
-  builtin('base64url.decode', 1, (args) => decodeUrl(stringArg(args, 0))),
+  builtin('base64url.encode', 1, (args, ctx) => base64Encode(utf8Bytes(textOperand(args, 0, ctx)), true, true)),
+  builtin('base64url.encode_no_pad', 1, (args, ctx) => base64Encode(utf8Bytes(textOperand(args, 0, ctx)), true, false)),
+  builtin('base64url.decode', 1, (args, ctx) => decodeUrl(textOperand(args, 0, ctx, true))),
 ]

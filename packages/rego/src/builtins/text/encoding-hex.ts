@@ -1,6 +1,7 @@
-import { builtinError, stringArg } from '../args.ts'
+import { builtinError } from '../args.ts'
 import { builtin, type BuiltinDef } from '../builtin.ts'
 import { isPrint } from './go-quote.ts'
+import { textOperand } from './string-operands.ts'
 import { decodeUtf8, utf8Bytes } from './utf8.ts'
 
 function hexValue(b: number): number {
@@ -37,6 +38,6 @@ function hexDecode(s: string): string {
 }
 
 export const hexBuiltins: readonly BuiltinDef[] = [
-  builtin('hex.encode', 1, (args) => Buffer.from(utf8Bytes(stringArg(args, 0))).toString('hex')),
-  builtin('hex.decode', 1, (args) => hexDecode(stringArg(args, 0))),
+  builtin('hex.encode', 1, (args, ctx) => Buffer.from(utf8Bytes(textOperand(args, 0, ctx))).toString('hex')),
+  builtin('hex.decode', 1, (args, ctx) => hexDecode(textOperand(args, 0, ctx, true))),
 ]

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { RegoObject, RegoSet } from '../../value/value.ts'
+import { evalBounded, expectLimitError } from '../bounds-test-support.ts'
 import { callText } from './call-text-builtin.ts'
 
 test('base64 encodes UTF-8 and decodes strictly, like Go StdEncoding', () => {
@@ -58,4 +59,26 @@ test('urlquery objects', () => {
   assert.deepEqual(decoded.get('a'), ['value_a1', 'value_a2'])
   assert.deepEqual(decoded.get('c'), [''])
   assert.throws(() => callText('urlquery.decode_object', ['a=1;b=2']), /invalid semicolon separator in query/)
+})
+
+test('encodings and URL escapes charge the text they go through', () => {
+  const big = 'x'.repeat(1_000_000)
+  for (const call of [
+    'base64.encode(input)',
+    'base64url.encode(input)',
+    'base64url.encode_no_pad(input)',
+    'base64.decode(input)',
+    'base64url.decode(input)',
+    'base64.is_valid(input)',
+    'hex.encode(input)',
+    'urlquery.encode(input)',
+    'urlquery.decode(input)',
+    'urlquery.decode_object(input)',
+  ]) {
+    expectLimitError(`p := [x | some i in numbers.range(1, 10); x := ${call}]`, { input: 'QUJD'.repeat(250_000) })
+  }
+  expectLimitError('p := [x | some i in numbers.range(1, 10); x := hex.decode(input)]', { input: '41'.repeat(500_000) })
+  expectLimitError('p := urlquery.encode_object({"a": [input | some i in numbers.range(1, 10)]})', { input: big })
+  assert.equal(evalBounded('p := base64url.encode("a")'), 'YQ==')
+  assert.equal(evalBounded('p := base64url.encode_no_pad("a")'), 'YQ')
 })

@@ -14,18 +14,10 @@ function corrupt(offset: number): BuiltinError {
 }
 
 export function base64Encode(bytes: Uint8Array, url: boolean, pad: boolean): string {
-  const alphabet = url ? URL : STD
-  let out = ''
-  for (let i = 0; i < bytes.length; i += 3) {
-    const b0 = bytes[i] as number
-    const b1 = bytes[i + 1]
-    const b2 = bytes[i + 2]
-    const v = (b0 << 16) | ((b1 ?? 0) << 8) | (b2 ?? 0)
-    out += alphabet.charAt((v >> 18) & 63) + alphabet.charAt((v >> 12) & 63)
-    out += b1 === undefined ? (pad ? '=' : '') : alphabet.charAt((v >> 6) & 63)
-    out += b2 === undefined ? (pad ? '=' : '') : alphabet.charAt(v & 63)
-  }
-  return out
+  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString(url ? 'base64url' : 'base64')
+  // Node pads standard base64 and never base64url.
+  if (!url || !pad) return text
+  return text + '='.repeat((4 - (text.length % 4)) % 4)
 }
 
 function decodeMap(alphabet: string): Int16Array {

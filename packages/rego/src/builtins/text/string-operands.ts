@@ -1,6 +1,7 @@
 import { RegoSet, typeName, type Value } from '../../value/value.ts'
-import { operandTypeError } from '../args.ts'
-import { BuiltinError } from '../builtin.ts'
+import { operandTypeError, stringArg } from '../args.ts'
+import { BuiltinError, type BuiltinContext } from '../builtin.ts'
+import { chargeText, chargeWork } from '../work.ts'
 
 /** OPA's NewOperandElementErr: `operand 2 must be array of strings but got array containing number`. */
 export function elementTypeError(pos: number, composite: Value, element: Value, expected: string): BuiltinError {
@@ -27,4 +28,17 @@ export function stringsOperand(args: readonly Value[], i: number): string[] {
   if (typeof v === 'string') return [v]
   if (Array.isArray(v) || v instanceof RegoSet) return stringSliceOperand(v, i + 1)
   throw operandTypeError(i + 1, ['string', 'set', 'array'], v)
+}
+
+/**
+ * A string operand whose text the builtin goes through (encodings, escapes): charged by its
+ * length, as the work is linear in it and a long string is cheap to pass to many calls. A
+ * builtin that goes through it a character at a time in JS (decoders) does about a step's work
+ * per character: `charWise` charges it so.
+ */
+export function textOperand(args: readonly Value[], i: number, ctx: BuiltinContext, charWise = false): string {
+  const s = stringArg(args, i)
+  if (charWise) chargeWork(ctx, s.length)
+  else chargeText(ctx, s.length)
+  return s
 }

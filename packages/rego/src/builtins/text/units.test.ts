@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
+import { evalBounded, expectLimitError } from '../bounds-test-support.ts'
 import { callText } from './call-text-builtin.ts'
 
 const parse = (s: string) => callText('units.parse', [s])
@@ -41,4 +42,12 @@ test('units.parse_bytes errors', () => {
   assert.throws(() => bytes('.5.2'), /units.parse_bytes: could not parse byte amount to a number/)
   assert.throws(() => bytes('100 kb'), /units.parse_bytes: spaces not allowed in resource strings/)
   assert.throws(() => bytes('1xb'), /units.parse_bytes: byte unit xb not recognized/)
+})
+
+test('units charge the exact arithmetic on huge amounts', () => {
+  expectLimitError('p := units.parse("1e999999")')
+  expectLimitError('p := units.parse_bytes("1e999999")')
+  expectLimitError('p := units.parse("1e-999999")')
+  expectLimitError('p := units.parse(input)', { input: '7'.repeat(100_000) })
+  assert.equal(evalBounded('p := units.parse("1e30")'), 10n ** 30n)
 })

@@ -1,7 +1,9 @@
 import { normalizeBig } from '../../value/number.ts'
 import type { Value } from '../../value/value.ts'
 import { builtinError, stringArg } from '../args.ts'
-import { builtin, type BuiltinDef } from '../builtin.ts'
+import { decimalWordsUnits, wordsOfDigits } from '../big-integer-work.ts'
+import { builtin, type BuiltinContext, type BuiltinDef } from '../builtin.ts'
+import { chargeWork } from '../work.ts'
 import { floatString, multiply, parseDecimal, rationalOf, roundToBits, truncate, type Rational } from './rational.ts'
 
 const MAX_EXPONENT_DIGITS = 6
@@ -63,7 +65,20 @@ function unitMultiplier(unit: string): Rational | undefined {
   return factor === undefined ? undefined : { num: factor, den: 1n }
 }
 
-function unitsParse(args: readonly Value[]): Value {
+/**
+ * Charge the exact arithmetic on an amount (`123.45e6`): its digits and exponent make the size
+ * of the integers involved, and parsing, dividing and printing them are quadratic in it.
+ */
+function chargeAmount(ctx: BuiltinContext, num: string): void {
+  const m = /^[^eE]*/.exec(num)
+  const mantissa = m ? m[0] : num
+  let digits = 0
+  for (const c of mantissa) if (isDigit(c)) digits++
+  const exponent = Math.abs(Number(num.slice(mantissa.length + 1)) || 0)
+  chargeWork(ctx, decimalWordsUnits(wordsOfDigits(digits + exponent)))
+}
+
+function unitsParse(args: readonly Value[], ctx: BuiltinContext): Value {
   const s = stringArg(args, 0).replace(/"/g, '')
   if (s.includes(' ')) throw builtinError('units.parse: spaces not allowed in resource strings')
   const parts = splitAmount(s)
@@ -72,6 +87,7 @@ function unitsParse(args: readonly Value[]): Value {
   if (num === '') throw builtinError('units.parse: no amount provided')
   const factor = unitMultiplier(unit)
   if (!factor) throw builtinError(`units.parse: unit ${normalizeUnit(unit)} not recognized`)
+  chargeAmount(ctx, num)
   const amount = parseDecimal(num)
   if (!amount) throw builtinError('units.parse: could not parse amount to a number')
   const r = multiply(amount, factor)
@@ -89,7 +105,7 @@ function byteMultiplier(unit: string): bigint | undefined {
   return m[2] ? BINARY[letter] : DECIMAL[letter]
 }
 
-function unitsParseBytes(args: readonly Value[]): Value {
+function unitsParseBytes(args: readonly Value[], ctx: BuiltinContext): Value {
   const s = stringArg(args, 0).toLowerCase().replace(/"/g, '')
   if (s.includes(' ')) throw builtinError('units.parse_bytes: spaces not allowed in resource strings')
   const parts = splitAmount(s)
@@ -98,6 +114,7 @@ function unitsParseBytes(args: readonly Value[]): Value {
   if (num === '') throw builtinError('units.parse_bytes: no byte amount provided')
   const factor = byteMultiplier(unit)
   if (factor === undefined) throw builtinError(`units.parse_bytes: byte unit ${unit} not recognized`)
+  chargeAmount(ctx, num)
   const amount = parseDecimal(num)
   if (!amount) throw builtinError('units.parse_bytes: could not parse byte amount to a number')
   // OPA multiplies in big.Float at 64-bit precision, then truncates to an integer.

@@ -5,6 +5,8 @@ import { goQuote } from './go-quote.ts'
 import { goJsonText } from './go-json.ts'
 import { compareStrings } from '../../value/string-order.ts'
 import { decodeUtf8, utf8Bytes } from './utf8.ts'
+import { textOperand } from './string-operands.ts'
+import { chargeWrite } from '../value-work.ts'
 
 /** url.QueryEscape: everything but letters, digits and `-_.~` is %XX; space is `+`. */
 export function queryEscape(s: string): string {
@@ -103,8 +105,11 @@ function decodeObject(args: readonly Value[]): Value {
 }
 
 export const urlQueryBuiltins: readonly BuiltinDef[] = [
-  builtin('urlquery.encode', 1, (args) => queryEscape(stringArg(args, 0))),
-  builtin('urlquery.decode', 1, (args) => queryUnescape(stringArg(args, 0))),
-  builtin('urlquery.encode_object', 1, encodeObject),
-  builtin('urlquery.decode_object', 1, decodeObject),
+  builtin('urlquery.encode', 1, (args, ctx) => queryEscape(textOperand(args, 0, ctx, true))),
+  builtin('urlquery.decode', 1, (args, ctx) => queryUnescape(textOperand(args, 0, ctx, true))),
+  builtin('urlquery.encode_object', 1, (args, ctx) => {
+    chargeWrite(ctx, args[0] ?? null)
+    return encodeObject(args)
+  }),
+  builtin('urlquery.decode_object', 1, (args, ctx) => decodeObject([textOperand(args, 0, ctx, true)])),
 ]
