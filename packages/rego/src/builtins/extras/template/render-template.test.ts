@@ -2,6 +2,7 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { fromJS } from '../../../value/json.ts'
 import { BuiltinError, type BuiltinContext } from '../../builtin.ts'
+import { doublingRules, evalBounded, expectLimitError } from '../../bounds-test-support.ts'
 import { renderTemplateBuiltins } from './render-template.ts'
 
 const ctx: BuiltinContext = { strict: true, nowNs: 0n, random: () => 0, memo: new Map(), location: undefined }
@@ -44,4 +45,20 @@ test('a missing key is an error', () => {
   )
   assert.throws(() => render('{{if .a}}', { a: 1 }), BuiltinError)
   assert.throws(() => render('{{nosuchfunc 1}}', {}), BuiltinError)
+})
+
+test('templates stop at the step bound: nested ranges, doubling variables, shared data', () => {
+  const r = 'r := numbers.range(1, 100)\n'
+  expectLimitError(
+    `${r}p := strings.render_template("{{range .a}}{{range $.a}}{{range $.a}}x{{end}}{{end}}{{end}}", {"a": r})`,
+  )
+  expectLimitError('p := strings.render_template("{{range 1000000000}}x{{end}}", {})')
+  expectLimitError(
+    'p := count(strings.render_template("{{$x := \\"xxxxxxxxxxxxxxxx\\"}}{{range 40}}{{$x = printf \\"%v%v\\" $x $x}}{{end}}", {}))',
+  )
+  expectLimitError(`${doublingRules(24)}\np := strings.render_template("{{len .d}}", {"d": d24})`)
+  assert.equal(
+    evalBounded(`${r}p := count(strings.render_template("{{range .a}}{{range $.a}}x{{end}}{{end}}", {"a": r}))`),
+    10_000,
+  )
 })

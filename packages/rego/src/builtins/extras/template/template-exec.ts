@@ -1,3 +1,4 @@
+import type { WorkMeter } from '../../work.ts'
 import { TemplateError, type Arg, type BlockNode, type Pipeline, type TemplateNode } from './template-parser.ts'
 
 /**
@@ -90,12 +91,18 @@ function printf(format: string, args: Result[]): string {
   })
 }
 
+/**
+ * Runs a template. The meter counts the nodes executed (ranges nest, so a short template can run
+ * for long), the text written and the strings functions build (a variable can double each turn).
+ */
 class Executor {
   private out = ''
   private readonly vars: [string, GoValue][] = []
+  private readonly meter: WorkMeter
 
-  constructor(root: GoValue) {
+  constructor(root: GoValue, meter: WorkMeter) {
     this.vars.push(['$', root])
+    this.meter = meter
   }
 
   run(nodes: readonly TemplateNode[], dot: GoValue): string {
@@ -103,21 +110,27 @@ class Executor {
     return this.out
   }
 
+  private write(text: string): void {
+    this.meter.addText(text.length)
+    this.out += text
+  }
+
   private list(nodes: readonly TemplateNode[], dot: GoValue): void {
     for (const n of nodes) this.node(n, dot)
   }
 
   private node(n: TemplateNode, dot: GoValue): void {
+    this.meter.add(1)
     switch (n.kind) {
       case 'text':
-        this.out += n.text
+        this.write(n.text)
         return
       case 'break':
       case 'continue':
         throw new LoopSignal(n.kind)
       case 'action': {
         const v = this.pipeline(n.pipe, dot, n.where)
-        if (n.pipe.decl.length === 0) this.out += formatValue(v)
+        if (n.pipe.decl.length === 0) this.write(formatValue(v))
         return
       }
       case 'if':
@@ -143,9 +156,10 @@ class Executor {
     if (v === NO_VALUE || v === null) items = []
     else if (Array.isArray(v)) items = v.map((x, i) => [i, x])
     else if (v instanceof Map) items = [...v.keys()].sort().map((k) => [k, v.get(k) as GoValue])
-    else if (typeof v === 'number' && Number.isInteger(v))
+    else if (typeof v === 'number' && Number.isInteger(v)) {
+      this.meter.add(Math.max(0, v))
       items = Array.from({ length: Math.max(0, v) }, (_x, i) => [i, i])
-    else throw new TemplateError(`template: ${n.where}: range can't iterate over ${formatValue(v)}`)
+    } else throw new TemplateError(`template: ${n.where}: range can't iterate over ${formatValue(v)}`)
     if (items.length === 0) {
       this.list(n.elseList, dot)
       return
@@ -239,6 +253,12 @@ class Executor {
   }
 
   private call(name: string, args: Result[], where: string): Result {
+    const result = this.callFunction(name, args, where)
+    if (typeof result === 'string') this.meter.addText(result.length)
+    return result
+  }
+
+  private callFunction(name: string, args: Result[], where: string): Result {
     const need = (n: number): void => {
       if (args.length < n)
         throw new TemplateError(`template: ${where}: wrong number of args for ${name}: want ${n} got ${args.length}`)
@@ -332,6 +352,6 @@ function describe(a: Arg | undefined): string {
   return a.kind
 }
 
-export function executeTemplate(nodes: readonly TemplateNode[], data: GoValue): string {
-  return new Executor(data).run(nodes, data)
+export function executeTemplate(nodes: readonly TemplateNode[], data: GoValue, meter: WorkMeter): string {
+  return new Executor(data, meter).run(nodes, data)
 }
