@@ -4,6 +4,7 @@ import { fromJS, toJS } from '../../../value/json.ts'
 import type { Value } from '../../../value/value.ts'
 import type { BuiltinContext } from '../../builtin.ts'
 import { BuiltinError } from '../../builtin.ts'
+import { evalBounded, expectLimitError } from '../../bounds-test-support.ts'
 import { graphqlBuiltins } from './builtins.ts'
 
 const ctx: BuiltinContext = { strict: true, nowNs: 0n, random: () => 0, memo: new Map(), location: undefined }
@@ -204,4 +205,18 @@ test('operand type errors', () => {
   assert.equal(err.code, 'eval_type_error')
   assert.equal(err.message, 'operand 0 must be one of {string, object} but got number')
   assert.equal(errorOf(() => call('parse_query', 1)).message, 'operand 1 must be string but got number')
+})
+
+test('graphql builtins stop at the step bound on huge documents and quadratic validation', () => {
+  const schema = 'type Query { q: Q }\ntype Q { a: Int q: Q b: Int }'
+  const input = (q: string): Value => fromJS({ q, s: schema })
+  const fields = (n: number): string => `{ q { ${'a '.repeat(n)}} }`
+  const fragments = (n: number): string =>
+    `{ q { ${Array.from({ length: n }, (_, i) => `...F${i}`).join(' ')} } }\n` +
+    Array.from({ length: n }, (_, i) => `fragment F${i} on Q { a }`).join('\n')
+  expectLimitError('p := graphql.parse_query(input.q)', { input: input(fields(200_000)) })
+  // Every pair of same-named fields, or of fragments, is compared.
+  expectLimitError('p := graphql.is_valid(input.q, input.s)', { input: input(fields(1_000)) })
+  expectLimitError('p := graphql.parse_and_verify(input.q, input.s)', { input: input(fragments(300)) })
+  assert.equal(evalBounded('p := graphql.is_valid(input.q, input.s)', { input: input(fields(100)) }), true)
 })

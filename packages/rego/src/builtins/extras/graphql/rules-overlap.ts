@@ -70,6 +70,9 @@ function typesConflict(walker: Walker, a: GqlType, b: GqlType): boolean {
   return false
 }
 
+/** Units for mapping a selection's fields by response name (maps built, compared). */
+const FIELD_MAP_UNITS = 8
+
 class Manager {
   private readonly walker: Walker
   private readonly comparedPairs = new Map<string, boolean>()
@@ -81,6 +84,7 @@ class Manager {
 
   within(set: readonly Selection[]): Conflict[] {
     if (set.length === 0) return []
+    this.walker.meter.add(set.length)
     const [fields, spreads] = fieldsAndSpreads(set)
     const out: Conflict[] = []
     for (const list of fields.values()) {
@@ -110,6 +114,7 @@ class Manager {
     this.comparedFragments.add(spread.name)
     const def = this.walker.fragment(spread.name)
     if (!def) return
+    this.walker.meter.add(FIELD_MAP_UNITS * (1 + def.selectionSet.length))
     const [other, nested] = fieldsAndSpreads(def.selectionSet)
     if (sameFieldMap(fields, other)) return
     this.between(out, exclusive, fields, other)
@@ -125,6 +130,9 @@ class Manager {
     const da = this.walker.fragment(a.name)
     const db = this.walker.fragment(b.name)
     if (!da || !db) return
+    // Pairs of fragments: quadratic in their number; mapping each pair's fields takes a few
+    // steps' work per selection.
+    this.walker.meter.add(FIELD_MAP_UNITS * (1 + da.selectionSet.length + db.selectionSet.length))
     const [fa, sa] = fieldsAndSpreads(da.selectionSet)
     const [fb, sb] = fieldsAndSpreads(db.selectionSet)
     this.between(out, exclusive, fa, fb)
@@ -141,6 +149,7 @@ class Manager {
   }
 
   private subSelections(exclusive: boolean, a: readonly Selection[], b: readonly Selection[]): Conflict[] {
+    this.walker.meter.add(a.length + b.length)
     const out: Conflict[] = []
     const [fa, sa] = fieldsAndSpreads(a)
     const [fb, sb] = fieldsAndSpreads(b)
@@ -157,7 +166,9 @@ class Manager {
     return out
   }
 
+  /** Compare two fields of the same response name (pairs of them: quadratic in their number). */
   private find(parentExclusive: boolean, a: Field, b: Field): Conflict | undefined {
+    this.walker.meter.add(1)
     const da = a.definition
     const db = b.definition
     const pa = a.objectDefinition

@@ -1,3 +1,4 @@
+import type { WorkMeter } from '../../work.ts'
 import type { GqlError, QueryDocument, Schema } from './ast.ts'
 import { overlappingFieldsCanBeMerged } from './rules-overlap.ts'
 import {
@@ -62,6 +63,6 @@ const RULES: readonly Rule[] = [
 ]
 
 /** Validate a query against a schema; mutates the query (resolved definitions, `Used`). */
-export function validateQuery(schema: Schema, doc: QueryDocument): GqlError[] {
-  return runRules(schema, doc, RULES)
+export function validateQuery(schema: Schema, doc: QueryDocument, meter: WorkMeter): GqlError[] {
+  return runRules(schema, doc, RULES, meter)
 }

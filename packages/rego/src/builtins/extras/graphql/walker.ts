@@ -1,3 +1,4 @@
+import type { WorkMeter } from '../../work.ts'
 import {
   GqlError,
   namedType,
@@ -51,11 +52,15 @@ export class Walker {
   private readonly events: Events
   currentOperation: OperationDefinition | undefined
   private validatedSpreads = new Set<string>()
+  /** Counts the selections and values visited, and what the rules compare. */
+  readonly meter: WorkMeter
+  private fragments: Map<string, FragmentDefinition> | undefined
 
-  constructor(schema: Schema, document: QueryDocument, events: Events) {
+  constructor(schema: Schema, document: QueryDocument, events: Events, meter: WorkMeter) {
     this.schema = schema
     this.document = document
     this.events = events
+    this.meter = meter
   }
 
   walk(): void {
@@ -69,8 +74,13 @@ export class Walker {
     }
   }
 
+  /** The first fragment definition of that name. */
   fragment(name: string): FragmentDefinition | undefined {
-    return this.document.fragments.find((f) => f.name === name)
+    if (!this.fragments) {
+      this.fragments = new Map()
+      for (const f of this.document.fragments) if (!this.fragments.has(f.name)) this.fragments.set(f.name, f)
+    }
+    return this.fragments.get(name)
   }
 
   /** Object types a union, interface or object may be at runtime. */
@@ -141,6 +151,7 @@ export class Walker {
   }
 
   private walkValue(value: GqlValue): void {
+    this.meter.add(1)
     if (value.kind === 0 && this.currentOperation) {
       value.variableDefinition = this.currentOperation.variableDefinitions.find((v) => v.variable === value.raw)
       if (value.variableDefinition) value.variableDefinition.used = true
@@ -180,6 +191,8 @@ export class Walker {
   }
 
   private walkSelection(parent: Definition | undefined, sel: Selection): void {
+    // Fields are looked up by name in their type's list.
+    this.meter.add(1 + (parent?.fields.length ?? 0) / 16)
     switch (sel.selection) {
       case 'field': {
         const def =
@@ -233,10 +246,15 @@ export class Walker {
 }
 
 /** Run the rules over a document; returns the errors in the order the rules raised them. */
-export function runRules(schema: Schema, document: QueryDocument, rules: readonly Rule[]): GqlError[] {
+export function runRules(
+  schema: Schema,
+  document: QueryDocument,
+  rules: readonly Rule[],
+  meter: WorkMeter,
+): GqlError[] {
   const errors: GqlError[] = []
   const events = new Events()
   for (const rule of rules) rule.register(events, (message, position) => errors.push(new GqlError(message, position)))
-  new Walker(schema, document, events).walk()
+  new Walker(schema, document, events, meter).walk()
   return errors
 }
