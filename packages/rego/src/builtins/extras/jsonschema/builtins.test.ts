@@ -3,6 +3,7 @@ import { test } from 'node:test'
 import { fromJS, toJS } from '../../../value/json.ts'
 import type { Value } from '../../../value/value.ts'
 import { BuiltinError, type BuiltinContext } from '../../builtin.ts'
+import { evalBounded, expectLimitError } from '../../bounds-test-support.ts'
 import { jsonSchemaBuiltins } from './builtins.ts'
 
 const ctx: BuiltinContext = { strict: true, nowNs: 0n, random: () => 0, memo: new Map(), location: undefined }
@@ -106,4 +107,15 @@ test('invalid schemas', () => {
     false,
     'jsonschema: minLength must be greater than or equal to 0',
   ])
+})
+
+test('json.match_schema stops at the step bound when shared definitions nest', () => {
+  // Each definition refers to the one below twice: a document failing them all is checked 2^n times.
+  const definitions: Record<string, unknown> = { d0: { type: 'integer' } }
+  for (let i = 1; i <= 24; i++) {
+    definitions[`d${i}`] = { anyOf: [{ $ref: `#/definitions/d${i - 1}` }, { $ref: `#/definitions/d${i - 1}` }] }
+  }
+  const schema = fromJS({ definitions, $ref: '#/definitions/d24' })
+  expectLimitError('p := json.match_schema(`"x"`, input)', { input: schema })
+  assert.deepEqual(toJS(evalBounded('p := json.match_schema("7", input)', { input: schema }) ?? null), [true, []])
 })

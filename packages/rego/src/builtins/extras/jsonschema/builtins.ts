@@ -1,7 +1,8 @@
 import { parseJson } from '../../../value/json.ts'
 import { RegoObject, type Value } from '../../../value/value.ts'
 import { builtinError } from '../../args.ts'
-import { builtin, type BuiltinDef } from '../../builtin.ts'
+import { builtin, type BuiltinContext, type BuiltinDef } from '../../builtin.ts'
+import { chargeText, WorkMeter } from '../../work.ts'
 import { compileSchema } from './compile.ts'
 import { SchemaError, type SubSchema } from './schema-node.ts'
 import { validateDocument } from './validate.ts'
@@ -15,9 +16,10 @@ class LoadError extends Error {
   }
 }
 
-/** A document or schema operand: JSON text, or an object/array value. */
-function load(v: Value): Value {
+/** A document or schema operand: JSON text (charged by its length), or an object/array value. */
+function load(v: Value, ctx: BuiltinContext): Value {
   if (typeof v === 'string') {
+    chargeText(ctx, v.length)
     try {
       return parseJson(v)
     } catch {
@@ -48,10 +50,10 @@ function messageOf(e: unknown): string | undefined {
   return e instanceof LoadError || e instanceof SchemaError ? e.message : undefined
 }
 
-function verifySchema(args: readonly Value[]): Value {
+function verifySchema(args: readonly Value[], ctx: BuiltinContext): Value {
   try {
     const raw = args[0] ?? null
-    compileCached(load(raw), raw)
+    compileCached(load(raw, ctx), raw)
     return [true, null]
   } catch (e) {
     const message = messageOf(e)
@@ -60,12 +62,14 @@ function verifySchema(args: readonly Value[]): Value {
   }
 }
 
-function matchSchema(args: readonly Value[]): Value {
+function matchSchema(args: readonly Value[], ctx: BuiltinContext): Value {
   try {
-    const document = load(args[0] ?? null)
+    const document = load(args[0] ?? null, ctx)
     const raw = args[1] ?? null
-    const schema = compileCached(load(raw), raw)
-    const violations = validateDocument(schema, document)
+    const schema = compileCached(load(raw, ctx), raw)
+    const meter = new WorkMeter(ctx)
+    const violations = validateDocument(schema, document, meter)
+    meter.done()
     const errors = violations.map((v) =>
       RegoObject.from([
         ['error', `${v.field}: ${v.description}`],
@@ -83,6 +87,6 @@ function matchSchema(args: readonly Value[]): Value {
 }
 
 export const jsonSchemaBuiltins: readonly BuiltinDef[] = [
-  builtin('json.verify_schema', 1, (args) => verifySchema(args)),
-  builtin('json.match_schema', 2, (args) => matchSchema(args)),
+  builtin('json.verify_schema', 1, (args, ctx) => verifySchema(args, ctx)),
+  builtin('json.match_schema', 2, (args, ctx) => matchSchema(args, ctx)),
 ]

@@ -12,6 +12,7 @@ import {
   rationalText,
   toRational,
 } from './json-value.ts'
+import type { WorkMeter } from '../../work.ts'
 import type { SubSchema } from './schema-node.ts'
 
 /** One validation error, shaped as OPA reports gojsonschema's ResultError. */
@@ -38,13 +39,15 @@ class Result {
   }
 }
 
-/** A path in the document: `(root)`, `(root).a`, `(root).a.0`. */
+/** A path in the document: `(root)`, `(root).a`, `(root).a.0`; and the validation's meter. */
 class Context {
   readonly key: string
   readonly parent: Context | undefined
-  constructor(key: string, parent: Context | undefined) {
+  readonly meter: WorkMeter
+  constructor(key: string, parent: Context | WorkMeter) {
     this.key = key
-    this.parent = parent
+    this.parent = parent instanceof Context ? parent : undefined
+    this.meter = parent instanceof Context ? parent.meter : parent
   }
 
   toString(): string {
@@ -74,7 +77,12 @@ function sub(schema: SubSchema, node: Value, context: Context): Result {
   return r
 }
 
+/**
+ * Validate a node against a schema. Counted: anyOf/oneOf options and shared definitions make
+ * the work a product of the schema's and the document's sizes, or exponential in the nesting.
+ */
 function validateRecursive(s: SubSchema, node: Value, r: Result, ctx: Context): void {
+  ctx.meter.add(1)
   if (s.pass !== undefined) {
     if (!s.pass) add(r, 'false', ctx, () => 'False always fails validation')
     return
@@ -327,8 +335,8 @@ function validateNumber(s: SubSchema, n: number | bigint, r: Result, ctx: Contex
 }
 
 /** Validate a document; returns the violations (none when it matches). */
-export function validateDocument(schema: SubSchema, document: Value): SchemaViolation[] {
+export function validateDocument(schema: SubSchema, document: Value, meter: WorkMeter): SchemaViolation[] {
   const r = new Result()
-  validateRecursive(schema, document, r, new Context('(root)', undefined))
+  validateRecursive(schema, document, r, new Context('(root)', meter))
   return r.errors
 }
