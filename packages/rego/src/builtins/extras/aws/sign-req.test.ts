@@ -3,6 +3,7 @@ import { test } from 'node:test'
 import { fromJS, toJS } from '../../../value/json.ts'
 import { RegoObject, RegoSet, type Value } from '../../../value/value.ts'
 import { BuiltinError, type BuiltinContext } from '../../builtin.ts'
+import { doublingRules, evalBounded, expectLimitError } from '../../bounds-test-support.ts'
 import { awsBuiltins } from './sign-req.ts'
 
 // Signatures from OPA's conformance cases (v1/providers-aws), computed by OPA.
@@ -111,4 +112,16 @@ test('operand errors use OPA wording', () => {
       (e: unknown) => e instanceof BuiltinError && e.code === 'eval_type_error' && e.message === message,
     )
   }
+})
+
+test('a huge body is charged before its JSON text is built', () => {
+  const config = JSON.stringify(CONFIG)
+  expectLimitError(
+    `${doublingRules(24)}\np := providers.aws.sign_req({"method": "post", "url": "http://example.com", "body": d24}, ${config}, 1451311705000000000)`,
+  )
+  assert.ok(
+    evalBounded(
+      `p := providers.aws.sign_req({"method": "post", "url": "http://example.com", "body": {"a": 1}}, ${config}, 1451311705000000000)`,
+    ),
+  )
 })

@@ -2,7 +2,8 @@ import { toJsonText } from '../../../value/json.ts'
 import { toBigInt } from '../../../value/number.ts'
 import { RegoObject, type Value } from '../../../value/value.ts'
 import { numberArg, objectArg, operandTypeError } from '../../args.ts'
-import { builtin, type BuiltinDef } from '../../builtin.ts'
+import { builtin, type BuiltinContext, type BuiltinDef } from '../../builtin.ts'
+import { chargeWrite } from '../../value-work.ts'
 import { nameSet, operandError, validateRequestKeys } from '../http/request-keys.ts'
 import { signV4 } from './sigv4.ts'
 
@@ -43,15 +44,22 @@ function goJson(v: Value): string {
   return toJsonText(v).replace(/[<>&\u2028\u2029]/g, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0'))
 }
 
-function requestBody(req: RegoObject): Buffer {
+/** The payload signed: the raw body, or the body's JSON text (charged first: it may be huge). */
+function requestBody(req: RegoObject, ctx: BuiltinContext): Buffer {
   const raw = req.get('raw_body')
-  if (raw !== undefined) return Buffer.from(str(raw), 'utf8')
+  if (raw !== undefined) {
+    chargeWrite(ctx, raw)
+    return Buffer.from(str(raw), 'utf8')
+  }
   const body = req.get('body')
-  if (body !== undefined) return Buffer.from(goJson(body), 'utf8')
+  if (body !== undefined) {
+    chargeWrite(ctx, body)
+    return Buffer.from(goJson(body), 'utf8')
+  }
   return Buffer.alloc(0)
 }
 
-function signRequest(args: readonly Value[]): Value {
+function signRequest(args: readonly Value[], ctx: BuiltinContext): Value {
   const req = objectArg(args, 0)
   const config = objectArg(args, 1)
   validateConfig(config)
@@ -73,7 +81,7 @@ function signRequest(args: readonly Value[]): Value {
   if (invalid.length > 0)
     throw operandError(1, `invalid values for required request parameters(s): ${nameSet(invalid)}`)
   const url = splitUrl(str(req.get('url')))
-  const body = requestBody(req)
+  const body = requestBody(req, ctx)
   const headerMap = new Map<string, string>()
   for (const [k, v] of headers.entries()) headerMap.set(str(k), str(v))
   const disable = config.get('disable_payload_signing')
@@ -104,4 +112,6 @@ function signRequest(args: readonly Value[]): Value {
   return req.clone().set('headers', signed)
 }
 
-export const awsBuiltins: readonly BuiltinDef[] = [builtin('providers.aws.sign_req', 3, (args) => signRequest(args))]
+export const awsBuiltins: readonly BuiltinDef[] = [
+  builtin('providers.aws.sign_req', 3, (args, ctx) => signRequest(args, ctx)),
+]

@@ -3,6 +3,7 @@ import { test } from 'node:test'
 import { toJS } from '../../../value/json.ts'
 import type { Value } from '../../../value/value.ts'
 import { BuiltinError, type BuiltinContext } from '../../builtin.ts'
+import { evalBounded, expectLimitError } from '../../bounds-test-support.ts'
 import { regoBuiltins } from './parse-module.ts'
 
 const ctx: BuiltinContext = { strict: true, nowNs: 0n, random: () => 0, memo: new Map(), location: undefined }
@@ -54,4 +55,10 @@ test('parse errors are builtin errors with OPA text', () => {
       e.code === 'eval_builtin_error' &&
       e.message.startsWith('1 error occurred: x.rego:1: rego_parse_error: unexpected eof token'),
   )
+})
+
+test('rego.parse_module charges the text it parses', () => {
+  const rules = Array.from({ length: 20_000 }, (_, i) => `r${i} := ${i}`).join('\n')
+  expectLimitError('p := rego.parse_module("m.rego", input)', { input: `package m\n${rules}` })
+  assert.ok(evalBounded('p := rego.parse_module("m.rego", "package m\\nq := 1")'))
 })

@@ -2,13 +2,16 @@ import { RegoError } from '../../../errors.ts'
 import { parseModule } from '../../../parser/index.ts'
 import type { Value } from '../../../value/value.ts'
 import { builtinError, stringArg } from '../../args.ts'
-import { builtin, type BuiltinDef } from '../../builtin.ts'
+import { builtin, type BuiltinContext, type BuiltinDef } from '../../builtin.ts'
+import { chargeWork } from '../../work.ts'
 import { moduleValue } from './module-value.ts'
 
 /** rego.parse_module(filename, text): the module's AST as OPA marshals it (parsed as Rego v1). */
-function parse(args: readonly Value[]): Value {
+function parse(args: readonly Value[], ctx: BuiltinContext): Value {
   const file = stringArg(args, 0)
   const text = stringArg(args, 1)
+  // The parser and the AST's value go through the text about a character at a time.
+  chargeWork(ctx, text.length)
   try {
     return moduleValue(parseModule(file, text))
   } catch (e) {
@@ -19,4 +22,4 @@ function parse(args: readonly Value[]): Value {
   }
 }
 
-export const regoBuiltins: readonly BuiltinDef[] = [builtin('rego.parse_module', 2, (args) => parse(args))]
+export const regoBuiltins: readonly BuiltinDef[] = [builtin('rego.parse_module', 2, (args, ctx) => parse(args, ctx))]
