@@ -56,11 +56,14 @@ export function expectLimitError(
 }
 
 /** A context for direct calls that counts the units charged and throws once they pass `limit`. */
-export function chargingContext(limit: number = TEST_MAX_STEPS): BuiltinContext & { readonly charged: () => number } {
+export function chargingContext(
+  limit: number = TEST_MAX_STEPS,
+  nowNs = 0n,
+): BuiltinContext & { readonly charged: () => number } {
   let total = 0
   return {
     strict: true,
-    nowNs: 0n,
+    nowNs,
     random: () => 0.5,
     memo: new Map(),
     location: undefined,

@@ -23,6 +23,9 @@ export const FREE_UNITS = 8
 /** Text shorter than this is within the free allowance. */
 export const FREE_CHARS = FREE_UNITS * CHARS_PER_UNIT
 
+/** Units for one public-key operation (a signature check, a key import): tens of microseconds. */
+export const PUBLIC_KEY_UNITS = 500
+
 /** Charge `units` of work done (or about to be done) in one go. */
 export function chargeWork(ctx: BuiltinContext, units: number): void {
   if (units >= FREE_UNITS) ctx.charge?.(Math.ceil(units))

@@ -1,4 +1,5 @@
 import { describe, it } from 'node:test'
+import { expectLimitError } from '../../bounds-test-support.ts'
 import { expectError, expectResult } from '../test-calls.ts'
 
 describe('crypto digests and HMACs', () => {
@@ -25,5 +26,13 @@ describe('crypto digests and HMACs', () => {
     expectResult('crypto.hmac.equal', ['31b6db9e', '31b6db9e'], true)
     expectResult('crypto.hmac.equal', ['31b6db9e', '31b6db9f'], false)
     expectResult('crypto.hmac.equal', ['31b6db9e5eb4addb42f1a6ca07367adc', '31b6db9e5eb4addb'], false)
+  })
+})
+
+describe('hashing long texts', () => {
+  it('is charged by their length', () => {
+    for (const call of ['crypto.sha256(input)', 'crypto.md5(input)', 'crypto.hmac.sha256(input, "k")']) {
+      expectLimitError(`p := [x | some i in numbers.range(1, 10); x := ${call}]`, { input: 'x'.repeat(1_000_000) })
+    }
   })
 })

@@ -1,17 +1,23 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto'
 import { builtin, type BuiltinDef } from '../../builtin.ts'
 import { stringArg } from '../../args.ts'
+import { chargeText } from '../../work.ts'
+
+// Hashing is linear in the text, charged so that a long text hashed many times is counted.
 
 function digest(algorithm: string) {
-  return builtin(`crypto.${algorithm}`, 1, (args) =>
-    createHash(algorithm).update(stringArg(args, 0), 'utf8').digest('hex'),
-  )
+  return builtin(`crypto.${algorithm}`, 1, (args, ctx) => {
+    const text = stringArg(args, 0)
+    chargeText(ctx, text.length)
+    return createHash(algorithm).update(text, 'utf8').digest('hex')
+  })
 }
 
 function hmac(algorithm: string) {
-  return builtin(`crypto.hmac.${algorithm}`, 2, (args) => {
+  return builtin(`crypto.hmac.${algorithm}`, 2, (args, ctx) => {
     const message = stringArg(args, 0)
     const key = stringArg(args, 1)
+    chargeText(ctx, message.length + key.length)
     return createHmac(algorithm, Buffer.from(key, 'utf8')).update(message, 'utf8').digest('hex')
   })
 }

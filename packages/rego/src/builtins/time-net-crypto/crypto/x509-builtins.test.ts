@@ -1,6 +1,8 @@
 import { describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import { RegoObject, type Value } from '../../../value/value.ts'
+import { chargingContext, expectLimitError } from '../../bounds-test-support.ts'
+import { PUBLIC_KEY_UNITS } from '../../work.ts'
 import { call, expectError, testContext } from '../test-calls.ts'
 import {
   CSR_PEM,
@@ -167,5 +169,16 @@ describe('private keys', () => {
       'eval_builtin_error',
       'tls: found a certificate rather than a key in the PEM for the private key',
     )
+  })
+})
+
+describe('x509 work bounds', () => {
+  it('charges each signature checked while building chains, and the text parsed', () => {
+    const ctx = chargingContext(1e9, NS_2025)
+    const r = call('crypto.x509.parse_and_verify_certificates', [EC_CHAIN_PEM], ctx)
+    assert.equal(field(r, 0), true)
+    assert.ok(ctx.charged() >= 2 * PUBLIC_KEY_UNITS + EC_CHAIN_PEM.length, String(ctx.charged()))
+    expectLimitError('p := crypto.x509.parse_certificates(input)', { input: 'A'.repeat(200_000) })
+    expectLimitError('p := crypto.x509.parse_and_verify_certificates(input)', { input: EC_CHAIN_PEM.repeat(100) })
   })
 })

@@ -10,6 +10,7 @@ import { certificateJson, parseCertificates, type Certificate } from './x509-cer
 import { parseCertificateRequest } from './x509-request.ts'
 import { verifyChain, type VerifyOptions } from './x509-verify.ts'
 import { parseKeyPair } from './x509-keypair.ts'
+import { chargeWork, PUBLIC_KEY_UNITS, WorkMeter } from '../../work.ts'
 
 const BEGIN = '-----BEGIN'
 
@@ -43,10 +44,23 @@ function nowMillis(ctx: BuiltinContext): number {
 const UNVERIFIED: Value = [false, []]
 
 /** Root first, leaf last, intermediates in between; at least two certificates. */
-function verifyCertificates(certs: Certificate[], opts: VerifyOptions): Certificate[] | undefined {
+function verifyCertificates(certs: Certificate[], opts: VerifyOptions, ctx: BuiltinContext): Certificate[] | undefined {
   if (certs.length < 2) return undefined
   const leaf = certs[certs.length - 1] as Certificate
-  return verifyChain(leaf, [certs[0] as Certificate], certs.slice(1, -1), opts)
+  const meter = new WorkMeter(ctx)
+  const chain = verifyChain(leaf, [certs[0] as Certificate], certs.slice(1, -1), opts, meter)
+  meter.done()
+  return chain
+}
+
+/**
+ * A PEM, base64 or DER operand: charged by its length (decoding and parsing it take about a
+ * step's work per character, and a certificate's text is short).
+ */
+function pemArg(args: readonly Value[], i: number, ctx: BuiltinContext): string {
+  const text = stringArg(args, i)
+  chargeWork(ctx, text.length)
+  return text
 }
 
 const KEY_USAGES: Readonly<Record<string, number>> = {
@@ -119,14 +133,14 @@ function verifyOptions(options: Value, ctx: BuiltinContext): VerifyOptions {
   return opts
 }
 
-function parseAndVerify(text: string, opts: () => VerifyOptions, withUris: boolean): Value {
+function parseAndVerify(text: string, opts: () => VerifyOptions, withUris: boolean, ctx: BuiltinContext): Value {
   let certs: Certificate[]
   try {
     certs = certsFromString(text)
   } catch {
     return UNVERIFIED
   }
-  const chain = verifyCertificates(certs, opts())
+  const chain = verifyCertificates(certs, opts(), ctx)
   if (!chain) return UNVERIFIED
   return [true, chain.map((c) => goJsonToValue(withUris ? certificateJson(c) : c.json))]
 }
@@ -159,26 +173,27 @@ function parsePrivateKeys(text: string): Value {
 }
 
 export const x509Builtins: readonly BuiltinDef[] = [
-  builtin('crypto.x509.parse_certificates', 1, (args) =>
-    certsFromString(stringArg(args, 0)).map((c) => goJsonToValue(certificateJson(c))),
+  builtin('crypto.x509.parse_certificates', 1, (args, ctx) =>
+    certsFromString(pemArg(args, 0, ctx)).map((c) => goJsonToValue(certificateJson(c))),
   ),
   builtin('crypto.x509.parse_and_verify_certificates', 1, (args, ctx) => {
-    const text = stringArg(args, 0)
-    return parseAndVerify(text, () => ({ dnsName: '', currentTime: nowMillis(ctx), keyUsages: [] }), true)
+    const text = pemArg(args, 0, ctx)
+    return parseAndVerify(text, () => ({ dnsName: '', currentTime: nowMillis(ctx), keyUsages: [] }), true, ctx)
   }),
   builtin('crypto.x509.parse_and_verify_certificates_with_options', 2, (args, ctx) => {
-    const text = stringArg(args, 0)
+    const text = pemArg(args, 0, ctx)
     const options = objectArg(args, 1)
-    return parseAndVerify(text, () => verifyOptions(options, ctx), false)
+    return parseAndVerify(text, () => verifyOptions(options, ctx), false, ctx)
   }),
-  builtin('crypto.x509.parse_certificate_request', 1, (args) => parseRequest(stringArg(args, 0))),
-  builtin('crypto.x509.parse_keypair', 2, (args) => {
+  builtin('crypto.x509.parse_certificate_request', 1, (args, ctx) => parseRequest(pemArg(args, 0, ctx))),
+  builtin('crypto.x509.parse_keypair', 2, (args, ctx) => {
     const cert = args[0] ?? null
     if (typeof cert !== 'string') throw operandTypeError(1, 'string', cert)
     const key = args[1] ?? null
     if (typeof key !== 'string') throw operandTypeError(1, 'string', key)
+    chargeWork(ctx, cert.length + key.length + PUBLIC_KEY_UNITS)
     return parseKeyPair(cert, key)
   }),
-  builtin('crypto.x509.parse_rsa_private_key', 1, (args) => parseRsaPrivateKey(stringArg(args, 0))),
-  builtin('crypto.parse_private_keys', 1, (args) => parsePrivateKeys(stringArg(args, 0))),
+  builtin('crypto.x509.parse_rsa_private_key', 1, (args, ctx) => parseRsaPrivateKey(pemArg(args, 0, ctx))),
+  builtin('crypto.parse_private_keys', 1, (args, ctx) => parsePrivateKeys(pemArg(args, 0, ctx))),
 ]

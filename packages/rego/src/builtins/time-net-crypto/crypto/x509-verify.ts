@@ -1,6 +1,7 @@
 import { constants, verify as verifySignature } from 'node:crypto'
 import { INSECURE_ALGORITHMS, signatureAlgorithm, VERIFY_SPECS } from './signature-algorithm.ts'
 import type { Certificate } from './x509-certificate.ts'
+import { PUBLIC_KEY_UNITS, type WorkMeter } from '../../work.ts'
 
 /** Go's x509.VerifyOptions, as far as OPA passes them. */
 export interface VerifyOptions {
@@ -27,13 +28,14 @@ export function verifyChain(
   roots: readonly Certificate[],
   intermediates: readonly Certificate[],
   opts: VerifyOptions,
+  meter: WorkMeter,
 ): Certificate[] | undefined {
   if (leaf.ext.unhandledCritical.length > 0) return undefined
   if (!validAt(leaf, opts.currentTime)) return undefined
   if (opts.dnsName !== '' && !matchesHostname(leaf, opts.dnsName)) return undefined
   let chains: Certificate[][]
   if (roots.some((r) => r.raw.equals(leaf.raw))) chains = [[leaf]]
-  else chains = buildChains([leaf], roots, intermediates, opts)
+  else chains = buildChains([leaf], roots, intermediates, opts, meter)
   const usages = opts.keyUsages.length === 0 ? [EKU_SERVER_AUTH] : opts.keyUsages
   if (usages.includes(EKU_ANY)) return chains[0]
   return chains.find((c) => chainAllowsUsages(c, usages))
@@ -43,20 +45,29 @@ function validAt(cert: Certificate, now: number): boolean {
   return now >= cert.notBefore.getTime() && now <= cert.notAfter.getTime()
 }
 
+/**
+ * Chains up from `chain`'s last certificate. Intermediates with the same subject can make the
+ * candidate chains exponentially many: each signature checked is charged.
+ */
 function buildChains(
   chain: Certificate[],
   roots: readonly Certificate[],
   intermediates: readonly Certificate[],
   opts: VerifyOptions,
+  meter: WorkMeter,
 ): Certificate[][] {
   const child = chain[chain.length - 1] as Certificate
   const out: Certificate[][] = []
   const consider = (candidate: Certificate, isRoot: boolean) => {
+    meter.add(chain.length)
     if (!candidate.publicKey || chain.some((c) => c.raw.equals(candidate.raw))) return
+    meter.add(PUBLIC_KEY_UNITS)
     if (!signedBy(child, candidate)) return
     if (!validAsCA(candidate, isRoot, chain, opts)) return
     if (isRoot) out.push([...chain, candidate])
-    else if (chain.length < MAX_CHAIN_DEPTH) out.push(...buildChains([...chain, candidate], roots, intermediates, opts))
+    else if (chain.length < MAX_CHAIN_DEPTH) {
+      out.push(...buildChains([...chain, candidate], roots, intermediates, opts, meter))
+    }
   }
   for (const r of potentialParents(child, roots)) consider(r, true)
   for (const im of potentialParents(child, intermediates)) consider(im, false)

@@ -2,6 +2,8 @@ import { describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import { createHmac, generateKeyPairSync, type KeyObject } from 'node:crypto'
 import { RegoObject, RegoSet, type Value } from '../../../value/value.ts'
+import { chargingContext, expectLimitError } from '../../bounds-test-support.ts'
+import { PUBLIC_KEY_UNITS } from '../../work.ts'
 import { call, expectError, expectResult, testContext } from '../test-calls.ts'
 
 const obj = (o: Record<string, Value>): RegoObject => RegoObject.from(Object.entries(o))
@@ -267,5 +269,23 @@ describe('io.jwt.decode_verify', () => {
       'incorrect public key type',
       ctx,
     )
+  })
+})
+
+describe('JWT work bounds', () => {
+  it('charge each key tried and the key text parsed', () => {
+    const token = call('io.jwt.encode_sign', [obj({ alg: 'RS256' }), obj({}), jwkOf(rsa.privateKey)]) as string
+    const others = Array.from({ length: 3 }, () => generateKeyPairSync('rsa', { modulusLength: 1024 }).publicKey)
+    const keys = JSON.stringify({ keys: [...others, rsa.publicKey].map((k) => k.export({ format: 'jwk' })) })
+    const ctx = chargingContext(1e9)
+    assert.equal(call('io.jwt.verify_rs256', [token, keys], ctx), true)
+    assert.ok(ctx.charged() >= 4 * PUBLIC_KEY_UNITS + keys.length, String(ctx.charged()))
+    const constraints = obj({ cert: keys, time: 0 })
+    const decodeCtx = chargingContext(1e9)
+    assert.equal((call('io.jwt.decode_verify', [token, constraints], decodeCtx) as Value[])[0], true)
+    assert.ok(decodeCtx.charged() >= 4 * PUBLIC_KEY_UNITS, String(decodeCtx.charged()))
+    expectLimitError('p := io.jwt.verify_rs256(input[0], input[1])', {
+      input: [token, JSON.stringify({ keys: Array.from({ length: 2_000 }, () => ({ kty: 'oct', k: 'AAAA' })) })],
+    })
   })
 })

@@ -1,5 +1,6 @@
 import { builtin, type BuiltinContext, type BuiltinDef } from '../../builtin.ts'
 import { builtinError, objectArg } from '../../args.ts'
+import { chargeText, chargeWork, PUBLIC_KEY_UNITS } from '../../work.ts'
 import { compareNumbers } from '../../../value/number.ts'
 import { RegoObject, type Value } from '../../../value/value.ts'
 import { JWS, jwsVerify, KeyTypeError } from './jws.ts'
@@ -55,6 +56,8 @@ function parseConstraints(o: RegoObject, ctx: BuiltinContext): Constraints {
     switch (name) {
       case 'cert':
         if (typeof v !== 'string') throw builtinError('cert constraint: must be a string')
+        // Key sets are parsed a character at a time, each key imported.
+        chargeWork(ctx, v.length)
         c.keys = keysFromCertOrJwk(v)
         break
       case 'secret':
@@ -82,11 +85,20 @@ function parseConstraints(o: RegoObject, ctx: BuiltinContext): Constraints {
  * Signature check of decode_verify. With keys, a failure is "not verified"; with a secret, an
  * algorithm that cannot use a secret is an error, as in OPA.
  */
-function signatureVerified(c: Constraints, kid: string, alg: string, token: Token, signature: Buffer): boolean {
+function signatureVerified(
+  c: Constraints,
+  kid: string,
+  alg: string,
+  token: Token,
+  signature: Buffer,
+  ctx: BuiltinContext,
+): boolean {
   if (!JWS[alg]) throw builtinError(`unknown JWS algorithm: ${alg}`)
   const input = Buffer.from(`${token.header}.${token.payload}`, 'utf8')
   const attempt = (k: VerificationKey): boolean => {
     if (!k.key) return false
+    // A key set may hold many keys, each tried.
+    chargeWork(ctx, PUBLIC_KEY_UNITS)
     try {
       return jwsVerify(alg, k.key, input, signature)
     } catch {
@@ -121,13 +133,14 @@ function decodeVerify(jwt: Value, constraintsArg: RegoObject, ctx: BuiltinContex
   let header: RegoObject
   let payload: Buffer
   for (;;) {
+    if (typeof current === 'string') chargeText(ctx, current.length)
     const token = splitToken(current)
     header = decodeHeader(token)
     const h = parseTokenHeader(header)
     if (!headerValid(h)) return UNVERIFIED
     if (c.alg !== '' && c.alg !== h.alg) return UNVERIFIED
     const signature = decodeSignature(token)
-    if (!signatureVerified(c, h.kid, h.alg, token, signature)) return UNVERIFIED
+    if (!signatureVerified(c, h.kid, h.alg, token, signature, ctx)) return UNVERIFIED
     payload = decodeSection(token.payload, 'JWT payload')
     if (h.cty.toUpperCase() !== 'JWT') break
     current = payload.toString('utf8')
@@ -151,7 +164,11 @@ function decodeVerify(jwt: Value, constraintsArg: RegoObject, ctx: BuiltinContex
 }
 
 export const jwtDecodeBuiltins: readonly BuiltinDef[] = [
-  builtin('io.jwt.decode', 1, (args) => decode(args[0] ?? null)),
+  builtin('io.jwt.decode', 1, (args, ctx) => {
+    const jwt = args[0] ?? null
+    if (typeof jwt === 'string') chargeText(ctx, jwt.length)
+    return decode(jwt)
+  }),
   builtin('io.jwt.decode_verify', 2, (args, ctx) => {
     const constraints = objectArg(args, 1)
     return decodeVerify(args[0] ?? null, constraints, ctx)

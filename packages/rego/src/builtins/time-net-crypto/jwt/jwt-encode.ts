@@ -1,4 +1,6 @@
 import { builtin, type BuiltinDef } from '../../builtin.ts'
+import { chargeWrite } from '../../value-work.ts'
+import { chargeWork, CHARS_PER_UNIT, PUBLIC_KEY_UNITS } from '../../work.ts'
 import { builtinError, stringArg } from '../../args.ts'
 import { parseJson } from '../../../value/json.ts'
 import { RegoObject, type Value } from '../../../value/value.ts'
@@ -98,16 +100,20 @@ function marshal(v: Value, what: string): Buffer {
 }
 
 export const jwtEncodeBuiltins: readonly BuiltinDef[] = [
-  builtin('io.jwt.encode_sign', 3, (args) => {
+  builtin('io.jwt.encode_sign', 3, (args, ctx) => {
+    // The operands are written out as JSON: charged first (they may share subtrees).
+    for (const v of args) chargeWrite(ctx, v)
+    chargeWork(ctx, PUBLIC_KEY_UNITS)
     const headers = marshal(args[0] ?? null, 'headers')
     const payload = marshal(args[1] ?? null, 'payload')
     const key = marshal(args[2] ?? null, 'signature')
     return encodeSign(headers, payload, key.toString('utf8'))
   }),
-  builtin('io.jwt.encode_sign_raw', 3, (args) => {
+  builtin('io.jwt.encode_sign_raw', 3, (args, ctx) => {
     const jwk = stringArg(args, 2)
     const headers = stringArg(args, 0)
     const payload = stringArg(args, 1)
+    chargeWork(ctx, PUBLIC_KEY_UNITS + (jwk.length + headers.length + payload.length) / CHARS_PER_UNIT)
     return encodeSign(Buffer.from(headers, 'utf8'), Buffer.from(payload, 'utf8'), jwk)
   }),
 ]

@@ -140,3 +140,14 @@ describe('net.cidr_merge', () => {
     expectError('net.cidr_merge', ['10.0.0.0/8'], 'eval_builtin_error', 'operand must be an array')
   })
 })
+
+describe('net.cidr_contains_matches and net.cidr_merge on large collections', () => {
+  it('charge every pair tested, and every network merged', () => {
+    const nets = Array.from({ length: 1_000 }, (_, i) => `10.${i >> 8}.${i & 255}.0/24`)
+    expectLimitError('p := net.cidr_contains_matches(input, input)', { input: nets })
+    expectLimitError('p := net.cidr_merge(input)', {
+      input: Array.from({ length: 200_000 }, (_, i) => `10.${(i >> 8) & 255}.${i & 255}.0/24`),
+    })
+    assert.equal(evalBounded('p := count(net.cidr_contains_matches(input, ["10.0.1.0/24"]))', { input: nets }), 1)
+  })
+})

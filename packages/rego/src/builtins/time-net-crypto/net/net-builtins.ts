@@ -2,7 +2,7 @@ import { builtin, BuiltinError, type BuiltinContext, type BuiltinDef } from '../
 import { builtinError, operandTypeError } from '../../args.ts'
 import { RegoObject, RegoSet, type Value } from '../../../value/value.ts'
 import { mergeNetworks } from './cidr-merge.ts'
-import { WorkMeter } from '../../work.ts'
+import { chargeWork, WorkMeter } from '../../work.ts'
 import {
   CidrParseError,
   cidrMask,
@@ -76,11 +76,14 @@ function matchTerms(operand: number, v: Value): [Value, Value][] {
   return []
 }
 
-function cidrContainsMatches(a: Value, b: Value): Value {
+/** Every pair of the two collections is tested: the product of their sizes, charged. */
+function cidrContainsMatches(a: Value, b: Value, ctx: BuiltinContext): Value {
   const out = new RegoSet()
   const left = matchTerms(1, a)
+  const right = left.length > 0 ? matchTerms(2, b) : []
+  chargeWork(ctx, left.length * right.length)
   for (const [cidr1, index1] of left) {
-    for (const [cidr2, index2] of matchTerms(2, b)) {
+    for (const [cidr2, index2] of right) {
       if (cidrContains(cidr1, cidr2)) out.add([index1, index2])
     }
   }
@@ -134,11 +137,12 @@ function mergeElement(x: Value): IPNet {
   return { ip, mask: cidrMask(ones, 32) }
 }
 
-function cidrMerge(v: Value): Value {
+function cidrMerge(v: Value, ctx: BuiltinContext): Value {
   let items: readonly Value[]
   if (Array.isArray(v)) items = v
   else if (v instanceof RegoSet) items = v.values()
   else throw builtinError('operand must be an array')
+  chargeWork(ctx, items.length)
   return RegoSet.from(mergeNetworks(items.map(mergeElement)))
 }
 
@@ -162,8 +166,8 @@ export const netBuiltins: readonly BuiltinDef[] = [
   builtin('net.cidr_contains', 2, (args) => cidrContains(args[0] ?? null, args[1] ?? null)),
   builtin('net.cidr_overlap', 2, (args) => cidrContains(args[0] ?? null, args[1] ?? null), { deprecated: true }),
   builtin('net.cidr_intersects', 2, (args) => cidrIntersects(args[0] ?? null, args[1] ?? null)),
-  builtin('net.cidr_contains_matches', 2, (args) => cidrContainsMatches(args[0] ?? null, args[1] ?? null)),
+  builtin('net.cidr_contains_matches', 2, (args, ctx) => cidrContainsMatches(args[0] ?? null, args[1] ?? null, ctx)),
   builtin('net.cidr_expand', 1, (args, ctx) => cidrExpand(args[0] ?? null, ctx)),
   builtin('net.cidr_is_valid', 1, (args) => cidrIsValid(args[0] ?? null)),
-  builtin('net.cidr_merge', 1, (args) => cidrMerge(args[0] ?? null)),
+  builtin('net.cidr_merge', 1, (args, ctx) => cidrMerge(args[0] ?? null, ctx)),
 ]

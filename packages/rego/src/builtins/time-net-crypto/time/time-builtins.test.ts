@@ -1,4 +1,6 @@
 import { describe, it } from 'node:test'
+import assert from 'node:assert/strict'
+import { evalBounded, expectLimitError } from '../../bounds-test-support.ts'
 import { expectError, expectResult, testContext } from '../test-calls.ts'
 
 const RFC3339 = '2006-01-02T15:04:05Z07:00'
@@ -146,5 +148,13 @@ describe('time.add_date and time.diff', () => {
 describe('time.now_ns', () => {
   it('is the evaluation clock', () => {
     expectResult('time.now_ns', [], 1234567890123456789n, testContext(1234567890123456789n))
+  })
+})
+
+describe('time layouts', () => {
+  it('are charged by their length', () => {
+    expectLimitError('p := time.format([0, "UTC", input])', { input: 'January '.repeat(100_000) })
+    expectLimitError('p := time.parse_ns(input, input)', { input: '2006'.repeat(500_000) })
+    assert.equal(evalBounded('p := time.format([0, "UTC", "2006"])'), '1970')
   })
 })

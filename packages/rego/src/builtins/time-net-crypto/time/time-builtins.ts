@@ -1,5 +1,6 @@
 import { builtin, BuiltinError, type BuiltinDef } from '../../builtin.ts'
 import { builtinError, integerArg, operandTypeError, stringArg } from '../../args.ts'
+import { chargeText } from '../../work.ts'
 import { normalizeBig, toBigInt } from '../../../value/number.ts'
 import type { Value } from '../../../value/value.ts'
 import { civilFromNanos, LONG_DAY_NAMES, MAX_INT64, MIN_INT64, nanosFromCivil, type CivilTime } from './civil.ts'
@@ -127,9 +128,10 @@ function diff(a: Value, b: Value): Value {
 
 export const timeBuiltins: readonly BuiltinDef[] = [
   builtin('time.now_ns', 0, (_args, ctx) => normalizeBig(ctx.nowNs), { nondeterministic: true }),
-  builtin('time.parse_ns', 2, (args) => {
+  builtin('time.parse_ns', 2, (args, ctx) => {
     const layout = stringArg(args, 0)
     const value = stringArg(args, 1)
+    chargeText(ctx, layout.length + value.length)
     return safeNanos(parseTime(layoutFor(layout), value))
   }),
   builtin('time.parse_rfc3339_ns', 1, (args) => {
@@ -137,9 +139,11 @@ export const timeBuiltins: readonly BuiltinDef[] = [
     return safeNanos(parseTime(NAMED_LAYOUTS['RFC3339'] as string, value))
   }),
   builtin('time.parse_duration_ns', 1, (args) => normalizeBig(parseDuration(stringArg(args, 0)))),
-  builtin('time.format', 1, (args) => {
+  builtin('time.format', 1, (args, ctx) => {
     const t = zonedTime(args[0] ?? null)
     const layout = t.layout === '' ? (NAMED_LAYOUTS['RFC3339Nano'] as string) : layoutFor(t.layout)
+    // Each element of the layout becomes a few characters of text.
+    chargeText(ctx, 4 * layout.length)
     return formatTime(t.ns, t.zone, layout)
   }),
   builtin('time.date', 1, (args) => {
