@@ -101,3 +101,12 @@ describe('sum and product of huge integers', () => {
     assert.equal(evalBounded('p := product(numbers.range(1, 20))'), 2432902008176640000n)
   })
 })
+
+describe('sort of a large array', () => {
+  it('is charged by its length', () => {
+    expectLimitError('p := count([x | some i in numbers.range(1, 10); x := sort(input)])', {
+      input: Array.from({ length: 20_000 }, (_, i) => -i),
+    })
+    assert.deepEqual(evalBounded('p := sort(input)', { input: [3, 1, 2] }), [1, 2, 3])
+  })
+})

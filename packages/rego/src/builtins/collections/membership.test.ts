@@ -1,4 +1,6 @@
+import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
+import { evalBounded, expectLimitError } from '../bounds-test-support.ts'
 import { RegoObject, RegoSet } from '../../value/value.ts'
 import { expectResult } from './test-calls.ts'
 
@@ -31,5 +33,14 @@ describe('internal.member_3', () => {
     expectResult('internal.member_3', [1, 1, RegoSet.from([1])], true)
     expectResult('internal.member_3', [1, 2, RegoSet.from([1, 2])], false)
     expectResult('internal.member_3', [0, 'a', 'abc'], false)
+  })
+})
+
+describe('membership in large arrays', () => {
+  it('is charged by the elements searched', () => {
+    expectLimitError('p := count([i | some i in numbers.range(1, 10); i in input])', {
+      input: Array.from({ length: 20_000 }, (_, i) => -i),
+    })
+    assert.equal(evalBounded('p := 3 in input', { input: [1, 2, 3] }), true)
   })
 })

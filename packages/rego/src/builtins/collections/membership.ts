@@ -2,6 +2,7 @@ import { equal } from '../../value/compare.ts'
 import { toBigInt } from '../../value/number.ts'
 import { RegoObject, RegoSet, type Value } from '../../value/value.ts'
 import { builtin, type BuiltinDef } from '../builtin.ts'
+import { chargeWork } from '../work.ts'
 
 /** `x in coll`: elements of arrays and sets, values of objects; false for anything else. */
 export function isMember(x: Value, coll: Value): boolean {
@@ -29,6 +30,12 @@ export function isMemberWithKey(key: Value, value: Value, coll: Value): boolean 
 }
 
 export const membershipBuiltins: readonly BuiltinDef[] = [
-  builtin('internal.member_2', 2, (args) => isMember(args[0] ?? null, args[1] ?? null)),
+  builtin('internal.member_2', 2, (args, ctx) => {
+    const coll = args[1] ?? null
+    // Arrays and object values are searched element by element.
+    if (Array.isArray(coll)) chargeWork(ctx, coll.length)
+    else if (coll instanceof RegoObject) chargeWork(ctx, coll.size)
+    return isMember(args[0] ?? null, coll)
+  }),
   builtin('internal.member_3', 3, (args) => isMemberWithKey(args[0] ?? null, args[1] ?? null, args[2] ?? null)),
 ]

@@ -74,8 +74,10 @@ export const jsonBuiltins: readonly BuiltinDef[] = [
   builtin('json.marshal', 1, (args, ctx) => marshal(args[0] ?? null, ctx)),
   builtin('json.marshal_with_options', 2, marshalWithOptions),
   builtin('json.unmarshal', 1, (args, ctx) => unmarshalJson(stringArg(args, 0), ctx)),
-  builtin('json.is_valid', 1, (args) => {
+  builtin('json.is_valid', 1, (args, ctx) => {
     const s = args[0]
-    return typeof s === 'string' && isValidJson(s)
+    if (typeof s !== 'string') return false
+    chargeText(ctx, s.length)
+    return isValidJson(s)
   }),
 ]

@@ -1,5 +1,8 @@
 import type { RE2JS } from 're2js'
 
+/** Units charged per match found: each one restarts the search (a few steps' work). */
+export const MATCH_UNITS = 8
+
 /**
  * Go's Regexp.allMatches, one match at a time: successive leftmost matches of `re` in `s`, as
  * positions `[start0, end0, start1, end1, ...]` (UTF-16 offsets, -1 for a group that did not

@@ -1,5 +1,6 @@
 import type { RE2JS } from 're2js'
 import type { WorkMeter } from '../work.ts'
+import { MATCH_UNITS } from './regex-find.ts'
 
 /** Positions of a match and its groups: [start0, end0, start1, end1, ...], -1 when unset. */
 type Match = number[]
@@ -83,7 +84,7 @@ export function regexReplaceAll(re: RE2JS, src: string, template: string, meter:
     const before = out.length
     out += src.slice(lastMatchEnd, start)
     if (end > lastMatchEnd || start === 0) out += expand(re, template, src, a)
-    meter.add(1)
+    meter.add(MATCH_UNITS)
     meter.addText(out.length - before)
     lastMatchEnd = end
     const width = searchPos < src.length ? ((src.codePointAt(searchPos) as number) > 0xffff ? 2 : 1) : 0

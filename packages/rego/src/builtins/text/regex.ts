@@ -6,7 +6,7 @@ import { WorkMeter } from '../work.ts'
 import { globsIntersect } from './globs-intersect.ts'
 import { intOperand } from './int-operand.ts'
 import { chargeSearch, compileRegex } from './regex-cache.ts'
-import { regexMatches } from './regex-find.ts'
+import { MATCH_UNITS, regexMatches } from './regex-find.ts'
 import { regexReplaceAll } from './regex-replace.ts'
 import { compileRegexTemplate } from './regex-template.ts'
 import { utf8Length } from './utf8.ts'
@@ -44,7 +44,7 @@ function regexSplit(args: readonly Value[], ctx: BuiltinContext): string[] {
   let beg = 0
   let end = 0
   for (const [start, stop] of regexMatches(re, s) as Generator<[number, number]>) {
-    meter.add(1)
+    meter.add(MATCH_UNITS)
     end = start
     if (stop !== 0) out.push(s.slice(beg, end))
     beg = stop
@@ -70,7 +70,7 @@ function findN(args: readonly Value[], ctx: BuiltinContext): string[] {
   chargeSearch(ctx, re, s)
   const meter = new WorkMeter(ctx)
   for (const [start, end] of regexMatches(re, s) as Generator<[number, number]>) {
-    meter.add(1)
+    meter.add(MATCH_UNITS)
     out.push(s.slice(start, end))
     if (out.length >= n) break
   }
@@ -93,7 +93,7 @@ function findAllSubmatchN(args: readonly Value[], ctx: BuiltinContext): string[]
       const start = m[g] as number
       groups.push(start < 0 ? '' : s.slice(start, m[g + 1]))
     }
-    meter.add(groups.length)
+    meter.add(MATCH_UNITS + groups.length)
     out.push(groups)
     if (out.length >= n) break
   }

@@ -150,3 +150,12 @@ test('huge string results stop at the step bound', () => {
   expectLimitError('p := count(format_int(bits.lsh(1, 1000000), 10))')
   assert.equal(evalBounded('p := count(format_int(bits.lsh(1, 1000000), 16))'), 250_001)
 })
+
+test('any_prefix_match and json.is_valid are charged (pairs tried, text scanned)', () => {
+  const many = Array.from({ length: 1_000 }, (_, i) => `s${i}`)
+  expectLimitError('p := strings.any_prefix_match(input, input)', { input: many.map((s) => `${s}-`) })
+  expectLimitError('p := [x | some i in numbers.range(1, 10); x := json.is_valid(input)]', {
+    input: `"${'x'.repeat(1_000_000)}"`,
+  })
+  assert.equal(evalBounded('p := strings.any_prefix_match(input, ["s9"])', { input: many }), true)
+})

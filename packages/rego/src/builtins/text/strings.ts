@@ -136,9 +136,11 @@ function replaceN(args: readonly Value[], ctx: BuiltinContext): string {
   return replacePairs(s, pairs, ctx)
 }
 
-function anyMatch(args: readonly Value[], test: (s: string, affix: string) => boolean): boolean {
+/** Every string against every affix: the product of the two sizes, charged. */
+function anyMatch(args: readonly Value[], ctx: BuiltinContext, test: (s: string, affix: string) => boolean): boolean {
   const strs = stringsOperand(args, 0)
   const affixes = stringsOperand(args, 1)
+  chargeWork(ctx, strs.length * affixes.length)
   return strs.some((s) => affixes.some((a) => test(s, a)))
 }
 
@@ -165,6 +167,6 @@ export const stringBuiltins: readonly BuiltinDef[] = [
     chargeText(ctx, s.length)
     return Array.from(s).reverse().join('')
   }),
-  builtin('strings.any_prefix_match', 2, (args) => anyMatch(args, (s, p) => s.startsWith(p))),
-  builtin('strings.any_suffix_match', 2, (args) => anyMatch(args, (s, p) => s.endsWith(p))),
+  builtin('strings.any_prefix_match', 2, (args, ctx) => anyMatch(args, ctx, (s, p) => s.startsWith(p))),
+  builtin('strings.any_suffix_match', 2, (args, ctx) => anyMatch(args, ctx, (s, p) => s.endsWith(p))),
 ]

@@ -1,5 +1,6 @@
 import { stringArg } from '../args.ts'
 import { builtin, type BuiltinDef } from '../builtin.ts'
+import { textOperand } from './string-operands.ts'
 
 /** unicode.IsSpace: Latin-1 spaces plus the Unicode White_Space property. */
 const SPACES = new Set([
@@ -28,9 +29,10 @@ export function trimSpace(s: string): string {
 }
 
 export const trimBuiltins: readonly BuiltinDef[] = [
-  builtin('trim', 2, (args) => trimCutset(stringArg(args, 0), stringArg(args, 1), true, true)),
-  builtin('trim_left', 2, (args) => trimCutset(stringArg(args, 0), stringArg(args, 1), true, false)),
-  builtin('trim_right', 2, (args) => trimCutset(stringArg(args, 0), stringArg(args, 1), false, true)),
+  // The cutset trims go through the text's code points.
+  builtin('trim', 2, (args, ctx) => trimCutset(textOperand(args, 0, ctx), stringArg(args, 1), true, true)),
+  builtin('trim_left', 2, (args, ctx) => trimCutset(textOperand(args, 0, ctx), stringArg(args, 1), true, false)),
+  builtin('trim_right', 2, (args, ctx) => trimCutset(textOperand(args, 0, ctx), stringArg(args, 1), false, true)),
   builtin('trim_prefix', 2, (args) => {
     const s = stringArg(args, 0)
     const prefix = stringArg(args, 1)
@@ -41,5 +43,5 @@ export const trimBuiltins: readonly BuiltinDef[] = [
     const suffix = stringArg(args, 1)
     return suffix !== '' && s.endsWith(suffix) ? s.slice(0, s.length - suffix.length) : s
   }),
-  builtin('trim_space', 1, (args) => trimSpace(stringArg(args, 0))),
+  builtin('trim_space', 1, (args, ctx) => trimSpace(textOperand(args, 0, ctx))),
 ]
