@@ -23,6 +23,7 @@ export interface BuiltinContext {
    * grows with an operand's value rather than its size (ranges, repeats, expansions, walks)
    * calls it as it goes, e.g. once per 10,000 elements built, so that a huge request stops in
    * time instead of exhausting memory. Absent when the builtin runs outside an evaluation.
+   * work.ts has the helpers (WorkMeter, chargeWork, chargeText) and what a unit is.
    */
   readonly charge?: (units: number) => void
 }

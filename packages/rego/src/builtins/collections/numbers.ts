@@ -2,13 +2,11 @@ import { normalizeBig } from '../../value/number.ts'
 import type { Value } from '../../value/value.ts'
 import { builtinError, stringArg } from '../args.ts'
 import { builtin, type BuiltinContext, type BuiltinDef } from '../builtin.ts'
+import { CHARGE_BATCH, chargeWork } from '../work.ts'
 import { bigIntOperand, int64Operand } from './integer-operands.ts'
 
 /** A JS array cannot hold more elements than this. */
 const MAX_RANGE_LENGTH = 2n ** 32n - 1n
-
-/** Elements built between two calls of BuiltinContext.charge. */
-const CHARGE_BATCH = 10_000
 
 /** Integers from `from` to `to` inclusive, counting up or down by `step`. */
 function range(from: bigint, to: bigint, step: bigint, ctx: BuiltinContext): Value[] {
@@ -20,7 +18,7 @@ function range(from: bigint, to: bigint, step: bigint, ctx: BuiltinContext): Val
     out.push(normalizeBig(i))
     if (out.length % CHARGE_BATCH === 0) ctx.charge?.(CHARGE_BATCH)
   }
-  ctx.charge?.(out.length % CHARGE_BATCH)
+  chargeWork(ctx, out.length % CHARGE_BATCH)
   return out
 }
 

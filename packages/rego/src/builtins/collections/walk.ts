@@ -1,9 +1,7 @@
 import { RegoObject, RegoSet, type Value } from '../../value/value.ts'
 import { builtinError } from '../args.ts'
 import { builtin, type BuiltinDef } from '../builtin.ts'
-
-/** Path elements copied between two calls of BuiltinContext.charge. */
-const CHARGE_BATCH = 10_000
+import { CHARGE_BATCH } from '../work.ts'
 
 /** One collection being walked: its members as [path segment, value], and the next one. */
 interface Level {
