@@ -159,3 +159,11 @@ test('any_prefix_match and json.is_valid are charged (pairs tried, text scanned)
   })
   assert.equal(evalBounded('p := strings.any_prefix_match(input, ["s9"])', { input: many }), true)
 })
+
+test('code point offsets into a long text are charged by its length', () => {
+  const big = 'é'.repeat(1_000_000)
+  for (const call of ['substring(input, 5, 1)', 'indexof(input, "x")', 'strings.count(input, "x")']) {
+    expectLimitError(`p := [x | some i in numbers.range(1, 10); x := ${call}]`, { input: big })
+  }
+  assert.equal(evalBounded('p := substring("CAP_CHOWN", 4, -1)'), 'CHOWN')
+})

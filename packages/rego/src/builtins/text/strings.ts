@@ -7,7 +7,7 @@ import { builtin, BuiltinError, type BuiltinContext, type BuiltinDef } from '../
 import { chargeText, chargeWork, CHARS_PER_UNIT } from '../work.ts'
 import { replaceAll, replacePairs } from './go-replacer.ts'
 import { intOperand } from './int-operand.ts'
-import { elementTypeError, stringsOperand } from './string-operands.ts'
+import { elementTypeError, stringsOperand, textOperand } from './string-operands.ts'
 import { isAscii } from './utf8.ts'
 
 function concat(args: readonly Value[], ctx: BuiltinContext): string {
@@ -81,10 +81,12 @@ function indexOfN(args: readonly Value[], ctx: BuiltinContext): Value[] {
   return out
 }
 
-function substring(args: readonly Value[]): string {
+/** Code point offsets need a pass over the text (a long one may be passed to many calls): charged. */
+function substring(args: readonly Value[], ctx: BuiltinContext): string {
   const base = stringArg(args, 0)
   const start = intOperand(args, 1)
   const length = intOperand(args, 2)
+  chargeText(ctx, base.length)
   if (start < 0) throw builtinError('negative offset')
   if (isAscii(base)) return length < 0 ? base.slice(start) : base.slice(start, start + length)
   const chars = Array.from(base)
@@ -150,8 +152,9 @@ export const stringBuiltins: readonly BuiltinDef[] = [
   builtin('startswith', 2, (args) => stringArg(args, 0).startsWith(stringArg(args, 1))),
   builtin('endswith', 2, (args) => stringArg(args, 0).endsWith(stringArg(args, 1))),
   builtin('format_int', 2, formatInt),
-  builtin('indexof', 2, (args) => {
+  builtin('indexof', 2, (args, ctx) => {
     const [base, search] = searchOperands(args)
+    chargeText(ctx, base.length)
     return codePointIndex(base, search, 0)[1]
   }),
   builtin('indexof_n', 2, indexOfN),
@@ -160,7 +163,7 @@ export const stringBuiltins: readonly BuiltinDef[] = [
   builtin('replace', 3, (args, ctx) => replaceAll(stringArg(args, 0), stringArg(args, 1), stringArg(args, 2), ctx)),
   builtin('split', 2, (args, ctx) => split(stringArg(args, 0), stringArg(args, 1), ctx)),
   builtin('substring', 3, substring),
-  builtin('strings.count', 2, (args) => countMatches(stringArg(args, 0), stringArg(args, 1))),
+  builtin('strings.count', 2, (args, ctx) => countMatches(textOperand(args, 0, ctx), stringArg(args, 1))),
   builtin('strings.replace_n', 2, replaceN),
   builtin('strings.reverse', 1, (args, ctx) => {
     const s = stringArg(args, 0)
