@@ -5,7 +5,7 @@ import { VerificationError, type Verifier } from './verifier.ts'
 
 export type VerifierFactory = () => Verifier
 
-/** Every TEE name, with its verifier where Carapace has one (null: not implemented yet). */
+/** Every TEE name, with its verifier where Carapace has one (null: its verifier arrives with the hardware verifiers, issue 4). */
 export const VERIFIER_FACTORIES = {
   'az-snp-vtpm': null,
   'az-tdx-vtpm': null,
