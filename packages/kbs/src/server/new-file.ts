@@ -1,0 +1,35 @@
+import { randomBytes } from 'node:crypto'
+import { chmod, link, mkdir, open, unlink } from 'node:fs/promises'
+import { basename, dirname, join } from 'node:path'
+
+/**
+ * Creates `path` with `data`, or fails with EEXIST: the bytes go to a temp file in the same
+ * directory (fsynced), which is then hard-linked to the final name. link() never replaces an
+ * existing file, so a file someone already has is never overwritten and a reader never sees a
+ * half-written one. Missing directories are created with `dirMode`.
+ */
+export async function writeNewFile(
+  path: string,
+  data: string | Uint8Array,
+  mode: number,
+  dirMode = 0o700,
+): Promise<void> {
+  const dir = dirname(path)
+  const created = await mkdir(dir, { recursive: true, mode: dirMode })
+  // mkdir's mode is filtered by the umask; the directory we create gets exactly dirMode.
+  if (created !== undefined) await chmod(dir, dirMode)
+  const temp = join(dir, `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`)
+  const handle = await open(temp, 'wx', mode)
+  try {
+    await handle.writeFile(data)
+    await handle.chmod(mode)
+    await handle.sync()
+  } finally {
+    await handle.close()
+  }
+  try {
+    await link(temp, path)
+  } finally {
+    await unlink(temp)
+  }
+}
