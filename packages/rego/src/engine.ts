@@ -44,9 +44,14 @@ export function compile(modules: readonly ModuleSource[], options: CompileOption
     }
   }
   if (errors.length > 0) throw combineErrors(errors)
+  return compileParsed(parsed, options)
+}
+
+/** Compile modules already parsed (e.g. with rules added by tooling such as the explainer). */
+export function compileParsed(parsed: readonly Module[], options: CompileOptions = {}): CompiledPolicy {
   const hosts = new Map<string, BuiltinDef>((options.hostFunctions ?? []).map((h) => [h.name, h]))
   const program = compileProgram(parsed, ALL_BUILTINS(), hosts, { strict: options.strict ?? false })
-  return new Policy(program, parsed, version)
+  return new Policy(program, parsed, options.regoVersion ?? 1)
 }
 
 class Policy implements CompiledPolicy {

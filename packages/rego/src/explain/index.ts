@@ -1,0 +1,2 @@
+export * from './explain-rule.ts'
+export type { ReferencedValue } from './referenced-values.ts'
