@@ -1,1 +1,8 @@
-export {}
+export * from './cdh-error.ts'
+export * from './cdh-logger.ts'
+export { cdhResourcePath } from './cdh-resource-path.ts'
+export { decodeRuntimeData } from './runtime-data.ts'
+export * from './confidential-data-hub.ts'
+export * from './cdh-routes.ts'
+export { DEFAULT_CDH_LISTEN, isLoopbackAddress, parseListenAddress, type ListenAddress } from './listen-address.ts'
+export * from './cdh-server.ts'
