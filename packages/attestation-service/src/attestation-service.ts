@@ -19,6 +19,7 @@ import { createEarBroker, type EarSubmodInput } from './ear/ear-token.ts'
 import { AttestationServiceError } from './errors.ts'
 import { evaluatePolicy, type PolicyExplanation } from './policy/evaluate-policy.ts'
 import { createPolicyStore } from './policy/policy-store.ts'
+import { gateSampleTee, SAMPLE_TEE_GATE_REASON } from './sample-tee-gate.ts'
 import { verifierFor } from './verifier/verifier-table.ts'
 
 /** One piece of evidence to appraise (the AS `VerificationRequest`). */
@@ -49,11 +50,22 @@ export interface AttestationServiceOptions {
   }
   /** `verbose_token`; default true. False drops `runtime_data_claims.additional-evidence`. */
   readonly verbose?: boolean
+  /**
+   * Development only: appraise `sample`/`sampledevice` evidence by the policy alone. When false
+   * (default), such appraisals get hardware 97 and so are never `affirming` (sample-tee-gate.ts).
+   */
+  readonly insecureAllowSampleTee?: boolean
 }
 
 /** Why each appraisal came out as it did: log it next to a denial. */
 export interface AttestationExplanation {
-  readonly submods: Readonly<Record<string, PolicyExplanation & { readonly status: EarStatus }>>
+  readonly submods: Readonly<Record<string, SubmodExplanation>>
+}
+
+export type SubmodExplanation = PolicyExplanation & {
+  readonly status: EarStatus
+  /** Set when the sample TEE gate overrode the policy's trust claims: why, and how to allow it. */
+  readonly sampleTeeGate?: string
 }
 
 export interface AttestationResult {
@@ -109,6 +121,7 @@ export function createAttestationService(options: AttestationServiceOptions): At
     options.signer !== undefined && isSigner(options.signer) ? options.signer : createEarSigner(options.signer)
   const broker = createEarBroker({ signer, ...options.token, ...(options.now ? { now: options.now } : {}) })
   const verbose = options.verbose ?? true
+  const allowSample = options.insecureAllowSampleTee ?? false
   let installed: Promise<void> | undefined
   const ready = (): Promise<void> => (installed ??= policies.installDefaults())
 
@@ -127,7 +140,7 @@ export function createAttestationService(options: AttestationServiceOptions): At
       if (requests.length === 0) throw new AttestationServiceError('INVALID_REQUEST', 'no verification request')
       const policyBase = policyIds[0] ?? 'default'
       const submods: Record<string, EarSubmodInput> = {}
-      const explained: Record<string, PolicyExplanation & { status: EarStatus }> = {}
+      const explained: Record<string, SubmodExplanation & { status: EarStatus }> = {}
       const counters = new Map<string, number>()
       for (const request of requests) {
         const reportData = expectedReportData(request)
@@ -151,13 +164,18 @@ export function createAttestationService(options: AttestationServiceOptions): At
           const index = counters.get(teeClass) ?? 0
           counters.set(teeClass, index + 1)
           const name = `${teeClass}${index}`
+          const gate = gateSampleTee(request.tee, outcome.trustVector, allowSample)
           submods[name] = {
-            trustVector: outcome.trustVector,
+            trustVector: gate.trustVector,
             policyId: policyBase,
             annotatedEvidence: annotated,
             extensions: Object.fromEntries(outcome.extensions.map((e) => [e.name, e.value])),
           }
-          explained[name] = { ...outcome.explanation, status: 'none' }
+          explained[name] = {
+            ...outcome.explanation,
+            status: 'none',
+            ...(gate.capped ? { sampleTeeGate: SAMPLE_TEE_GATE_REASON } : {}),
+          }
         }
       }
       const { token, payload } = broker.issue(submods)
