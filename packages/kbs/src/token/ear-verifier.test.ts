@@ -60,4 +60,32 @@ describe('createEarVerifier', () => {
       code: 'TOKEN_VERIFIER',
     })
   })
+
+  it('checks the signature and the certificate dates of every token, with the key and chain already trusted', async () => {
+    let now = NOW
+    const verifier = createEarVerifier({ trustedCertsPem: [CA_PEM], insecureHeaderJwk: false, now: () => now })
+    const token = await sign(LEAF_KEY, { exp: EXP }, leafX5c)
+    assert.equal((await verifier.verify(token))['exp'], EXP)
+    // Same header (cached key and chain), other payload with the old signature: rejected.
+    const [head, , signature] = token.split('.')
+    const forged = `${head ?? ''}.${Buffer.from(JSON.stringify({ exp: EXP + 1 })).toString('base64url')}.${signature ?? ''}`
+    await assert.rejects(verifier.verify(forged), { code: 'TOKEN_VERIFIER' })
+    assert.equal((await verifier.verify(token))['exp'], EXP)
+    // Before the leaf's notBefore (the cached chain is re-dated on each token).
+    now = new Date('2026-11-30T00:00:00Z')
+    await assert.rejects(
+      verifier.verify(await sign(LEAF_KEY, { exp: Math.floor(now.getTime() / 1000) + 300 }, leafX5c)),
+      {
+        code: 'TOKEN_VERIFIER',
+        message: /is not valid now/,
+      },
+    )
+  })
+
+  it('trusts a header key only for the chain it was checked with', async () => {
+    const verifier = createEarVerifier({ trustedCertsPem: [CA_PEM], insecureHeaderJwk: false, now: () => NOW })
+    assert.ok(await verifier.verify(await sign(LEAF_KEY, { exp: EXP }, leafX5c)))
+    await assert.rejects(verifier.verify(await sign(LEAF_KEY, { exp: EXP })), { code: 'TOKEN_VERIFIER' })
+    await assert.rejects(verifier.verify(await sign(LEAF_KEY, { exp: EXP }, [])), { code: 'TOKEN_VERIFIER' })
+  })
 })

@@ -12,6 +12,7 @@ export interface EarVerifierOptions {
 }
 
 const LEEWAY_SECONDS = 60
+const TRUSTED_KEY_CACHE_SIZE = 32
 const PEM_CERT = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g
 
 /**
@@ -31,6 +32,20 @@ export function createEarVerifier(options: EarVerifierOptions): TokenVerifier {
     )
   }
   const now = options.now ?? (() => new Date())
+  // Importing the header key and checking its chain cost more than the signature itself, and
+  // every token of one AS carries the same header: both are done once per distinct jwk + x5c.
+  // Only successes are kept; validity periods are still checked against `now` on every token.
+  const cache = new Map<string, TrustedKey>()
+  const trustedKey = (jwk: JWK, x5c: readonly string[] | undefined): TrustedKey => {
+    const id = JSON.stringify([jwk, x5c ?? null])
+    const hit = cache.get(id)
+    if (hit !== undefined) return hit
+    const key = importHeaderKey(jwk)
+    const entry: TrustedKey = options.insecureHeaderJwk ? { key } : { key, chain: verifyChain(x5c, key, anchors) }
+    if (cache.size >= TRUSTED_KEY_CACHE_SIZE) cache.delete(cache.keys().next().value as string)
+    cache.set(id, entry)
+    return entry
+  }
   return {
     async verify(token) {
       let header
@@ -47,8 +62,8 @@ export function createEarVerifier(options: EarVerifierOptions): TokenVerifier {
       if (!(jwk.kty === 'RSA' || (jwk.kty === 'EC' && jwk.crv === 'P-256'))) {
         throw new KbsError('TOKEN_VERIFIER', 'only RSA and EC P-256 token keys are supported')
       }
-      const key = importHeaderKey(jwk)
-      if (!options.insecureHeaderJwk) verifyChain(header.x5c, key, anchors, now())
+      const { key, chain } = trustedKey(jwk, header.x5c)
+      if (chain !== undefined) checkValidity(chain, now())
       try {
         const { payload } = await jwtVerify(token, key, {
           algorithms: [alg],
@@ -65,6 +80,12 @@ export function createEarVerifier(options: EarVerifierOptions): TokenVerifier {
   }
 }
 
+interface TrustedKey {
+  readonly key: KeyObject
+  /** The x5c chain, checked up to a trusted anchor (absent with insecure_header_jwk). */
+  readonly chain?: readonly X509Certificate[]
+}
+
 function importHeaderKey(jwk: JWK): KeyObject {
   try {
     return createPublicKey({ key: jwk as JsonWebKey, format: 'jwk' })
@@ -77,8 +98,7 @@ function verifyChain(
   x5c: readonly string[] | undefined,
   key: KeyObject,
   anchors: readonly X509Certificate[],
-  now: Date,
-): void {
+): X509Certificate[] {
   if (x5c === undefined || x5c.length === 0) {
     throw new KbsError('TOKEN_VERIFIER', 'the token key is not trusted: no x5c chain and insecure_header_jwk is false')
   }
@@ -91,11 +111,6 @@ function verifyChain(
   const [leaf] = chain
   if (leaf === undefined || !leaf.publicKey.equals(key)) {
     throw new KbsError('TOKEN_VERIFIER', 'the x5c leaf certificate does not carry the header jwk')
-  }
-  for (const cert of chain) {
-    if (now < new Date(cert.validFrom) || now > new Date(cert.validTo)) {
-      throw new KbsError('TOKEN_VERIFIER', `certificate ${cert.subject} is not valid now`)
-    }
   }
   for (let i = 0; i + 1 < chain.length; i += 1) {
     const cert = chain[i]
@@ -110,4 +125,13 @@ function verifyChain(
       anchor.fingerprint256 === top.fingerprint256 || (top.checkIssued(anchor) && top.verify(anchor.publicKey)),
   )
   if (!trusted) throw new KbsError('TOKEN_VERIFIER', 'the x5c chain does not end at a trusted certificate')
+  return chain
+}
+
+function checkValidity(chain: readonly X509Certificate[], now: Date): void {
+  for (const cert of chain) {
+    if (now < new Date(cert.validFrom) || now > new Date(cert.validTo)) {
+      throw new KbsError('TOKEN_VERIFIER', `certificate ${cert.subject} is not valid now`)
+    }
+  }
 }
