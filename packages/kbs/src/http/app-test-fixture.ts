@@ -6,9 +6,20 @@ import { createAdminAuthorizer } from '../admin/admin-authorizer.ts'
 import type { AttestationEvaluation } from '../session/attestation-evaluator.ts'
 import { KbsError } from './errors.ts'
 import { createKbsApp } from './app.ts'
+import type { KbsLogger } from './kbs-logger.ts'
+
+/** One line the app logged. */
+export interface LoggedLine {
+  readonly level: string
+  readonly message: string
+  readonly fields: Readonly<Record<string, string | number>>
+}
 
 /** Test wiring of createKbsApp: memory storage, fake AS and token verifier, Ed25519 admin key. */
-export async function kbsFixture(options: { payloadRequestSizeMiB?: number } = {}) {
+export async function kbsFixture(
+  options: { payloadRequestSizeMiB?: number; explanation?: unknown; logger?: KbsLogger } = {},
+) {
+  const logged: LoggedLine[] = []
   const storage: Storage = createMemoryStorage()
   const adminKeys = generateKeyPairSync('ed25519')
   const admin = await createAdminAuthorizer(
@@ -49,7 +60,11 @@ export async function kbsFixture(options: { payloadRequestSizeMiB?: number } = {
     attestation: {
       evaluate: (request) => {
         evaluations.push(request)
-        return Promise.resolve({ token: 'affirming-token' })
+        return Promise.resolve(
+          options.explanation === undefined
+            ? { token: 'affirming-token' }
+            : { token: 'affirming-token', explanation: options.explanation },
+        )
       },
     },
     attestationAdmin: {
@@ -62,6 +77,7 @@ export async function kbsFixture(options: { payloadRequestSizeMiB?: number } = {
       return new Uint8Array(size).fill(counter)
     },
     now: () => clock,
+    logger: options.logger ?? { log: (level, message, fields) => logged.push({ level, message, fields }) },
     ...(options.payloadRequestSizeMiB === undefined ? {} : { payloadRequestSizeMiB: options.payloadRequestSizeMiB }),
   })
   const adminToken = (claims: Record<string, unknown>, key: KeyObject = adminKeys.privateKey): Promise<string> => {
@@ -74,6 +90,7 @@ export async function kbsFixture(options: { payloadRequestSizeMiB?: number } = {
   return {
     app,
     storage,
+    logged,
     teeKeys,
     teePubKey,
     evaluations,

@@ -10,6 +10,7 @@ import {
   setAttestationPolicy,
   type AttestationAdmin,
 } from '../admin/attestation-admin.ts'
+import { formatRuleExplanation, PolicyDenyError } from '../policy/policy-deny-error.ts'
 import { listResourcePolicies, setResourcePolicy } from '../policy/resource-policy.ts'
 import { releaseResource } from '../resource/release-resource.ts'
 import { deleteResource, resourcePathOf, writeResource } from '../resource/resource-store.ts'
@@ -22,6 +23,7 @@ import {
   type RcarSessionDeps,
 } from '../session/rcar-sessions.ts'
 import type { TokenVerifier } from '../token/token-verifier.ts'
+import { summarizeAttestationExplanation } from './attestation-summary.ts'
 import { KbsError, kbsErrorResponse } from './errors.ts'
 import { silentLogger, type KbsLogger } from './kbs-logger.ts'
 import { createMetricsRegistry, type MetricsRegistry } from './metrics.ts'
@@ -106,7 +108,13 @@ export function createKbsApp(deps: KbsAppDeps): KbsApp {
   )
   app.onError((error, c) => {
     const { status, body } = kbsErrorResponse(error)
-    logger.log('warn', 'request failed', { requestId: c.get('requestId'), type: body.type, detail: body.detail })
+    const fields: Record<string, string> = { requestId: c.get('requestId'), type: body.type, detail: body.detail }
+    if (error instanceof PolicyDenyError) {
+      fields['policyDigest'] = error.policyDigest
+      fields['explanation'] =
+        error.explanation === undefined ? 'the policy could not be explained' : formatRuleExplanation(error.explanation)
+    }
+    logger.log('warn', 'request failed', fields)
     return c.body(JSON.stringify(body), status)
   })
 
@@ -157,7 +165,11 @@ export function createKbsApp(deps: KbsAppDeps): KbsApp {
   app.post(`${KBS_PREFIX}/attest`, async (c) => {
     const rcar = requireSessions()
     const body = parseJsonBody(await c.req.arrayBuffer(), 'RCAR_ATTEST_FAILED', 'RCAR handshake Attest failed')
-    const { id, expires, token } = await attestSession(rcar, getCookie(c, SESSION_COOKIE), body)
+    const { id, expires, token, explanation } = await attestSession(rcar, getCookie(c, SESSION_COOKIE), body)
+    const summary = summarizeAttestationExplanation(explanation)
+    if (summary !== undefined) {
+      logger.log('info', 'attestation appraised', { requestId: c.get('requestId'), sessionId: id, summary })
+    }
     c.header('set-cookie', sessionCookie(id, expires))
     return c.json({ token })
   })

@@ -1,7 +1,9 @@
-import { compile, fromJS, RegoError, type CompiledPolicy } from '@carapace/rego'
+import { fromJS, RegoError, type EvalOptions, type RuleExplanation } from '@carapace/rego'
 import type { Storage } from '@carapace/storage'
 import { KbsError } from '../http/errors.ts'
+import { ALLOW_RULE, compiledResourcePolicy, type CachedResourcePolicy } from './compiled-policy-cache.ts'
 import { DEFAULT_RESOURCE_POLICY } from './default-resource-policy.ts'
+import { PolicyDenyError } from './policy-deny-error.ts'
 
 export const POLICY_NAMESPACE = 'kbs'
 export const RESOURCE_POLICY_ID = 'resource-policy'
@@ -25,7 +27,7 @@ export async function setResourcePolicy(storage: Storage, body: unknown): Promis
   const encoded = typeof body === 'object' && body !== null ? (body as Record<string, unknown>)['policy'] : undefined
   if (typeof encoded !== 'string') throw new KbsError('PARSE_POLICY', 'body must be {"policy": "<base64url rego>"}')
   const text = decodeBase64UrlNoPad(encoded)
-  compilePolicy(text)
+  compiledResourcePolicy(text)
   await storage.put(POLICY_NAMESPACE, RESOURCE_POLICY_KEY, Buffer.from(text, 'utf8'))
 }
 
@@ -35,7 +37,10 @@ export async function listResourcePolicies(storage: Storage): Promise<string[]> 
   return keys.filter((key) => key.endsWith('.rego')).map((key) => key.slice(0, -'.rego'.length))
 }
 
-/** `data.policy.allow` with input = token claims; anything but `true` denies. */
+/**
+ * `data.policy.allow` with input = token claims; anything but `true` denies, with a
+ * PolicyDenyError that explains which expressions failed on which claims.
+ */
 export async function checkResourcePolicy(
   storage: Storage,
   claims: unknown,
@@ -43,32 +48,28 @@ export async function checkResourcePolicy(
 ): Promise<void> {
   const stored = await storage.get(POLICY_NAMESPACE, RESOURCE_POLICY_KEY)
   const text = stored === undefined ? DEFAULT_RESOURCE_POLICY : Buffer.from(stored).toString('utf8')
-  const policy = compilePolicy(text)
+  const cached = compiledResourcePolicy(text)
+  const options: EvalOptions = {
+    input: fromJS(claims),
+    data: fromJS({ plugin: request.plugin, 'resource-path': request.resourcePath, query: request.query }),
+    maxSteps: 1_000_000,
+  }
   let allowed
   try {
-    allowed = policy.evalRule('data.policy.allow', {
-      input: fromJS(claims),
-      data: fromJS({ plugin: request.plugin, 'resource-path': request.resourcePath, query: request.query }),
-      maxSteps: 1_000_000,
-    })
+    allowed = cached.policy.evalRule(ALLOW_RULE, options)
   } catch (cause) {
-    const detail = cause instanceof RegoError ? cause.message : 'evaluation failed'
+    const detail = cause instanceof RegoError ? cause.toString() : 'evaluation failed'
     throw new KbsError('POLICY_ENGINE', `resource policy evaluation failed: ${detail}`, { cause })
   }
-  if (allowed !== true) throw new KbsError('POLICY_DENY', 'Resource policy denied the request')
+  if (allowed !== true) throw new PolicyDenyError(cached.digest, explainDenial(cached, options))
 }
 
-let cached: { text: string; policy: CompiledPolicy } | undefined
-
-function compilePolicy(text: string): CompiledPolicy {
-  if (cached?.text === text) return cached.policy
+/** Best effort: a denial is reported even when explaining it fails. */
+function explainDenial(cached: CachedResourcePolicy, options: EvalOptions): RuleExplanation | undefined {
   try {
-    const policy = compile([{ name: 'resource-policy.rego', text }])
-    cached = { text, policy }
-    return policy
-  } catch (cause) {
-    const detail = cause instanceof RegoError ? cause.message : 'does not compile'
-    throw new KbsError('POLICY_ENGINE', `invalid resource policy: ${detail}`, { cause })
+    return cached.explainer().explain(options)
+  } catch {
+    return undefined
   }
 }
 

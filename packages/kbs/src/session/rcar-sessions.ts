@@ -54,7 +54,7 @@ export async function attestSession(
   deps: RcarSessionDeps,
   sessionId: string | undefined,
   body: unknown,
-): Promise<SessionGrant & { readonly token: string }> {
+): Promise<SessionGrant & { readonly token: string; readonly explanation?: unknown }> {
   const found = await readLiveSession(deps, sessionId)
   if (found === undefined)
     throw new KbsError('RCAR_ATTEST_FAILED', 'RCAR handshake Attest failed: session not found or expired')
@@ -71,8 +71,9 @@ export async function attestSession(
     throw new KbsError('RCAR_ATTEST_FAILED', 'RCAR handshake Attest failed: nonce does not match the challenge')
   }
   let token: string
+  let explanation: unknown
   try {
-    ;({ token } = await deps.attestation.evaluate({
+    ;({ token, explanation } = await deps.attestation.evaluate({
       requests: evidenceRequests(session, attestation),
       policyIds: ['default'],
     }))
@@ -89,7 +90,7 @@ export async function attestSession(
     }
     throw new KbsError('RCAR_ATTEST_FAILED', 'RCAR handshake Attest failed: session changed concurrently')
   }
-  return { id: session.id, expires: session.timeout, token }
+  return { id: session.id, expires: session.timeout, token, ...(explanation === undefined ? {} : { explanation }) }
 }
 
 /** The token of a live attested session, or undefined (no cookie, unknown, expired, not attested). */
