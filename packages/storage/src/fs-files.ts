@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import { mkdir, open, readFile, unlink } from 'node:fs/promises'
+import { mkdir, open, unlink } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { fsErrorCode } from './fs-error-code.ts'
 import { TEMP_PREFIX } from './fs-layout.ts'
@@ -28,11 +28,11 @@ export async function ensureDir(dir: string, durable: boolean): Promise<void> {
 }
 
 /**
- * Writes `value` to a new temp file (mode 0600, random name, never a key name) in `dir`, synced
- * to disk when `durable`, and returns its path. On failure nothing is left behind.
+ * Writes `value` to a new temp file (mode 0600, random name, never a key name) in `dir` (which
+ * must exist), synced to disk when `durable`, and returns its path. On failure nothing is left
+ * behind.
  */
 export async function writeTemp(dir: string, value: Uint8Array, durable: boolean): Promise<string> {
-  await ensureDir(dir, durable)
   const path = join(dir, `${TEMP_PREFIX}${process.pid}-${randomBytes(8).toString('hex')}`)
   const handle = await open(path, 'wx', 0o600)
   try {
@@ -47,15 +47,35 @@ export async function writeTemp(dir: string, value: Uint8Array, durable: boolean
   return path
 }
 
-/** The file's bytes, or undefined when it (or a directory above it) does not exist. */
+/** Values up to this size are read with one read() call; larger ones with a second pass. */
+const FIRST_READ_BYTES = 16 * 1024
+
+/**
+ * The file's bytes, or undefined when it (or a directory above it) does not exist. open, read,
+ * close: readFile() would add an fstat, and each call is a round trip to the libuv thread pool,
+ * which every request of a KBS goes through several times.
+ */
 export async function readIfExists(path: string): Promise<Uint8Array | undefined> {
+  let handle
   try {
-    const data = await readFile(path)
-    return new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
+    handle = await open(path, 'r')
   } catch (error) {
     const code = fsErrorCode(error)
     if (code === 'ENOENT' || code === 'ENOTDIR') return undefined
     throw error
+  }
+  try {
+    const first = new Uint8Array(FIRST_READ_BYTES)
+    const { bytesRead } = await handle.read(first, 0, FIRST_READ_BYTES, null)
+    if (bytesRead < FIRST_READ_BYTES) return first.slice(0, bytesRead)
+    // readFile continues from the current position, after the bytes already read.
+    const rest = await handle.readFile()
+    const value = new Uint8Array(bytesRead + rest.byteLength)
+    value.set(first)
+    value.set(rest, bytesRead)
+    return value
+  } finally {
+    await handle.close()
   }
 }
 

@@ -24,6 +24,15 @@ export interface FsStorageOptions {
   readonly dir: string
   /** fsync files and directories so that a completed write survives power loss (default true). */
   readonly fsync?: boolean
+  /**
+   * Namespaces written without fsync even when `fsync` is on: still atomic and visible to every
+   * process at once, and kept across a process crash, but a power loss or kernel crash may lose
+   * their latest writes (or, on some file systems, leave such a value empty, which its reader
+   * must treat as corrupt). Meant for state that is worthless after a host restart anyway, such as
+   * the KBS's RCAR sessions (`kbs_protocol_session`, minutes long), whose two fsynced writes
+   * per handshake otherwise cost more than the handshake's cryptography. Default: none.
+   */
+  readonly unsyncedNamespaces?: readonly string[]
   /** Age after which a key's lock file is deemed left by a crashed process (default 30 s). */
   readonly lockStaleMs?: number
   /** How long a writer waits for a key's lock before failing with CONFLICT (default 60 s). */
@@ -39,6 +48,7 @@ export interface FsStorageOptions {
  * - Values are raw bytes in `<dir>/<namespace>/<encoded key>` (files 0600, directories 0700).
  * - put: the value goes to a temp file in the same directory (fsynced), then rename() replaces
  *   the key's file atomically, then the directory is fsynced. Readers see the old or new bytes.
+ *   (No fsync with `fsync: false`, nor for the `unsyncedNamespaces`; atomicity is the same.)
  * - putIfAbsent: temp file, then link() to the key's name. link() fails with EEXIST when the name
  *   exists, atomically, so exactly one of any number of racing writers (any process) wins; a
  *   half-written value is never visible because the temp file is complete before the link.
@@ -47,9 +57,14 @@ export interface FsStorageOptions {
  *   a lease: it is honoured while a holder keeps it under `lockStaleMs` (milliseconds in practice).
  * - At start, temp and lock files older than their maximum age are removed; they are never listed.
  */
+const KNOWN_DIRS_MAX = 4096
+
 export async function createFsStorage(options: FsStorageOptions): Promise<Storage> {
   const root = resolve(options.dir)
   const durable = options.fsync ?? true
+  const unsynced = new Set(options.unsyncedNamespaces ?? [])
+  for (const namespace of unsynced) checkNamespace(namespace)
+  const durableFor = (namespace: string): boolean => durable && !unsynced.has(namespace)
   const lockStaleMs = options.lockStaleMs ?? 30_000
   const lockOptions = { staleMs: lockStaleMs, timeoutMs: options.lockTimeoutMs ?? 60_000 }
   const tempMaxAgeMs = options.tempMaxAgeMs ?? 60_000
@@ -61,6 +76,10 @@ export async function createFsStorage(options: FsStorageOptions): Promise<Storag
   }
 
   const mutex = new KeyMutex()
+  // Directories this instance has created or found: a write into one skips its mkdir. Nothing
+  // here removes directories; if someone else does, the write that finds one missing creates it
+  // again (inDir).
+  const knownDirs = new Set<string>()
   const pending = new Set<Promise<unknown>>()
   let closed = false
 
@@ -86,10 +105,26 @@ export async function createFsStorage(options: FsStorageOptions): Promise<Storag
     return run
   }
 
-  async function locked<T>(dir: string, lockPath: string, fn: () => Promise<T>): Promise<T> {
+  /** Runs `fn`, which creates a file in `dir`, after making sure `dir` exists. */
+  async function inDir<T>(dir: string, durableDir: boolean, fn: () => Promise<T>): Promise<T> {
+    if (!knownDirs.has(dir)) {
+      await ensureDir(dir, durableDir)
+      if (knownDirs.size >= KNOWN_DIRS_MAX) knownDirs.clear()
+      knownDirs.add(dir)
+      return fn()
+    }
+    try {
+      return await fn()
+    } catch (error) {
+      if (fsErrorCode(error) !== 'ENOENT') throw error
+      knownDirs.delete(dir)
+      return inDir(dir, durableDir, fn)
+    }
+  }
+
+  async function locked<T>(dir: string, lockPath: string, durableDir: boolean, fn: () => Promise<T>): Promise<T> {
     return mutex.run(lockPath, async () => {
-      await ensureDir(dir, durable)
-      const release = await acquireFileLock(lockPath, lockOptions)
+      const release = await inDir(dir, durableDir, () => acquireFileLock(lockPath, lockOptions))
       try {
         return await fn()
       } finally {
@@ -117,11 +152,12 @@ export async function createFsStorage(options: FsStorageOptions): Promise<Storag
         checkKey(namespace, key)
         checkValue(namespace, key, value)
         const { dir, path, lockPath } = locate(namespace, key)
-        const temp = await writeTemp(dir, value, durable)
+        const sync = durableFor(namespace)
+        const temp = await inDir(dir, sync, () => writeTemp(dir, value, sync))
         try {
-          await locked(dir, lockPath, async () => {
+          await locked(dir, lockPath, sync, async () => {
             await rename(temp, path)
-            await syncDir(dir, durable)
+            await syncDir(dir, sync)
           })
         } catch (error) {
           await removeQuietly(temp)
@@ -136,7 +172,8 @@ export async function createFsStorage(options: FsStorageOptions): Promise<Storag
         checkKey(namespace, key)
         checkValue(namespace, key, value)
         const { dir, path } = locate(namespace, key)
-        const temp = await writeTemp(dir, value, durable)
+        const sync = durableFor(namespace)
+        const temp = await inDir(dir, sync, () => writeTemp(dir, value, sync))
         try {
           await link(temp, path)
         } catch (error) {
@@ -145,7 +182,7 @@ export async function createFsStorage(options: FsStorageOptions): Promise<Storag
         } finally {
           await removeQuietly(temp)
         }
-        await syncDir(dir, durable)
+        await syncDir(dir, sync)
         return true
       })
     },
@@ -157,15 +194,16 @@ export async function createFsStorage(options: FsStorageOptions): Promise<Storag
         checkValue(namespace, key, expected)
         if (next !== undefined) checkValue(namespace, key, next)
         const { dir, path, lockPath } = locate(namespace, key)
-        const temp = next === undefined ? undefined : await writeTemp(dir, next, durable)
+        const sync = durableFor(namespace)
+        const temp = next === undefined ? undefined : await inDir(dir, sync, () => writeTemp(dir, next, sync))
         let swapped = false
         try {
-          swapped = await locked(dir, lockPath, async () => {
+          swapped = await locked(dir, lockPath, sync, async () => {
             const current = await readIfExists(path)
             if (current === undefined || !bytesEqual(current, expected)) return false
             if (temp === undefined) await unlink(path)
             else await rename(temp, path)
-            await syncDir(dir, durable)
+            await syncDir(dir, sync)
             return true
           })
         } finally {
@@ -180,14 +218,15 @@ export async function createFsStorage(options: FsStorageOptions): Promise<Storag
         checkNamespace(namespace)
         checkKey(namespace, key)
         const { dir, path, lockPath } = locate(namespace, key)
-        return locked(dir, lockPath, async () => {
+        const sync = durableFor(namespace)
+        return locked(dir, lockPath, sync, async () => {
           try {
             await unlink(path)
           } catch (error) {
             if (fsErrorCode(error) === 'ENOENT') return false
             throw error
           }
-          await syncDir(dir, durable)
+          await syncDir(dir, sync)
           return true
         })
       })
