@@ -1,8 +1,11 @@
 import { generateKeyPairSync, type KeyObject } from 'node:crypto'
+import { createAttestationService } from '@carapace/attestation-service'
 import { exportTeePubKey, generateTeeKeyPair } from '@carapace/protocol'
+import { createRvps } from '@carapace/rvps'
 import { createMemoryStorage, type Storage } from '@carapace/storage'
 import { SignJWT } from 'jose'
 import { createAdminAuthorizer } from '../admin/admin-authorizer.ts'
+import type { AttestationAdmin } from '../admin/attestation-admin.ts'
 import type { AttestationEvaluation } from '../session/attestation-evaluator.ts'
 import { KbsError } from './errors.ts'
 import { createKbsApp } from './app.ts'
@@ -17,10 +20,16 @@ export interface LoggedLine {
 
 /** Test wiring of createKbsApp: memory storage, fake AS and token verifier, Ed25519 admin key. */
 export async function kbsFixture(
-  options: { payloadRequestSizeMiB?: number; explanation?: unknown; logger?: KbsLogger } = {},
+  options: {
+    payloadRequestSizeMiB?: number
+    explanation?: unknown
+    logger?: KbsLogger
+    /** Attestation policies and reference values go to a real AS and RVPS on the same storage. */
+    realAttestationAdmin?: boolean
+  } = {},
 ) {
   const logged: LoggedLine[] = []
-  const storage: Storage = createMemoryStorage()
+  const { storage, snapshot } = trackedMemoryStorage()
   const adminKeys = generateKeyPairSync('ed25519')
   const admin = await createAdminAuthorizer(
     {
@@ -67,11 +76,14 @@ export async function kbsFixture(
         )
       },
     },
-    attestationAdmin: {
-      setPolicy: () => Promise.resolve(),
-      registerReferenceValue: () => Promise.resolve(),
-      queryReferenceValue: (id) => Promise.resolve(id === 'measurement' ? ['1'] : undefined),
-    },
+    attestationAdmin:
+      options.realAttestationAdmin === true
+        ? realAttestationAdmin(storage)
+        : {
+            setPolicy: () => Promise.resolve(),
+            registerReferenceValue: () => Promise.resolve(),
+            queryReferenceValue: (id) => Promise.resolve(id === 'measurement' ? ['1'] : undefined),
+          },
     random: (size) => {
       counter += 1
       return new Uint8Array(size).fill(counter)
@@ -90,6 +102,7 @@ export async function kbsFixture(
   return {
     app,
     storage,
+    snapshot,
     logged,
     teeKeys,
     teePubKey,
@@ -104,4 +117,45 @@ export async function kbsFixture(
 export function upstreamError(variant: string, detail?: string): { type: string; detail?: string } {
   const type = `https://github.com/confidential-containers/kbs/errors/${variant}`
   return detail === undefined ? { type } : { type, detail }
+}
+
+function realAttestationAdmin(storage: Storage): AttestationAdmin {
+  const rvps = createRvps({ storage })
+  const service = createAttestationService({ storage, rvps })
+  return {
+    setPolicy: (id, text) => service.setPolicy(id, text),
+    registerReferenceValue: async (message) => {
+      await rvps.register(message)
+    },
+    queryReferenceValue: async (id) => (await rvps.query(id)) ?? undefined,
+  }
+}
+
+/** Memory storage that remembers every namespace used, so a test can compare all of it. */
+function trackedMemoryStorage(): { storage: Storage; snapshot: () => Promise<string> } {
+  const inner = createMemoryStorage()
+  const namespaces = new Set<string>()
+  const seen = (namespace: string): string => {
+    namespaces.add(namespace)
+    return namespace
+  }
+  const storage: Storage = {
+    get: (namespace, key) => inner.get(seen(namespace), key),
+    put: (namespace, key, value) => inner.put(seen(namespace), key, value),
+    putIfAbsent: (namespace, key, value) => inner.putIfAbsent(seen(namespace), key, value),
+    compareAndSwap: (namespace, key, expected, next) => inner.compareAndSwap(seen(namespace), key, expected, next),
+    delete: (namespace, key) => inner.delete(seen(namespace), key),
+    list: (namespace, prefix) => inner.list(seen(namespace), prefix),
+    close: () => inner.close(),
+  }
+  const snapshot = async (): Promise<string> => {
+    const entries: string[] = []
+    for (const namespace of [...namespaces].sort()) {
+      for (const key of await inner.list(namespace)) {
+        entries.push(`${namespace}/${key}=${Buffer.from((await inner.get(namespace, key)) ?? []).toString('base64')}`)
+      }
+    }
+    return entries.join('\n')
+  }
+  return { storage, snapshot }
 }

@@ -146,8 +146,16 @@ export function createKbsApp(deps: KbsAppDeps): KbsApp {
     }
     return deps.attestationAdmin
   }
-  const resourceSegments = (c: Context<KbsEnv>): string[] =>
-    pathSegments(c.req.path, `${KBS_PREFIX}/resource/`) ?? ['', '', '']
+  const resourceSegments = (c: Context<KbsEnv>): string[] => {
+    const segments = pathSegments(c.req.path, `${KBS_PREFIX}/resource/`)
+    if (segments === undefined) {
+      throw new KbsError(
+        'PLUGIN_INTERNAL',
+        'Plugin resource internal error: the resource path is not valid percent-encoding',
+      )
+    }
+    return segments
+  }
   const sessionCookie = (id: string, expires: Date): string =>
     `${SESSION_COOKIE}=${id}; Expires=${expires.toUTCString()}`
 

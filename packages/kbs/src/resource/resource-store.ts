@@ -6,6 +6,10 @@ export const RESOURCE_NAMESPACE = 'repository'
 
 /** The `repo/type/tag` after `/resource/`; anything else is upstream's PluginInternalError. */
 export function resourcePathOf(segments: readonly string[]): ResourcePath {
+  // A decoded `%2F` must not turn one segment into two (the policy saw the segments as sent).
+  if (segments.some((segment) => segment.includes('/'))) {
+    throw new KbsError('PLUGIN_INTERNAL', 'Plugin resource internal error: a resource path segment contains "/"')
+  }
   try {
     return parseResourcePath(segments.join('/'))
   } catch (cause) {

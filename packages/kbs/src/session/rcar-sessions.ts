@@ -1,4 +1,12 @@
-import { CocoError, newNonce, parseAttestation, parseRequest, parseTee, runtimeDataObject } from '@carapace/protocol'
+import {
+  CocoError,
+  importTeePubKey,
+  newNonce,
+  parseAttestation,
+  parseRequest,
+  parseTee,
+  runtimeDataObject,
+} from '@carapace/protocol'
 import type { Attestation, Challenge, JsonValue } from '@carapace/protocol'
 import type { Storage } from '@carapace/storage'
 import { KbsError } from '../http/errors.ts'
@@ -69,6 +77,13 @@ export async function attestSession(
   }
   if (attestation.runtimeData.nonce !== session.challenge.nonce) {
     throw new KbsError('RCAR_ATTEST_FAILED', 'RCAR handshake Attest failed: nonce does not match the challenge')
+  }
+  try {
+    // A key no resource could be encrypted to: refuse now rather than issue a useless token.
+    importTeePubKey(attestation.runtimeData.teePubKey)
+  } catch (cause) {
+    const detail = cause instanceof CocoError ? cause.message : 'unusable tee-pubkey'
+    throw new KbsError('RCAR_ATTEST_FAILED', `RCAR handshake Attest failed: ${detail}`, { cause })
   }
   let token: string
   let explanation: unknown
