@@ -15,3 +15,14 @@ export type { TokenVerifier } from './token/token-verifier.ts'
 export { installDefaultResourcePolicy } from './policy/resource-policy.ts'
 export { DEFAULT_RESOURCE_POLICY } from './policy/default-resource-policy.ts'
 export { createEarVerifier, type EarVerifierOptions } from './token/ear-verifier.ts'
+export { buildKbs, KBS_BUILD_NAME, type BuiltKbs } from './server/build-kbs.ts'
+export { startKbsServer } from './server/start-kbs-server.ts'
+export { DEFAULT_DATA_DIR, type KbsServerOptions, type RunningKbs } from './server/kbs-server-options.ts'
+export { KbsServerError, type KbsServerErrorCode } from './server/server-error.ts'
+export { createJsonLinesLogger } from './server/json-lines-logger.ts'
+export {
+  createSelfSignedCertificate,
+  type SelfSignedCertificate,
+  type SelfSignedCertificateOptions,
+} from './server/self-signed-certificate.ts'
+export { sweepExpiredSessions } from './server/session-sweeper.ts'
