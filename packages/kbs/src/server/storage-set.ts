@@ -44,7 +44,10 @@ export async function openStorageSet(
           `${configPath ?? 'config'}: ${key} is "LocalFs" but [storage_backend.backends.local_fs] dir_path is not set`,
         )
       }
-      const storage = opened.get(`fs:${dir}`) ?? (await createFsStorage({ dir }))
+      // Sessions live minutes and a lost one only restarts its handshake: their writes are atomic
+      // but not fsynced (docs/benchmarks.md: two fsyncs per handshake outweighed its crypto).
+      const storage =
+        opened.get(`fs:${dir}`) ?? (await createFsStorage({ dir, unsyncedNamespaces: [SESSION_NAMESPACE] }))
       opened.set(`fs:${dir}`, storage)
       return { storage, dir }
     }
