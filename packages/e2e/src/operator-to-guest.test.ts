@@ -80,6 +80,21 @@ describe('operator stores a secret and a policy; a sample guest attests through 
     assert.equal(await again.text(), SECRET)
   })
 
+  it('warns loudly that the sample TEE is allowed, at start and on every sample attestation', () => {
+    const insecure = plane.logger.entries.filter((e) => e.level === 'warn' && /INSECURE/.test(e.message))
+    assert.ok(insecure.some((e) => /--insecure-allow-sample-tee is on/.test(e.message)))
+    assert.ok(insecure.length >= 1 + attestCount())
+  })
+
+  it('attests again once the token has expired, and still serves the secret', async () => {
+    const before = attestCount()
+    plane.clock.advanceMinutes(30)
+    const response = await fetch(`${cdh.url}/cdh/resource/default/key/one`)
+    assert.equal(response.status, 200)
+    assert.equal(await response.text(), SECRET)
+    assert.equal(attestCount(), before + 1)
+  })
+
   it('answers 500 for a missing resource', async () => {
     const response = await fetch(`${cdh.url}/cdh/resource/default/key/absent`)
     assert.equal(response.status, 500)

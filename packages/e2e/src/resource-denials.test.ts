@@ -126,6 +126,9 @@ describe('the default resource policy and the sample TEE', () => {
       assert.match(explained, /data\.policy\.allow/)
       assert.match(explained, /ear\.status/)
       assert.match(explained, /contraindicated/)
+      // The attestation service's result says why the sample guest is not affirming.
+      const appraisal = plane.logger.entries.find((e) => e.message === 'attestation appraised')
+      assert.match(String(appraisal?.fields['summary']), /hardware=97 \(sample TEE gate\)/)
       assert.deepEqual(storageChanges(before, await snapshotStorage(plane.storageDir)), [])
     } finally {
       await plane.close()
