@@ -31,6 +31,9 @@ export interface TrustPlane {
   /** An admin JWT signed with the admin key the KBS generated (or one minted at `issuedAt`). */
   adminToken(options?: { readonly ttlSeconds?: number; readonly issuedAtMs?: number }): Promise<string>
   admin(token: string | undefined): KbsAdminClient
+  /** A second KBS process-equivalent on the same data dir (same storage, keys and certificate). */
+  startReplica(): Promise<RunningKbs>
+  /** Closes the KBS, every replica, and removes the data dir. */
   close(): Promise<void>
 }
 
@@ -38,15 +41,18 @@ export async function startTrustPlane(options: TrustPlaneOptions = {}): Promise<
   const dataDir = await makeTempDataDir()
   const logger = createCapturingLogger()
   const clock = createManualClock()
-  let kbs: RunningKbs
-  try {
-    kbs = await startKbsServer({
+  const start = (): Promise<RunningKbs> =>
+    startKbsServer({
       dataDir: dataDir.path,
       listen: '127.0.0.1:0',
       insecureAllowSampleTee: options.insecureAllowSampleTee ?? true,
       logger,
       now: clock.now,
     })
+  const replicas: RunningKbs[] = []
+  let kbs: RunningKbs
+  try {
+    kbs = await start()
   } catch (error) {
     await dataDir.remove()
     throw error
@@ -68,8 +74,13 @@ export async function startTrustPlane(options: TrustPlaneOptions = {}): Promise<
       return mintAdminToken(pem, { ttlSeconds: tokenOptions.ttlSeconds ?? 300, now: () => issuedAt })
     },
     admin: (token) => createKbsAdminClient({ url: kbs.url, fetch, ...(token === undefined ? {} : { token }) }),
+    async startReplica() {
+      const replica = await start()
+      replicas.push(replica)
+      return replica
+    },
     async close() {
-      await kbs.close()
+      await Promise.all([kbs, ...replicas].map((server) => server.close()))
       await dataDir.remove()
     },
   }
