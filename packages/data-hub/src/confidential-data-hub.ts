@@ -95,7 +95,10 @@ async function kbsCall<T>(what: string, call: () => Promise<T>): Promise<T> {
     return await call()
   } catch (cause) {
     if (cause instanceof KbsClientError) {
-      throw new CdhError('KBS_FAILED', `${what} failed: ${cause.message}`, {
+      const info = cause.info
+      const detail =
+        info === undefined || cause.message.includes(info.detail) ? '' : ` (last answer: ${info.detail}, ${info.type})`
+      throw new CdhError('KBS_FAILED', `${what} failed: ${cause.message}${detail}`, {
         cause,
         ...(cause.status === undefined ? {} : { kbsStatus: cause.status }),
         ...(cause.info === undefined ? {} : { kbsErrorType: cause.info.type }),
