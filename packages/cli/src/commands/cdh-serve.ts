@@ -26,7 +26,7 @@ Options:
                           listen on a non-loopback address and serve remote peers (DANGEROUS)
 
 Example:
-  carapace cdh serve --kbs-url https://127.0.0.1:8080 --cert-file carapace-data/tls/cert.pem`
+  carapace cdh serve --kbs-url https://127.0.0.1:8080 --cert-file carapace-data/tls/server-cert.pem`
 
 /** Resolves when the process is asked to stop. */
 export type StopSignal = () => Promise<string>
