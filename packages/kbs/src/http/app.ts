@@ -115,6 +115,8 @@ export function createKbsApp(deps: KbsAppDeps): KbsApp {
         error.explanation === undefined ? 'the policy could not be explained' : formatRuleExplanation(error.explanation)
     }
     logger.log('warn', 'request failed', fields)
+    // An oversized body is refused before it is read: the connection cannot carry another request.
+    if (status === 413) c.header('connection', 'close')
     return c.body(JSON.stringify(body), status)
   })
 

@@ -10,7 +10,8 @@ import type { KbsLogger } from '../http/kbs-logger.ts'
 import { buildKbs } from './build-kbs.ts'
 import { ensureTlsCertificate } from './key-material.ts'
 import type { KbsServerOptions, RunningKbs } from './kbs-server-options.ts'
-import { parseListenAddress, urlOf } from './listen-address.ts'
+import { ipAddressBytes } from './ip-address-bytes.ts'
+import { parseListenAddress, urlOf, type ListenAddress } from './listen-address.ts'
 import { KbsServerError } from './server-error.ts'
 
 interface Tls {
@@ -20,7 +21,7 @@ interface Tls {
   readonly fingerprint: string
 }
 
-async function loadTls(http: HttpServerConfig, now: Date, logger: KbsLogger): Promise<Tls> {
+async function loadTls(http: HttpServerConfig, now: Date, logger: KbsLogger, names: readonly string[]): Promise<Tls> {
   const keyPath = http.privateKey
   const certPath = http.certificate
   if (keyPath === undefined || certPath === undefined) {
@@ -30,7 +31,9 @@ async function loadTls(http: HttpServerConfig, now: Date, logger: KbsLogger): Pr
     )
   }
   if (http.generateCertificateIfMissing === true) {
-    const material = await ensureTlsCertificate({ keyPath, certPath, now })
+    const ipAddresses = names.filter((name) => ipAddressBytes(name) !== undefined)
+    const dnsNames = names.filter((name) => ipAddressBytes(name) === undefined)
+    const material = await ensureTlsCertificate({ keyPath, certPath, now, dnsNames, ipAddresses })
     if (material.generated) logger.log('info', 'generated a self-signed TLS certificate', { certPath })
     if (new Date(material.certificate.validTo).getTime() < now.getTime() + 30 * 86_400_000) {
       logger.log('warn', 'the TLS certificate expires within 30 days; remove both files to generate a new one', {
@@ -63,6 +66,14 @@ async function loadTls(http: HttpServerConfig, now: Date, logger: KbsLogger): Pr
     throw new KbsServerError('KEY_MATERIAL', `http_server.certificate: ${certPath} is not a PEM certificate`, { cause })
   }
   return { keyPem, certPem, certPath, fingerprint }
+}
+
+/** Names a generated certificate carries: loopback, the specific hosts listened on, and any asked for. */
+function certificateNames(addresses: readonly ListenAddress[], options: KbsServerOptions): string[] {
+  const names = new Set(['localhost', '127.0.0.1', '::1'])
+  for (const { host } of addresses) if (host !== '0.0.0.0' && host !== '::') names.add(host)
+  for (const name of options.tlsSubjectAltNames ?? []) names.add(name)
+  return [...names]
 }
 
 /** The upstream TLS profiles mapped onto Node's knobs (ciphers are OpenSSL's defaults unless set). */
@@ -100,14 +111,16 @@ function listen(server: Server, host: string, port: number): Promise<AddressInfo
 
 function closeServer(server: Server): Promise<void> {
   return new Promise((resolve) => {
+    // In-flight requests get a moment to finish; then the rest are cut. Not unref'd: close() must
+    // settle even when a stuck connection is all that is left in the process.
+    const cut = setTimeout(() => {
+      server.closeAllConnections()
+    }, 2_000)
     server.close(() => {
+      clearTimeout(cut)
       resolve()
     })
     server.closeIdleConnections()
-    // In-flight requests get a moment to finish; then the rest are cut.
-    setTimeout(() => {
-      server.closeAllConnections()
-    }, 2_000).unref()
   })
 }
 
@@ -121,7 +134,13 @@ export async function startKbsServer(options: KbsServerOptions = {}): Promise<Ru
   const http = config.httpServer
   const servers: Server[] = []
   try {
-    const tls = http.insecureHttp ? undefined : await loadTls(http, (options.now ?? (() => new Date()))(), logger)
+    const sockets = options.listen === undefined ? http.sockets : [options.listen]
+    const addresses = sockets.map((socket) =>
+      parseListenAddress(socket, options.listen === undefined ? 'http_server.sockets' : '--listen'),
+    )
+    const tls = http.insecureHttp
+      ? undefined
+      : await loadTls(http, (options.now ?? (() => new Date()))(), logger, certificateNames(addresses, options))
     if (tls === undefined) {
       logger.log(
         'warn',
@@ -141,13 +160,8 @@ export async function startKbsServer(options: KbsServerOptions = {}): Promise<Ru
     const listener = (request: IncomingMessage, response: ServerResponse): void => {
       void handle(request, response)
     }
-    const sockets = options.listen === undefined ? http.sockets : [options.listen]
     const urls: string[] = []
-    for (const socket of sockets) {
-      const { host, port } = parseListenAddress(
-        socket,
-        options.listen === undefined ? 'http_server.sockets' : '--listen',
-      )
+    for (const { host, port } of addresses) {
       const server = tls === undefined ? createHttpServer(listener) : createHttpsServer(tlsOptions(http, tls), listener)
       servers.push(server)
       const bound = await listen(server, host, port)
