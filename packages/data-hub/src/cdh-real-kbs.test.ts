@@ -9,7 +9,12 @@ import type { CdhLogLevel } from './cdh-logger.ts'
 import { startCdhServer, type RunningCdh } from './cdh-server.ts'
 
 const SAMPLE_REFERENCE_VALUES = { launch_digest: ['abcde'], svn: ['1'], major_version: 1, minimum_minor_version: 0 }
-const quietKbs: KbsLogger = { log: () => undefined }
+const kbsLines: { message: string; fields: Record<string, unknown> }[] = []
+const kbsLogger: KbsLogger = {
+  log: (_level, message, fields) => {
+    kbsLines.push({ message, fields })
+  },
+}
 
 describe('CDH in front of the real KBS over loopback HTTPS', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'carapace-cdh-kbs-'))
@@ -19,7 +24,7 @@ describe('CDH in front of the real KBS over loopback HTTPS', () => {
   let admin: KbsAdminClient
 
   before(async () => {
-    kbs = await startKbsServer({ dataDir, listen: '127.0.0.1:0', insecureAllowSampleTee: true, logger: quietKbs })
+    kbs = await startKbsServer({ dataDir, listen: '127.0.0.1:0', insecureAllowSampleTee: true, logger: kbsLogger })
     const token = mintAdminToken(readFileSync(kbs.adminPrivateKeyPath ?? '', 'utf8'), { ttlSeconds: 300 })
     admin = createKbsAdminClient({ url: kbs.url, token, fetch: createNodeFetch({ ca: kbs.certificatePem ?? '' }) })
     await admin.setReferenceValue({
@@ -76,5 +81,13 @@ describe('CDH in front of the real KBS over loopback HTTPS', () => {
     )
     const logged = cdhLogs.find((l) => String(l.fields['kbsErrorType']).endsWith('PolicyDeny'))
     assert.equal(logged?.fields['kbsStatus'], 401)
+    // The operator finds the KBS's side of this denial under the CDH's request id.
+    const requestId = logged.fields['requestId']
+    assert.equal(denied.headers.get('x-request-id'), requestId)
+    const kbsSide = kbsLines.filter((l) => l.fields['requestId'] === requestId).map((l) => JSON.stringify(l))
+    assert.ok(
+      kbsSide.some((l) => l.includes('PolicyDeny')),
+      kbsSide.join('\n'),
+    )
   })
 })

@@ -28,8 +28,14 @@ function setup(options: { withDevice?: boolean; initData?: string; now?: () => n
     hub,
     logger: (level, message, fields = {}) => logs.push({ level, message, fields }),
   })
-  const call = (url: string, method = 'GET', remoteAddress = '127.0.0.1', body = '') =>
-    router({ method, url, remoteAddress, readBody: () => Promise.resolve(new Uint8Array(Buffer.from(body))) })
+  const call = (url: string, method = 'GET', remoteAddress = '127.0.0.1', body = '', requestId?: string) =>
+    router({
+      method,
+      url,
+      remoteAddress,
+      readBody: () => Promise.resolve(new Uint8Array(Buffer.from(body))),
+      ...(requestId === undefined ? {} : { requestId }),
+    })
   return { kbs, call, logs }
 }
 
@@ -98,6 +104,26 @@ describe('/cdh/resource', () => {
     assert.equal(line.fields['kbsStatus'], 404)
     assert.equal(line.fields['code'], 'KBS_FAILED')
     assert.match(String(line.fields['kbsErrorType']), /PluginInternalError$/)
+  })
+
+  test('the request id goes to the KBS as x-request-id and into the log lines', async () => {
+    const { call, kbs, logs } = setup()
+    assert.equal((await call('/cdh/resource/default/key/1', 'GET', '127.0.0.1', '', 'req-1')).status, 200)
+    assert.equal((await call('/cdh/resource/default/key/nope', 'GET', '127.0.0.1', '', 'req-2')).status, 500)
+    assert.deepEqual(kbs.seen, [
+      'POST /kbs/v0/auth',
+      'POST /kbs/v0/attest',
+      'GET /kbs/v0/resource/default/key/1',
+      'GET /kbs/v0/resource/default/key/nope',
+    ])
+    assert.deepEqual(kbs.seenRequestIds, ['req-1', 'req-1', 'req-1', 'req-2'])
+    assert.deepEqual(
+      logs.map((l) => [l.message, l.fields['requestId']]),
+      [
+        ['resource released to the workload', 'req-1'],
+        ['request failed', 'req-2'],
+      ],
+    )
   })
 
   test('a refused token re-attests and retries', async () => {

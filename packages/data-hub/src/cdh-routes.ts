@@ -1,8 +1,10 @@
+import { randomUUID } from 'node:crypto'
 import { CdhError } from './cdh-error.ts'
 import type { CdhLogger } from './cdh-logger.ts'
 import { cdhResourcePath } from './cdh-resource-path.ts'
 import type { ConfidentialDataHub } from './confidential-data-hub.ts'
 import { isLoopbackAddress } from './listen-address.ts'
+import { withRequestId } from './request-id.ts'
 import { decodeRuntimeData } from './runtime-data.ts'
 
 /** A request as the router needs it; `url` is the request target exactly as received. */
@@ -10,6 +12,8 @@ export interface CdhRequest {
   readonly method: string
   readonly url: string
   readonly remoteAddress: string | undefined
+  /** Names this request in the CDH's log lines and, as `x-request-id`, in the KBS's; default a fresh UUID. */
+  readonly requestId?: string
   /** The body, refused past `limit` bytes; only `/aa/aael` reads it. */
   readBody(limit: number): Promise<Uint8Array>
 }
@@ -53,7 +57,12 @@ export function createCdhRouter(options: CdhRouterOptions): (request: CdhRequest
   const { hub, logger } = options
   const version = options.version ?? CDH_VERSION
 
-  async function route(request: CdhRequest, path: string, params: Map<string, string>): Promise<CdhResponse> {
+  async function route(
+    request: CdhRequest,
+    path: string,
+    params: Map<string, string>,
+    requestId: string,
+  ): Promise<CdhResponse> {
     const method = request.method
     if (path === '/info') {
       if (method !== 'GET') return NOT_ALLOWED
@@ -102,28 +111,34 @@ export function createCdhRouter(options: CdhRouterOptions): (request: CdhRequest
       if (api !== '/resource' || resource === undefined) return NOT_FOUND
       const resourcePath = cdhResourcePath(resource)
       const bytes = await hub.getResource(resourcePath)
-      logger('info', 'resource released to the workload', { resource: resourcePath, bytes: bytes.byteLength })
+      logger('info', 'resource released to the workload', {
+        requestId,
+        resource: resourcePath,
+        bytes: bytes.byteLength,
+      })
       return octets(bytes)
     }
     return NOT_FOUND
   }
 
   return async (request) => {
+    const requestId = request.requestId ?? randomUUID()
     if (options.allowNonLoopbackPeers !== true && !isLoopbackAddress(request.remoteAddress ?? '')) {
-      logger('warn', 'refused a request from a non-loopback peer', { peer: request.remoteAddress ?? null })
+      logger('warn', 'refused a request from a non-loopback peer', { requestId, peer: request.remoteAddress ?? null })
       return FORBIDDEN
     }
     const { path, query } = splitTarget(request.url)
     try {
-      return await route(request, path, queryParams(query))
+      return await withRequestId(requestId, () => route(request, path, queryParams(query), requestId))
     } catch (error) {
-      return errorResponse(error, request.method, path)
+      return errorResponse(error, requestId, request.method, path)
     }
   }
 
-  function errorResponse(error: unknown, method: string, path: string): CdhResponse {
+  function errorResponse(error: unknown, requestId: string, method: string, path: string): CdhResponse {
     if (error instanceof CdhError) {
       const fields = {
+        requestId,
         method,
         path,
         code: error.code,
@@ -139,7 +154,7 @@ export function createCdhRouter(options: CdhRouterOptions): (request: CdhRequest
       return text(500, error.message)
     }
     const detail = error instanceof Error ? (error.stack ?? error.message) : String(error)
-    logger('error', 'internal error', { method, path, detail })
+    logger('error', 'internal error', { requestId, method, path, detail })
     return text(500, 'internal error')
   }
 }

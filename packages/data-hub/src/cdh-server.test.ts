@@ -44,6 +44,10 @@ test('serves resources, tokens and evidence over loopback HTTP', async () => {
     const resource = await fetch(`${cdh.url}/cdh/resource/default/key/1`)
     assert.equal(resource.status, 200)
     assert.equal(resource.headers.get('content-type'), 'application/octet-stream')
+    assert.match(
+      resource.headers.get('x-request-id') ?? '',
+      /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
+    )
     assert.equal(await resource.text(), 'the secret')
     const token = (await (await fetch(`${cdh.url}/aa/token?token_type=kbs`)).json()) as Record<string, string>
     assert.deepEqual(Object.keys(token), ['token', 'tee_keypair'])

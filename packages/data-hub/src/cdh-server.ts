@@ -1,5 +1,6 @@
 import { createSampleAttester, type Attester } from '@carapace/attester'
 import { createNodeFetch, type Fetch } from '@carapace/kbs-client'
+import { randomUUID } from 'node:crypto'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { CdhError } from './cdh-error.ts'
@@ -69,10 +70,11 @@ export async function startCdhServer(options: CdhServerOptions): Promise<Running
   const router = createCdhRouter({ hub, logger, allowNonLoopbackPeers: allowRemote })
 
   const server = createServer((req, res) => {
-    router(toCdhRequest(req)).then(
+    const requestId = randomUUID()
+    router(toCdhRequest(req, requestId)).then(
       (response) => {
         const body = typeof response.body === 'string' ? Buffer.from(response.body, 'utf8') : response.body
-        const headers: Record<string, string> = { 'content-length': String(body.byteLength) }
+        const headers: Record<string, string> = { 'content-length': String(body.byteLength), 'x-request-id': requestId }
         if (response.contentType !== undefined) headers['content-type'] = response.contentType
         req.resume()
         res.writeHead(response.status, headers).end(body)
@@ -119,8 +121,9 @@ function checkKbsUrl(text: string): string {
   return text
 }
 
-function toCdhRequest(req: IncomingMessage): CdhRequest {
+function toCdhRequest(req: IncomingMessage, requestId: string): CdhRequest {
   return {
+    requestId,
     method: req.method ?? 'GET',
     url: req.url ?? '/',
     remoteAddress: req.socket.remoteAddress,

@@ -2,6 +2,7 @@ import { AttesterError, type Attester } from '@carapace/attester'
 import { createKbsClient, KbsClientError, type Fetch } from '@carapace/kbs-client'
 import type { JsonValue, Tee, TeeKeyPair } from '@carapace/protocol'
 import { CdhError } from './cdh-error.ts'
+import { fetchWithRequestId } from './request-id.ts'
 
 export interface ConfidentialDataHubOptions {
   /** KBS base URL (the `/kbs/v0` prefix is added). */
@@ -40,7 +41,7 @@ export function createConfidentialDataHub(options: ConfidentialDataHubOptions): 
   const deviceAttesters = options.deviceAttesters ?? []
   const common = {
     url: options.kbsUrl,
-    fetch: options.fetch,
+    fetch: fetchWithRequestId(options.fetch),
     ...(options.now === undefined ? {} : { now: options.now }),
   }
   const attesting = createKbsClient({

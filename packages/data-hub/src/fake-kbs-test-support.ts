@@ -28,6 +28,8 @@ export class FakeKbs {
   readonly resources: Map<string, Uint8Array>
   /** Every request as `METHOD /path`. */
   readonly seen: string[] = []
+  /** The `x-request-id` of each request in `seen` (null when absent). */
+  readonly seenRequestIds: (string | null)[] = []
   /** Statuses forced on the next resource GETs (401 or 404). */
   readonly forcedResourceStatuses: number[] = []
   /** Init-data of each successful attestation. */
@@ -59,6 +61,7 @@ export class FakeKbs {
     const headers = new Headers(init?.headers)
     const body = init?.body === undefined || init.body === null ? '' : await new Response(init.body).text()
     this.seen.push(`${method} ${url.pathname}`)
+    this.seenRequestIds.push(headers.get('x-request-id'))
     try {
       if (method === 'POST' && url.pathname === '/kbs/v0/auth') return this.#auth(body)
       if (method === 'POST' && url.pathname === '/kbs/v0/attest') return await this.#attest(headers, body)
