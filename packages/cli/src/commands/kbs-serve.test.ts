@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict'
+import { X509Certificate } from 'node:crypto'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -54,6 +55,27 @@ describe('carapace kbs serve', () => {
       .map((line) => JSON.parse(line) as { level: string; msg: string })
     assert.ok(logs.some((l) => l.msg === 'KBS listening'))
     assert.equal(logs.at(-1)?.msg, 'KBS stopped')
+  })
+
+  it('warns loudly in sample-TEE development mode and names --tls-san hosts in the certificate', async () => {
+    const io = captureIo()
+    let certificatePem = ''
+    const code = await runKbsServe(
+      ['--listen', '127.0.0.1:0', '--insecure-allow-sample-tee', '--tls-san', 'kbs.example.test'],
+      io,
+      {
+        env: { CARAPACE_DATA_DIR: join(dir, 'dev') },
+        stop: Promise.resolve(),
+        onStarted: (kbs) => {
+          certificatePem = kbs.certificatePem ?? ''
+        },
+      },
+    )
+    assert.equal(code, 0, io.err())
+    assert.match(io.out(), /WARNING: --insecure-allow-sample-tee is on/)
+    assert.match(io.out(), new RegExp(`Data directory: +${join(dir, 'dev')}`))
+    assert.match(io.err(), /"level":"warn","msg":"INSECURE DEVELOPMENT MODE/)
+    assert.match(new X509Certificate(certificatePem).subjectAltName ?? '', /DNS:kbs\.example\.test/)
   })
 
   it('names the key and the file of a bad config, and exits 1', async () => {

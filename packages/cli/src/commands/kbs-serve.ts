@@ -29,6 +29,9 @@ Options:
       --data-dir DIR             where the defaults keep keys and storage; default
                                  $CARAPACE_DATA_DIR, else ./carapace-data
       --listen HOST:PORT         listen here instead of http_server.sockets (port 0: any free one)
+      --tls-san NAME             a DNS name or IP address the generated TLS certificate should
+                                 also name (repeatable; it always names localhost, 127.0.0.1,
+                                 ::1 and the listened host). Only when it is first generated
       --insecure-allow-sample-tee
                                  DEVELOPMENT ONLY: let sample TEE evidence (no real TEE) be
                                  affirming, so the default policy releases secrets to it
@@ -114,6 +117,7 @@ export async function runKbsServe(args: readonly string[], io: CommandIo, deps: 
       config: { type: 'string', short: 'c' },
       'data-dir': { type: 'string' },
       listen: { type: 'string' },
+      'tls-san': { type: 'string', multiple: true },
       'insecure-allow-sample-tee': { type: 'boolean' },
     })
     if (positionals.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`)
@@ -134,6 +138,7 @@ export async function runKbsServe(args: readonly string[], io: CommandIo, deps: 
           ...options,
           ...(loaded === undefined ? {} : { config: loaded.config, configPath, configWarnings: loaded.warnings }),
           ...(values.listen === undefined ? {} : { listen: values.listen }),
+          ...(values['tls-san'] === undefined ? {} : { tlsSubjectAltNames: values['tls-san'] }),
         })
       } catch (error) {
         const message = expectedFailure(error)

@@ -14,6 +14,11 @@ export interface KbsServerOptions {
   readonly dataDir?: string
   /** 'host:port' replacing `http_server.sockets`, e.g. '127.0.0.1:0'. */
   readonly listen?: string
+  /**
+   * Extra DNS names / IP addresses for a certificate generated now (it always names localhost,
+   * 127.0.0.1, ::1 and the specific hosts listened on). An existing certificate is not changed.
+   */
+  readonly tlsSubjectAltNames?: readonly string[]
   /** Development only: sample TEE evidence may be affirming (logged loudly). Not settable in the config file. */
   readonly insecureAllowSampleTee?: boolean
   /** Default: JSON lines on stderr. */

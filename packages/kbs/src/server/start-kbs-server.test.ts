@@ -55,6 +55,24 @@ describe('startKbsServer with embedded defaults', () => {
     }
   })
 
+  it('names extra hosts in a generated certificate', async () => {
+    const kbs = await startKbsServer({
+      dataDir: join(temp.dir, 'san'),
+      listen: '127.0.0.1:0',
+      tlsSubjectAltNames: ['kbs.example.test', '10.1.2.3'],
+      logger: capturingLogger(),
+    })
+    try {
+      const certificate = new X509Certificate(kbs.certificatePem ?? '')
+      assert.equal(
+        certificate.subjectAltName,
+        'DNS:localhost, DNS:kbs.example.test, IP Address:127.0.0.1, IP Address:0:0:0:0:0:0:0:1, IP Address:10.1.2.3',
+      )
+    } finally {
+      await kbs.close()
+    }
+  })
+
   it('serves plain HTTP only when insecure_http = true, with a warning', async () => {
     const dataDir = join(temp.dir, 'plain')
     const { config } = parseKbsConfig(
