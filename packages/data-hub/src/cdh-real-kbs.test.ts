@@ -64,6 +64,17 @@ describe('CDH in front of the real KBS over loopback HTTPS', () => {
     assert.equal(claims.submods['cpu0']?.['ear.status'], 'affirming')
   })
 
+  it('a KBS certificate that is not trusted is a 500 naming the TLS failure', async () => {
+    const untrusting = await startCdhServer({ kbsUrl: kbs.url, listen: '127.0.0.1:0', logger: () => undefined })
+    try {
+      const got = await fetch(`${untrusting.url}/cdh/resource/default/key/one`)
+      assert.equal(got.status, 500)
+      assert.match(await got.text(), /POST https:\/\/127\.0\.0\.1:[0-9]+\/kbs\/v0\/auth: self[- ]signed certificate/)
+    } finally {
+      await untrusting.close()
+    }
+  })
+
   it('a missing resource and a policy denial are 500s that carry the KBS reason', async () => {
     const missing = await fetch(`${cdh.url}/cdh/resource/default/key/none`)
     assert.equal(missing.status, 500)
