@@ -8,6 +8,8 @@ import { EXIT_FAILURE, runAction } from './output.ts'
 /** Where a failure message can find the KBS context once the flags are parsed. */
 export interface FailureContextHolder {
   context: KbsFailureContext | undefined
+  /** The subcommand words, once known, for the message prefix (e.g. `get-resource`). */
+  label: string | undefined
 }
 
 /**
@@ -20,13 +22,13 @@ export function runClientAction(
   io: CommandIo,
   action: (holder: FailureContextHolder) => Promise<number>,
 ): Promise<number> {
-  const name = `carapace ${command.path.join(' ')}`
-  const holder: FailureContextHolder = { context: undefined }
+  const holder: FailureContextHolder = { context: undefined, label: undefined }
   return runAction(command, io, async () => {
     try {
       return await action(holder)
     } catch (e) {
-      if (e instanceof KbsClientError && e.code !== 'INVALID_ARGUMENT') {
+      const name = ['carapace', ...command.path, ...(holder.label === undefined ? [] : [holder.label])].join(' ')
+      if (e instanceof KbsClientError) {
         const message = holder.context === undefined ? e.message : kbsFailureMessage(e, holder.context)
         io.stderr(`${name}: ${message}\n`)
         return EXIT_FAILURE

@@ -1,4 +1,5 @@
 import { KbsClientError } from '@carapace/kbs-client'
+import { kbsErrorVariant } from '@carapace/protocol'
 
 /** What the command knows about how it reached the KBS, for hints in error messages. */
 export interface KbsFailureContext {
@@ -64,11 +65,14 @@ function networkMessage(e: KbsClientError, context: KbsFailureContext): string {
 }
 
 function httpMessage(e: KbsClientError, context: KbsFailureContext): string {
-  const lines = [
-    e.info === undefined ? e.message : e.message.replace(/: KBS answered .*$/s, `: KBS answered ${String(e.status)}`),
-  ]
+  const status = `KBS answered ${String(e.status)}`
+  const first = e.message.includes('KBS answered ')
+    ? e.message.replace(/: KBS answered .*$/s, `: ${status}`)
+    : `${e.message} (${status})`
+  const lines = [first]
   if (e.info !== undefined) lines.push(`  ${JSON.stringify(e.info)}`)
-  const adminRefused = e.status === 401 || e.status === 403
+  const variant = e.info === undefined ? undefined : kbsErrorVariant(e.info)
+  const adminRefused = variant === undefined ? e.status === 401 || e.status === 403 : variant.startsWith('AdminAuth')
   if (adminRefused && context.adminCredentials !== undefined) {
     lines.push(`  admin credentials used: ${context.adminCredentials}`)
   }
