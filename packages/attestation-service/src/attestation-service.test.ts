@@ -92,7 +92,7 @@ test('without reference values → contraindicated, and the explanation says why
   const cpu0 = entry(payload['submods'] as Record<string, JsonObject>, 'cpu0')
   assert.equal(cpu0['ear.status'], 'contraindicated')
   const why = entry(explanation.submods, 'cpu0')
-  assert.deepEqual(why.trustClaims.hardware, { value: 97, source: 'default' })
+  assert.deepEqual(valueAndSource(why.trustClaims.hardware), { value: 97, source: 'default' })
   assert.deepEqual(why.trustClaims.configuration, { value: 2, source: 'rule' })
   assert.ok(why.referenceValues.some((r) => r.id === 'launch_digest' && r.status === 'absent'))
 })
@@ -152,7 +152,10 @@ test('primary and device evidence → cpu0 and gpu0 appraisals, each under its o
   // default_gpu wants data.reference.device_svn, which the AS does not provide: hardware stays 97.
   assert.equal(gpu0['ear.status'], 'contraindicated')
   assert.equal(entry(explanation.submods, 'gpu0').policyId, 'default_gpu')
-  assert.deepEqual(entry(explanation.submods, 'gpu0').trustClaims.hardware, { value: 97, source: 'default' })
+  assert.deepEqual(valueAndSource(entry(explanation.submods, 'gpu0').trustClaims.hardware), {
+    value: 97,
+    source: 'default',
+  })
 })
 
 test('verbose=false drops additional-evidence from runtime_data_claims; raw runtime data is used as-is', async () => {
@@ -200,3 +203,8 @@ test('structured runtime data is bound as SHA-384(JCS(json)) (spec worked exampl
   })
   assert.equal(entry(payload['submods'] as Record<string, JsonObject>, 'cpu0')['ear.status'], 'affirming')
 })
+
+/** A trust claim's value and source (a warning or contraindicated one also carries its rule's explanation). */
+function valueAndSource(claim: { value: number; source: string }): { value: number; source: string } {
+  return { value: claim.value, source: claim.source }
+}

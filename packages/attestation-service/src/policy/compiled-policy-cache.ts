@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { compile, type BuiltinDef, type CompiledPolicy } from '@carapace/rego'
+import { compile, createRuleExplainer, type BuiltinDef, type CompiledPolicy, type RuleExplainer } from '@carapace/rego'
 
 /** Answers `query_reference_value(id)` during one evaluation. */
 export type ReferenceValueResolver = (id: string) => unknown
@@ -9,6 +9,8 @@ export interface CachedPolicy {
   readonly policy: CompiledPolicy
   /** Runs `evaluate` with `resolver` answering the host function (evaluation is synchronous). */
   withResolver<T>(resolver: ReferenceValueResolver, evaluate: (policy: CompiledPolicy) => T): T
+  /** Explains a rule (e.g. `data.policy.hardware`); built on first use; run it inside `withResolver`. */
+  explainer(rulePath: string): RuleExplainer
 }
 
 /**
@@ -26,9 +28,20 @@ export function createCompiledPolicyCache(
       const hit = cache.get(hash)
       if (hit !== undefined) return hit
       let current: ReferenceValueResolver | undefined
-      const policy = compile([{ name: 'policy.rego', text }], { hostFunctions: [makeHostFunction(() => current)] })
+      const sources = [{ name: 'policy.rego', text }]
+      const options = { hostFunctions: [makeHostFunction(() => current)] }
+      const policy = compile(sources, options)
+      const explainers = new Map<string, RuleExplainer>()
       const entry: CachedPolicy = {
         policy,
+        explainer(rulePath) {
+          let explainer = explainers.get(rulePath)
+          if (explainer === undefined) {
+            explainer = createRuleExplainer(sources, rulePath, options)
+            explainers.set(rulePath, explainer)
+          }
+          return explainer
+        },
         withResolver(resolver, evaluate) {
           const previous = current
           current = resolver

@@ -1,5 +1,5 @@
 import { AR4SI_CLAIMS, type Ar4siClaim, type JsonValue, type TrustworthinessVector } from '@carapace/protocol'
-import { RegoError, fromJS, toJS, type CompiledPolicy, type Value } from '@carapace/rego'
+import { RegoError, fromJS, toJS, type CompiledPolicy, type RuleExplanation, type Value } from '@carapace/rego'
 import type { ReferenceValueLookup } from '@carapace/rvps'
 import { AttestationServiceError } from '../errors.ts'
 import type { CachedPolicy } from './compiled-policy-cache.ts'
@@ -19,6 +19,12 @@ export interface ReferenceValueOutcome {
 export interface TrustClaimExplanation {
   readonly value: number
   readonly source: 'rule' | 'default' | 'unset'
+  /**
+   * For a warning or contraindicated value (32 and up): the policy rule named like the claim
+   * (`file-system` → `data.policy.file_system`), each of its bodies with the first expression
+   * that failed and the input values it read.
+   */
+  readonly rule?: RuleExplanation
 }
 
 export interface PolicyExplanation {
@@ -81,11 +87,38 @@ export async function evaluatePolicy(
         status: outcome.status,
         ...(outcome.status === 'absent' ? {} : { expiration: outcome.expiration }),
       }))
-      return outcomeOf(policyId, result.trustClaims, result.extensions, baseline, referenceValues)
+      const outcome = outcomeOf(policyId, result.trustClaims, result.extensions, baseline, referenceValues)
+      return withRuleExplanations(cached, resolver, inputValue, outcome)
     }
     for (const id of missing) known.set(id, await lookup(id))
   }
   throw new AttestationServiceError('POLICY_EVALUATION', `policy ${policyId}: too many reference value rounds`)
+}
+
+/** AR4SI: from 32 up a trust claim is warning (32–95) or contraindicated (96–127). */
+const NOT_AFFIRMING_FROM = 32
+
+/** Best effort: an explanation that cannot be computed is left out, never fails the appraisal. */
+function withRuleExplanations(
+  cached: CachedPolicy,
+  resolver: (id: string) => unknown,
+  input: Value,
+  outcome: PolicyOutcome,
+): PolicyOutcome {
+  const claims = { ...outcome.explanation.trustClaims }
+  for (const claim of AR4SI_CLAIMS) {
+    const explained = claims[claim]
+    if (explained.value < NOT_AFFIRMING_FROM) continue
+    try {
+      const rule = cached.withResolver(resolver, () =>
+        cached.explainer(`data.policy.${claim.replace(/-/g, '_')}`).explain({ input }),
+      )
+      claims[claim] = { ...explained, rule }
+    } catch {
+      // e.g. a policy whose trust_claims come from differently named rules
+    }
+  }
+  return { ...outcome, explanation: { ...outcome.explanation, trustClaims: claims } }
 }
 
 function optionalRule(policy: CompiledPolicy, policyId: string, path: string, input: Value): unknown {

@@ -23,7 +23,8 @@ export function summarizeAttestationExplanation(explanation: unknown): string | 
       const value = detail?.['value']
       if (typeof value !== 'number' || value < NOT_AFFIRMING_FROM) return []
       if (claim === 'hardware' && typeof submod['sampleTeeGate'] === 'string') return []
-      return [`${claim}=${String(value)} (${typeof detail?.['source'] === 'string' ? detail['source'] : '?'})`]
+      const source = typeof detail?.['source'] === 'string' ? detail['source'] : '?'
+      return [`${claim}=${String(value)} (${source}${ruleSummary(detail?.['rule'])})`]
     })
     if (typeof submod['sampleTeeGate'] === 'string') claims.unshift('hardware=97 (sample TEE gate)')
     if (submod['trustClaimsUndefined'] === true) claims.push('trust_claims undefined')
@@ -39,6 +40,29 @@ export function summarizeAttestationExplanation(explanation: unknown): string | 
     ].join('; ')
   })
   return parts.join(' | ')
+}
+
+/**
+ * The bodies of the claim's rule that applied (got past their first expression, which is how
+ * the policies select a TEE) and where each stopped: `; policy.rego:83 \`x in y\` with x = "1"`.
+ */
+function ruleSummary(rule: unknown): string {
+  const bodies = asFields(rule)?.['bodies']
+  if (!Array.isArray(bodies)) return ''
+  const stopped = bodies.flatMap((body) => {
+    const failed = asFields(asFields(body)?.['failed'])
+    if (failed === undefined || typeof failed['index'] !== 'number' || failed['index'] === 0) return []
+    const values = (Array.isArray(failed['values']) ? failed['values'] : []).flatMap((raw) => {
+      const v = asFields(raw)
+      return typeof v?.['ref'] === 'string'
+        ? [`${v['ref']} = ${typeof v['value'] === 'string' ? v['value'] : 'undefined'}`]
+        : []
+    })
+    return [
+      `${String(failed['location'])} \`${String(failed['text'])}\`${values.length === 0 ? '' : ` with ${values.join(', ')}`}`,
+    ]
+  })
+  return stopped.length === 0 ? '; no rule body applied' : `; ${stopped.join('; ')}`
 }
 
 function asFields(value: unknown): Fields | undefined {

@@ -40,6 +40,7 @@ describe('rule explainer', () => {
       {
         location: 'policy.rego:5',
         failed: {
+          index: 2,
           location: 'policy.rego:8',
           text: 'every _, submod in input.submods {',
           values: [
@@ -55,6 +56,7 @@ describe('rule explainer', () => {
       {
         location: 'policy.rego:13',
         failed: {
+          index: 0,
           location: 'policy.rego:14',
           text: 'input.tee == "sample"',
           values: [{ ref: 'input.tee', value: '"snp"' }],
@@ -71,6 +73,7 @@ describe('rule explainer', () => {
     assert.equal(explanation.value, 'true')
     const [first, second] = explanation.bodies
     assert.deepEqual(first?.failed, {
+      index: 0,
       location: 'policy.rego:6',
       text: 'data.plugin == "resource"',
       values: [{ ref: 'data.plugin', value: '"other"' }],
@@ -98,6 +101,7 @@ level := "high" if {
     assert.equal(explained.bodies.length, 2)
     assert.equal(explained.bodies[0]?.failed?.location, 'q.rego:6')
     assert.deepEqual(explained.bodies[1]?.failed, {
+      index: 0,
       location: 'q.rego:8',
       text: 'input.x > 10',
       values: [{ ref: 'input.x', value: '5' }],

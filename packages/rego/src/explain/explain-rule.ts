@@ -8,6 +8,8 @@ import { referencedValues, type ReferencedValue } from './referenced-values.ts'
 
 /** The first expression of a rule body that did not hold. */
 export interface FailedExpression {
+  /** Its position in the body, from 0 (a body failing at 0 did not apply at all, e.g. another TEE's). */
+  readonly index: number
   /** `file:row`. */
   readonly location: string
   /** The source line it starts on, trimmed. */
@@ -190,13 +192,14 @@ function explainBody(
 ): BodyExplanation {
   const location = where(body.location)
   try {
-    for (const probe of body.probes) {
+    for (const [index, probe] of body.probes.entries()) {
       if (probe === undefined || probing.evalRule(probe.rulePath, options) !== undefined) continue
       const { expr } = probe
       const line = lines.get(expr.loc.file)?.[expr.loc.row - 1]?.trim() ?? ''
       return {
         location,
         failed: {
+          index,
           location: where(expr.loc),
           text: line.length <= MAX_TEXT ? line : `${line.slice(0, MAX_TEXT)}…`,
           values: referencedValues(expr, documents),
