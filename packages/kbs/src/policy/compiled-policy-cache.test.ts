@@ -39,8 +39,7 @@ describe('compiled resource policy cache', () => {
     assert.equal(
       formatRuleExplanation(denial.explanation),
       'data.policy.allow = false (default at resource-policy.rego:3); body resource-policy.rego:5 failed at ' +
-        'resource-policy.rego:8 `every _, submod in input.submods {` with input.submods = ' +
-        '{"cpu0":{"ear.status":"affirming"},"gpu0":{"ear.status":"contraindicated"}}, ' +
+        'resource-policy.rego:8 `every _, submod in input.submods {` with ' +
         'input.submods.cpu0["ear.status"] = "affirming", input.submods.gpu0["ear.status"] = "contraindicated"',
     )
   })

@@ -109,17 +109,24 @@ function collectExpr(expr: Expr, aliases: Aliases, out: RefTerm[]): void {
       collectTerm(kind.collection, aliases, out)
       break
     case 'every': {
-      collectTerm(kind.domain, aliases, out)
       const domain = resolve(kind.domain, aliases)
       const inner = new Map(aliases)
-      if (domain !== undefined && kind.value.type === 'var') {
-        inner.set(kind.value.name, { ...domain, path: [...domain.path, WILDCARD] })
-      }
-      for (const e of kind.body) collectExpr(e, inner, out)
+      const loopValue = domain === undefined ? undefined : { ...domain, path: [...domain.path, WILDCARD] }
+      if (loopValue !== undefined && kind.value.type === 'var') inner.set(kind.value.name, loopValue)
+      const body: RefTerm[] = []
+      for (const e of kind.body) collectExpr(e, inner, body)
+      // The elements the body read say more than the whole collection would.
+      if (!body.some((ref) => loopValue !== undefined && readsWithin(ref, loopValue)))
+        collectTerm(kind.domain, aliases, out)
+      out.push(...body)
       break
     }
   }
   for (const w of expr.with) collectTerm(w.value, aliases, out)
+}
+
+function readsWithin(ref: RefTerm, base: RefTerm): boolean {
+  return ref.head === base.head && base.path.every((step, i) => ref.path[i] === step)
 }
 
 function resolve(term: Term, aliases: Aliases): RefTerm | undefined {
