@@ -1,6 +1,7 @@
 import { createSampleAttester } from '@carapace/attester'
-import { createKbsClient, type PassportTokenProvider } from '@carapace/kbs-client'
+import { createKbsClient, KbsClientError, type PassportTokenProvider } from '@carapace/kbs-client'
 import { isResourcePath } from '@carapace/protocol'
+import { CliFailure } from '../cli-failure.ts'
 import type { FailureContextHolder } from '../client-action.ts'
 import type { CommandIo } from '../command.ts'
 import { parseFlags, UsageError } from '../flags.ts'
@@ -53,7 +54,15 @@ export async function clientGetResource(
     ...(initData === undefined ? {} : { initData }),
     ...(teeKey === undefined ? {} : { teeKey }),
   })
-  const bytes = await client.getResource(path)
+  let bytes: Uint8Array
+  try {
+    bytes = await client.getResource(path)
+  } catch (e) {
+    if (tokenProvider !== undefined && e instanceof KbsClientError && e.code === 'PROTOCOL') {
+      throw new CliFailure(`${e.message}\n  is --tee-key-file the key the --attestation-token binds?`, { cause: e })
+    }
+    throw e
+  }
   if (values.out === undefined) io.stdout(`${Buffer.from(bytes).toString('base64')}\n`)
   else writePrivateFile('--out', values.out, bytes)
   return EXIT_OK

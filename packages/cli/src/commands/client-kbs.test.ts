@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict'
+import { generateKeyPairSync } from 'node:crypto'
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -76,6 +77,37 @@ describe('carapace client against a KBS over HTTPS', () => {
     assert.deepEqual(kbs.appraised.at(-1)?.initData, { format: 'toml', body: INIT_DATA })
     assert.equal((await run([...connect, 'attest', INIT_DATA])).status, 0)
     assert.deepEqual(kbs.appraised.at(-1)?.initData, { format: 'toml', body: INIT_DATA })
+  })
+
+  it('passport mode: a token from attest --tee-key-file --out, then get-resource --attestation-token', async () => {
+    const teeKey = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({
+      type: 'pkcs8',
+      format: 'pem',
+    })
+    const keyFile = file('tee-key.pem', teeKey.toString())
+    const tokenFile = join(work, 'attestation-token')
+    const attested = await run([...connect, 'attest', '--tee-key-file', keyFile, '--out', tokenFile])
+    assert.equal(attested.status, 0, attested.err)
+    assert.equal(statSync(tokenFile).mode & 0o777, 0o600)
+    const count = kbs.appraised.length
+    const args = [...connect, 'get-resource', '--path', 'default/key/one', '--attestation-token', tokenFile]
+    const got = await run([...args, '--tee-key-file', keyFile])
+    assert.equal(got.status, 0, got.err)
+    assert.equal(got.out, `${Buffer.from('top secret\n').toString('base64')}\n`)
+    assert.equal(kbs.appraised.length, count, 'no new attestation')
+    const otherKey = file(
+      'other-tee-key.pem',
+      generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+    )
+    const wrongKey = await run([...args, '--tee-key-file', otherKey])
+    assert.equal(wrongKey.status, 1)
+    assert.match(
+      wrongKey.err,
+      /carapace client get-resource: .*unwrap failed.*\n {2}is --tee-key-file the key the --attestation-token binds\?/,
+    )
+    const badKey = await run([...args, '--tee-key-file', file('bad-key.pem', 'nope')])
+    assert.equal(badKey.status, 1)
+    assert.match(badKey.err, /--tee-key-file .*bad-key\.pem: /)
   })
 
   it('default admin credentials: the data dir key (CARAPACE_DATA_DIR), then a token file from admin token --out', async () => {
