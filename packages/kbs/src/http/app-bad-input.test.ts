@@ -74,6 +74,10 @@ describe('bad input over the KBS HTTP edge', () => {
       auth('version 0.4.1', JSON.stringify({ ...AUTH_BODY, version: '0.4.1' }), /Version Mismatch/),
       auth('version 1.0.0', JSON.stringify({ ...AUTH_BODY, version: '1.0.0' }), /Version Mismatch/),
       auth('invalid UTF-8', '\u0000'),
+      auth(
+        'extra-params nested 300,000 deep',
+        `{"version":"0.4.0","tee":"sample","extra-params":${'['.repeat(300_000)}${']'.repeat(300_000)}}`,
+      ),
     ]
     for (const bad of cases) await rejects(kbs, bad)
   })
@@ -88,12 +92,13 @@ describe('bad input over the KBS HTTP edge', () => {
       'runtime-data': { nonce, 'tee-pubkey': kbs.teePubKey },
       'tee-evidence': { primary_evidence: {}, additional_evidence: '' },
     }
-    const attest = (name: string, body: unknown): BadCase => ({
+    const attest = (name: string, body: unknown, detail?: RegExp): BadCase => ({
       name,
       path: '/kbs/v0/attest',
       body: typeof body === 'string' ? body : JSON.stringify(body),
       status: 401,
       variant: 'AttestationError',
+      ...(detail === undefined ? {} : { detail }),
     })
     const cases = [
       attest('truncated JSON', '{"runtime-data":'),
@@ -114,6 +119,21 @@ describe('bad input over the KBS HTTP edge', () => {
         'tee-evidence': { primary_evidence: {}, additional_evidence: 5 },
       }),
       attest('init-data a number', { ...good, 'init-data': 5 }),
+      attest(
+        'evidence nested 300,000 deep',
+        JSON.stringify({ ...good, 'tee-evidence': { primary_evidence: 0, additional_evidence: '' } }).replace(
+          '"primary_evidence":0',
+          `"primary_evidence":${'['.repeat(300_000)}${']'.repeat(300_000)}`,
+        ),
+      ),
+      attest(
+        'additional_evidence not a JSON object',
+        {
+          ...good,
+          'tee-evidence': { primary_evidence: {}, additional_evidence: '[1]' },
+        },
+        /^RCAR handshake Attest failed: additional_evidence is not a JSON object$/,
+      ),
     ]
     for (const bad of cases) await rejects(kbs, bad, { cookie })
     const attested = await kbs.app.request('/kbs/v0/attest', {
@@ -186,6 +206,12 @@ describe('bad input over the KBS HTTP edge', () => {
       post('reference value: truncated JSON', 'reference-value', '{"version"', 'RvpsError'),
       post('reference value: array', 'reference-value', [], 'RvpsError'),
       post('reference value: wrong types', 'reference-value', { version: 1, type: [], payload: {} }, 'RvpsError'),
+      post(
+        'reference value: payload not base64',
+        'reference-value',
+        { version: '0.1.0', type: 'sample', payload: '!!!' },
+        'RvpsError',
+      ),
       post(
         'reference value: payload not JSON',
         'reference-value',

@@ -93,6 +93,7 @@ export async function attestSession(
       policyIds: ['default'],
     }))
   } catch (cause) {
+    if (cause instanceof KbsError && cause.code === 'RCAR_ATTEST_FAILED') throw cause
     const detail = cause instanceof CocoError ? cause.message : 'attestation service failed'
     throw new KbsError('RCAR_ATTEST_FAILED', `RCAR handshake Attest failed: ${detail}`, { cause })
   }
