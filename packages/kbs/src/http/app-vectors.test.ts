@@ -59,12 +59,15 @@ function evaluatorOf(service: AttestationService): AttestationEvaluator {
  * policy and `default/key/testfile` = the vectors' plaintext. Random bytes come from a queue the
  * test fills (nonce, session id, CEK, IV), so the responses can be compared with the vectors.
  */
-async function vectorKbs() {
+async function vectorKbs(options: { readonly gateSampleTee?: boolean } = {}) {
   const storage = createMemoryStorage()
   const rvps = createRvps({ storage })
-  const service = createAttestationService({ storage, rvps, insecureAllowSampleTee: true })
+  const gate = options.gateSampleTee ?? false
+  const service = createAttestationService({ storage, rvps, insecureAllowSampleTee: !gate })
   const queue: Uint8Array[] = []
+  const logged: { level: string; message: string; fields: Readonly<Record<string, string | number>> }[] = []
   const app = createKbsApp({
+    logger: { log: (level, message, fields) => logged.push({ level, message, fields }) },
     storage,
     admin: { authorize: () => Promise.resolve() },
     tokenVerifier: createEarVerifier({ trustedCertsPem: [], insecureHeaderJwk: true }),
@@ -75,11 +78,13 @@ async function vectorKbs() {
       return next ?? new Uint8Array(size).fill(7)
     },
   })
-  const policy = Buffer.from(fixture('kbs-protocol-test-policy.rego')).toString('base64url')
-  assert.equal((await app.request('/kbs/v0/resource-policy', post({ policy }))).status, 200)
+  if (!gate) {
+    const policy = Buffer.from(fixture('kbs-protocol-test-policy.rego')).toString('base64url')
+    assert.equal((await app.request('/kbs/v0/resource-policy', post({ policy }))).status, 200)
+  }
   const secret = vectors.jwe_ecdh_es_a256kw_p256.expected_plaintext_utf8
   assert.equal((await app.request('/kbs/v0/resource/default/key/testfile', post(secret))).status, 200)
-  return { app, queue }
+  return { app, queue, logged }
 }
 
 function post(body: unknown, headers: Record<string, string> = {}): RequestInit {
@@ -173,5 +178,30 @@ describe('the KBS against the derived guest-components vectors', () => {
       const { plaintext } = await flattenedDecrypt(vector.kbs_response, privateKeyOf(vector))
       assert.equal(Buffer.from(plaintext).toString('utf8'), vector.expected_plaintext_utf8)
     }
+  })
+
+  it('the sample TEE under the default policy: denied, and the logs say why', async () => {
+    const kbs = await vectorKbs({ gateSampleTee: true })
+    const cookie = await handshake(kbs, JSON.stringify(binding.attest_request_body))
+    const appraised = kbs.logged.find((line) => line.message === 'attestation appraised')
+    assert.equal(appraised?.level, 'info')
+    assert.equal(appraised.fields['sessionId'], cookie.slice('kbs-session-id='.length))
+    const summary = String(appraised.fields['summary'])
+    assert.match(summary, /^cpu0: contraindicated by default_cpu; hardware=97 \(sample TEE gate\)/)
+    assert.match(
+      summary,
+      /executables=33 \(default; policy\.rego:\d+ `input\.sample\.launch_digest in query_reference_value\("launch_digest"\)`/,
+    )
+    assert.match(summary, /reference values: .*svn=absent/)
+    const denied = await kbs.app.request('/kbs/v0/resource/default/key/testfile', {
+      headers: { cookie, 'x-request-id': 'why-denied' },
+    })
+    assert.equal(denied.status, 401)
+    assert.deepEqual(await denied.json(), {
+      type: 'https://github.com/confidential-containers/kbs/errors/PolicyDeny',
+      detail: 'Resource policy denied the request',
+    })
+    const line = kbs.logged.find((l) => l.message === 'request failed' && l.fields['requestId'] === 'why-denied')
+    assert.ok(String(line?.fields['explanation']).includes('input.submods.cpu0["ear.status"] = "contraindicated"'))
   })
 })
