@@ -78,8 +78,17 @@ describe('RCAR denials over HTTPS give the upstream error and change nothing', (
     const before = await snapshotStorage(plane.storageDir)
     const session = await rawAuth(plane.wire)
     const body = await sampleAttestationBody(session.nonce, session.teeKey, { tamperReportData: true })
-    const response = await rawAttest(plane.wire, session, body)
+    const response = await plane.wire.postJson('/kbs/v0/attest', body, {
+      cookie: session.cookie,
+      'x-request-id': 'e2e-tampered',
+    })
     assertUpstreamError(response, 401, 'AttestationError', /^RCAR handshake Attest failed: .*report data/)
+    // The operator's log says the same, under the request id.
+    const logged = plane.logger.forRequest('e2e-tampered').filter((e) => e.level === 'warn')
+    assert.ok(
+      logged.some((e) => /report data/.test(String(e.fields['detail']))),
+      JSON.stringify(logged),
+    )
     // The session stays unattested: it cannot fetch a resource.
     const resource = await plane.wire.request('/kbs/v0/resource/default/key/one', {
       headers: { cookie: session.cookie },
