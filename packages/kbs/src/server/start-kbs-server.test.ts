@@ -131,6 +131,23 @@ describe('startKbsServer refuses what it does not serve', () => {
     })
   }
 
+  it('reports a busy port as LISTEN and leaves nothing running', async () => {
+    const { config } = parseKbsConfig(
+      '[http_server]\ninsecure_http = true\n[admin]\ntype = "DenyAll"\n[storage_backend]\nstorage_type = "Memory"\n',
+      { fileName: 'busy.toml' },
+    )
+    const first = await startKbsServer({ config, listen: '127.0.0.1:0', logger: capturingLogger() })
+    try {
+      const port = new URL(first.url).port
+      await assert.rejects(startKbsServer({ config, listen: `127.0.0.1:${port}`, logger: capturingLogger() }), {
+        code: 'LISTEN',
+        message: new RegExp(`cannot listen on 127\\.0\\.0\\.1:${port}`),
+      })
+    } finally {
+      await first.close()
+    }
+  })
+
   it('rejects a malformed --listen and HTTPS without key paths', async () => {
     await assert.rejects(startKbsServer({ dataDir: join(temp.dir, 'l'), listen: 'nope', logger: capturingLogger() }), {
       code: 'INVALID_ARGUMENT',
