@@ -70,13 +70,18 @@ function quote(path: string): string {
 }
 
 /** What a user needs next: where to connect, what to trust, where the admin key is, what to run. */
-export function startupSummary(kbs: RunningKbs, dataDir: string, sampleTeeAllowed: boolean): string {
+export function startupSummary(
+  kbs: RunningKbs,
+  where: { readonly dataDir: string; readonly configPath: string | undefined },
+  sampleTeeAllowed: boolean,
+): string {
   const lines = ['Carapace trust plane (KBS + Attestation Service + RVPS) is running.', '']
   lines.push(`  URL:                ${kbs.urls.join(' ')}`)
   if (kbs.certificatePath !== undefined) lines.push(`  TLS certificate:    ${kbs.certificatePath}`)
   if (kbs.fingerprintSha256 !== undefined) lines.push(`  SHA-256 fingerprint: ${kbs.fingerprintSha256}`)
   if (kbs.adminPrivateKeyPath !== undefined) lines.push(`  Admin private key:  ${kbs.adminPrivateKeyPath}`)
-  lines.push(`  Data directory:     ${dataDir}`)
+  if (where.configPath === undefined) lines.push(`  Data directory:     ${where.dataDir}`)
+  else lines.push(`  Config file:        ${resolve(where.configPath)}`)
   if (kbs.storageDir !== undefined) lines.push(`  Storage:            ${kbs.storageDir}`)
   if (sampleTeeAllowed) {
     lines.push('', '  WARNING: --insecure-allow-sample-tee is on: sample (fake) TEE evidence can receive secrets.')
@@ -146,7 +151,7 @@ export async function runKbsServe(args: readonly string[], io: CommandIo, deps: 
         io.stderr(`carapace kbs serve: ${message}\n`)
         return EXIT_FAILURE
       }
-      io.stdout(startupSummary(kbs, dataDir, insecureAllowSampleTee))
+      io.stdout(startupSummary(kbs, { dataDir, configPath }, insecureAllowSampleTee))
       deps.onStarted?.(kbs)
       const reason = await (deps.stop ?? signal?.promise)
       logger.log('info', 'stopping', { reason: typeof reason === 'string' ? reason : 'stop requested' })

@@ -1,0 +1,35 @@
+import assert from 'node:assert/strict'
+import { join } from 'node:path'
+import { after, test } from 'node:test'
+import { parseKbsConfig } from '../config/index.ts'
+import { SESSION_NAMESPACE } from '../session/session-record.ts'
+import { tempDir } from './server-test-support.ts'
+import { checkServedConfig } from './served-config.ts'
+import { openStorageSet } from './storage-set.ts'
+
+const temp = tempDir('carapace-storage-set-')
+after(() => {
+  temp.remove()
+})
+
+test('session_storage_type apart from storage_backend: sessions go to their own backend', async () => {
+  const dir = join(temp.dir, 'fs')
+  const { config } = parseKbsConfig(
+    `session_storage_type = "Memory"\n[storage_backend]\nstorage_type = "LocalFs"\n[storage_backend.backends.local_fs]\ndir_path = "${dir}"\n`,
+    { fileName: 'split.toml' },
+  )
+  const set = await openStorageSet(config, checkServedConfig(config))
+  try {
+    assert.equal(set.mainDir, dir)
+    assert.equal(set.attestationPolicies, set.main)
+    assert.equal(set.referenceValues, set.main)
+    assert.notEqual(set.sessions, set.main)
+    await set.kbs.put(SESSION_NAMESPACE, 'a'.repeat(32), new Uint8Array([1]))
+    await set.kbs.put('repository', 'default/key/one', new Uint8Array([2]))
+    assert.deepEqual(await set.sessions.list(SESSION_NAMESPACE), ['a'.repeat(32)])
+    assert.deepEqual(await set.main.list(SESSION_NAMESPACE), [])
+    assert.deepEqual(await set.main.list('repository'), ['default/key/one'])
+  } finally {
+    await set.close()
+  }
+})
