@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { kbsFixture, upstreamError } from './app-test-fixture.ts'
+import { sessionLogId } from './app.ts'
 
 const AUTH_BODY = { version: '0.4.0', tee: 'sample', 'extra-params': '' }
 
@@ -101,7 +102,7 @@ describe('denials explain themselves in the log', () => {
       message: 'attestation appraised',
       fields: {
         requestId: 'req-attest-1',
-        sessionId: cookie.slice('kbs-session-id='.length),
+        session: sessionLogId(cookie.slice('kbs-session-id='.length)),
         summary:
           'cpu0: contraindicated by default_cpu; hardware=97 (sample TEE gate), executables=33 (rule); reference values: svn=found',
       },

@@ -9,7 +9,7 @@ import { createMemoryStorage } from '@carapace/storage'
 import { flattenedDecrypt, type FlattenedJWE } from 'jose'
 import { createEarVerifier } from '../token/ear-verifier.ts'
 import type { AttestationEvaluator } from '../session/attestation-evaluator.ts'
-import { createKbsApp } from './app.ts'
+import { createKbsApp, sessionLogId } from './app.ts'
 
 interface JweVector {
   tee_private_key_pkcs8_pem?: string
@@ -185,7 +185,7 @@ describe('the KBS against the derived guest-components vectors', () => {
     const cookie = await handshake(kbs, JSON.stringify(binding.attest_request_body))
     const appraised = kbs.logged.find((line) => line.message === 'attestation appraised')
     assert.equal(appraised?.level, 'info')
-    assert.equal(appraised.fields['sessionId'], cookie.slice('kbs-session-id='.length))
+    assert.equal(appraised.fields['session'], sessionLogId(cookie.slice('kbs-session-id='.length)))
     const summary = String(appraised.fields['summary'])
     assert.match(summary, /^cpu0: contraindicated by default_cpu; hardware=97 \(sample TEE gate\)/)
     assert.match(

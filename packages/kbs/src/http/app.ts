@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto'
+import { createHash, randomBytes, randomUUID } from 'node:crypto'
 import type { Storage } from '@carapace/storage'
 import { Hono, type Context } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
@@ -178,7 +178,7 @@ export function createKbsApp(deps: KbsAppDeps): KbsApp {
     const { id, expires, token, explanation } = await attestSession(rcar, getCookie(c, SESSION_COOKIE), body)
     const summary = summarizeAttestationExplanation(explanation)
     if (summary !== undefined) {
-      logger.log('info', 'attestation appraised', { requestId: c.get('requestId'), sessionId: id, summary })
+      logger.log('info', 'attestation appraised', { requestId: c.get('requestId'), session: sessionLogId(id), summary })
     }
     c.header('set-cookie', sessionCookie(id, expires))
     return c.json({ token })
@@ -248,4 +248,12 @@ export function createKbsApp(deps: KbsAppDeps): KbsApp {
     throw new KbsError('PLUGIN_NOT_FOUND', `Plugin ${plugin} not found`)
   })
   return app
+}
+
+/**
+ * The session cookie is a bearer credential for the attested session, so logs carry a digest of
+ * it: enough to correlate the lines of one session, useless for replaying it.
+ */
+export function sessionLogId(id: string): string {
+  return createHash('sha256').update(id, 'utf8').digest('hex').slice(0, 16)
 }
