@@ -40,10 +40,11 @@ describe('carapace kbs serve', () => {
     const kbs = running
     assert.ok(kbs !== undefined)
     const out = io.out()
-    assert.ok(out.includes(`URL:                ${kbs.url}`), out)
+    assert.match(out, new RegExp(`URL: +${kbs.url}\n`))
     assert.ok(out.includes(join(dataDir, 'tls', 'server-cert.pem')))
     assert.ok(out.includes(`SHA-256 fingerprint: ${kbs.fingerprintSha256 ?? '?'}`))
-    assert.ok(out.includes(`Admin private key:  ${join(dataDir, 'admin', 'admin-key.pem')}`))
+    assert.ok(out.includes(`Admin private key:   ${join(dataDir, 'admin', 'admin-key.pem')}`))
+    assert.match(out, /denied: sample evidence is never affirming/)
     assert.ok(out.includes(`carapace admin token --key ${join(dataDir, 'admin', 'admin-key.pem')}`))
     assert.ok(
       out.includes(`carapace client --url ${kbs.url} --cert-file ${join(dataDir, 'tls', 'server-cert.pem')} config`),
@@ -73,6 +74,7 @@ describe('carapace kbs serve', () => {
     )
     assert.equal(code, 0, io.err())
     assert.match(io.out(), /WARNING: --insecure-allow-sample-tee is on/)
+    assert.match(io.out(), /set-sample-reference-value major_version 1 --as-integer --as-single-value/)
     assert.match(io.out(), new RegExp(`Data directory: +${join(dir, 'dev')}`))
     assert.match(io.err(), /"level":"warn","msg":"INSECURE DEVELOPMENT MODE/)
     assert.match(new X509Certificate(certificatePem).subjectAltName ?? '', /DNS:kbs\.example\.test/)

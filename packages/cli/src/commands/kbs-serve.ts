@@ -69,6 +69,8 @@ function quote(path: string): string {
   return /^[A-Za-z0-9_./:@%+=,-]+$/.test(path) ? path : `'${path.replace(/'/g, `'\\''`)}'`
 }
 
+const field = (label: string, value: string): string => `  ${label.padEnd(21)}${value}`
+
 /** What a user needs next: where to connect, what to trust, where the admin key is, what to run. */
 export function startupSummary(
   kbs: RunningKbs,
@@ -76,13 +78,13 @@ export function startupSummary(
   sampleTeeAllowed: boolean,
 ): string {
   const lines = ['Carapace trust plane (KBS + Attestation Service + RVPS) is running.', '']
-  lines.push(`  URL:                ${kbs.urls.join(' ')}`)
-  if (kbs.certificatePath !== undefined) lines.push(`  TLS certificate:    ${kbs.certificatePath}`)
-  if (kbs.fingerprintSha256 !== undefined) lines.push(`  SHA-256 fingerprint: ${kbs.fingerprintSha256}`)
-  if (kbs.adminPrivateKeyPath !== undefined) lines.push(`  Admin private key:  ${kbs.adminPrivateKeyPath}`)
-  if (where.configPath === undefined) lines.push(`  Data directory:     ${where.dataDir}`)
-  else lines.push(`  Config file:        ${resolve(where.configPath)}`)
-  if (kbs.storageDir !== undefined) lines.push(`  Storage:            ${kbs.storageDir}`)
+  lines.push(field('URL:', kbs.urls.join(' ')))
+  if (kbs.certificatePath !== undefined) lines.push(field('TLS certificate:', kbs.certificatePath))
+  if (kbs.fingerprintSha256 !== undefined) lines.push(field('SHA-256 fingerprint:', kbs.fingerprintSha256))
+  if (kbs.adminPrivateKeyPath !== undefined) lines.push(field('Admin private key:', kbs.adminPrivateKeyPath))
+  if (where.configPath === undefined) lines.push(field('Data directory:', where.dataDir))
+  else lines.push(field('Config file:', resolve(where.configPath)))
+  if (kbs.storageDir !== undefined) lines.push(field('Storage:', kbs.storageDir))
   if (sampleTeeAllowed) {
     lines.push('', '  WARNING: --insecure-allow-sample-tee is on: sample (fake) TEE evidence can receive secrets.')
   }
@@ -92,17 +94,29 @@ export function startupSummary(
   ]
   const client = `carapace client ${connection.join(' ')}`
   const key = kbs.adminPrivateKeyPath === undefined ? '<admin-key.pem>' : quote(kbs.adminPrivateKeyPath)
+  const config = `${client} config --admin-token-file admin.jwt`
   lines.push(
     '',
-    'Next, in another terminal:',
+    'Next, in another terminal (operator, then a sample guest):',
     `  carapace admin token --key ${key} --out admin.jwt`,
-    `  ${client} config --admin-token-file admin.jwt set-resource --path default/key/one --resource-file secret.txt`,
-    `  ${client} config --admin-token-file admin.jwt set-resource-policy --affirming`,
-    `  ${client} get-resource --path default/key/one`,
-    '',
-    'Stop with Ctrl-C.',
-    '',
+    `  ${config} set-resource --path default/key/one --resource-file secret.txt`,
+    `  ${config} set-resource-policy --affirming`,
   )
+  if (sampleTeeAllowed) {
+    lines.push(
+      `  ${config} set-sample-reference-value launch_digest abcde`,
+      `  ${config} set-sample-reference-value svn 1`,
+      `  ${config} set-sample-reference-value major_version 1 --as-integer --as-single-value`,
+      `  ${config} set-sample-reference-value minimum_minor_version 0 --as-integer --as-single-value`,
+      `  ${client} get-resource --path default/key/one`,
+    )
+  } else {
+    lines.push(
+      `  ${client} get-resource --path default/key/one`,
+      '  (denied: sample evidence is never affirming; for development, restart with --insecure-allow-sample-tee)',
+    )
+  }
+  lines.push('', 'Stop with Ctrl-C.', '')
   return lines.join('\n')
 }
 
