@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict'
 import { createPrivateKey, createPublicKey } from 'node:crypto'
-import { mkdtempSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, describe, it } from 'node:test'
 import { ensureAdminKeyPair, ensureTlsCertificate, ensureTokenSigningKey } from './key-material.ts'
+import { writeNewFile } from './new-file.ts'
 
 const root = mkdtempSync(join(tmpdir(), 'carapace-keys-'))
 after(() => {
@@ -63,5 +64,19 @@ describe('key material', () => {
     assert.equal(readFileSync(privateKeyPath, 'utf8'), before)
     unlinkSync(publicKeyPath)
     await assert.rejects(ensureAdminKeyPair({ privateKeyPath, publicKeyPath }), { code: 'KEY_MATERIAL' })
+  })
+})
+
+describe('writeNewFile', () => {
+  it('never replaces a file and reports unwritable places as KEY_MATERIAL, leaving no temp file', async () => {
+    const path = join(root, 'e', 'file')
+    await writeNewFile(path, 'one', 0o600)
+    await assert.rejects(writeNewFile(path, 'two', 0o600), { code: 'KEY_MATERIAL', message: /created meanwhile/ })
+    assert.equal(readFileSync(path, 'utf8'), 'one')
+    assert.deepEqual(readdirSync(join(root, 'e')), ['file'])
+    await assert.rejects(writeNewFile(join(path, 'below'), 'x', 0o600), {
+      code: 'KEY_MATERIAL',
+      message: /cannot create/,
+    })
   })
 })
