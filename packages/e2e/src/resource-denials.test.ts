@@ -135,3 +135,23 @@ describe('the default resource policy and the sample TEE', () => {
     }
   })
 })
+
+describe('tokens from another trust plane', () => {
+  it('are refused: each KBS trusts only its own token certificate', async () => {
+    const ours = await startTrustPlane()
+    const theirs = await startTrustPlane()
+    try {
+      const admin = ours.admin(await ours.adminToken())
+      await registerSampleReferenceValues(admin)
+      await admin.setResource('default/key/one', Buffer.from(SECRET))
+      const { token } = await rawHandshake(theirs.wire)
+      const response = await ours.wire.request('/kbs/v0/resource/default/key/one', {
+        headers: { authorization: `Bearer ${token}` },
+      })
+      assertUpstreamError(response, 401, 'TokenVerifierError')
+    } finally {
+      await ours.close()
+      await theirs.close()
+    }
+  })
+})
