@@ -1,10 +1,22 @@
 import { randomBytes } from 'node:crypto'
-import { mkdir, open, unlink } from 'node:fs/promises'
+import { closeSync, openSync, readSync, unlinkSync, writeSync } from 'node:fs'
+import { mkdir, open, readFile, unlink } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { fsErrorCode } from './fs-error-code.ts'
 import { TEMP_PREFIX } from './fs-layout.ts'
 
-/** File-level steps of the fs backend. `durable` turns the fsync calls on. */
+/**
+ * File-level steps of the fs backend. `durable` turns the fsync calls on.
+ *
+ * Steps that cannot take long are synchronous: open, read, write, link, rename and unlink of a
+ * small file on a local file system take microseconds, while each async call is a round trip
+ * through the libuv thread pool that costs more than the system call itself (on the benchmark
+ * machine 140–170 µs per async open + close against about 5 µs synchronous; docs/benchmarks.md),
+ * and a KBS handshake makes dozens of them. What may take long stays async: fsync, and reading or
+ * writing values above SMALL_VALUE_BYTES.
+ */
+export const SMALL_VALUE_BYTES = 64 * 1024
+const FIRST_READ_BYTES = 16 * 1024
 
 export async function syncDir(dir: string, durable: boolean): Promise<void> {
   if (!durable) return
@@ -34,6 +46,10 @@ export async function ensureDir(dir: string, durable: boolean): Promise<void> {
  */
 export async function writeTemp(dir: string, value: Uint8Array, durable: boolean): Promise<string> {
   const path = join(dir, `${TEMP_PREFIX}${process.pid}-${randomBytes(8).toString('hex')}`)
+  if (!durable && value.byteLength <= SMALL_VALUE_BYTES) {
+    writeSmallFile(path, value)
+    return path
+  }
   const handle = await open(path, 'wx', 0o600)
   try {
     await handle.writeFile(value)
@@ -47,35 +63,62 @@ export async function writeTemp(dir: string, value: Uint8Array, durable: boolean
   return path
 }
 
-/** Values up to this size are read with one read() call; larger ones with a second pass. */
-const FIRST_READ_BYTES = 16 * 1024
-
 /**
- * The file's bytes, or undefined when it (or a directory above it) does not exist. open, read,
- * close: readFile() would add an fstat, and each call is a round trip to the libuv thread pool,
- * which every request of a KBS goes through several times.
+ * The file's bytes, or undefined when it (or a directory above it) does not exist. A small file
+ * (up to 16 KiB) is read synchronously in one read(); a larger one is then read again whole, asynchronously (if
+ * it was replaced in between, that is the newer complete value: still one atomic read).
  */
 export async function readIfExists(path: string): Promise<Uint8Array | undefined> {
-  let handle
+  let fd: number
   try {
-    handle = await open(path, 'r')
+    fd = openSync(path, 'r')
   } catch (error) {
-    const code = fsErrorCode(error)
-    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined
+    if (isAbsent(error)) return undefined
     throw error
   }
+  const first = Buffer.allocUnsafe(FIRST_READ_BYTES + 1)
+  let bytesRead: number
   try {
-    const first = new Uint8Array(FIRST_READ_BYTES)
-    const { bytesRead } = await handle.read(first, 0, FIRST_READ_BYTES, null)
-    if (bytesRead < FIRST_READ_BYTES) return first.slice(0, bytesRead)
-    // readFile continues from the current position, after the bytes already read.
-    const rest = await handle.readFile()
-    const value = new Uint8Array(bytesRead + rest.byteLength)
-    value.set(first)
-    value.set(rest, bytesRead)
-    return value
+    bytesRead = readSync(fd, first, 0, first.byteLength, null)
   } finally {
-    await handle.close()
+    closeSync(fd)
+  }
+  if (bytesRead <= FIRST_READ_BYTES) return new Uint8Array(first.subarray(0, bytesRead))
+  try {
+    const data = await readFile(path)
+    return new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
+  } catch (error) {
+    if (isAbsent(error)) return undefined
+    throw error
+  }
+}
+
+function isAbsent(error: unknown): boolean {
+  const code = fsErrorCode(error)
+  return code === 'ENOENT' || code === 'ENOTDIR'
+}
+
+/** Creates `path` (O_EXCL, mode 0600) holding `value`, synchronously; on failure removes it. */
+function writeSmallFile(path: string, value: Uint8Array): void {
+  const fd = openSync(path, 'wx', 0o600)
+  try {
+    for (let written = 0; written < value.byteLength;) {
+      written += writeSync(fd, value, written, value.byteLength - written)
+    }
+  } catch (error) {
+    closeSync(fd)
+    removeQuietlySync(path)
+    throw error
+  }
+  closeSync(fd)
+}
+
+/** Unlinks a file now, ignoring every error (clean-up paths). */
+export function removeQuietlySync(path: string): void {
+  try {
+    unlinkSync(path)
+  } catch {
+    // already gone, or the error that matters is reported by the caller
   }
 }
 

@@ -87,6 +87,22 @@ describe('fs storage: unsynced namespaces', () => {
     await s.close()
   })
 
+  test('values around the synchronous read and write sizes (16 KiB, 64 KiB) round-trip exactly', async () => {
+    const s = await createFsStorage({ dir: freshDir(), unsyncedNamespaces: ['kbs_protocol_session'] })
+    for (const size of [0, 1, 16 * 1024 - 1, 16 * 1024, 16 * 1024 + 1, 64 * 1024, 64 * 1024 + 1, 200 * 1024]) {
+      const value = new Uint8Array(size)
+      for (let i = 0; i < size; i += 1) value[i] = (i * 31 + size) % 251
+      for (const namespace of ['kbs_protocol_session', 'repository']) {
+        await s.put(namespace, `v${String(size)}`, value)
+        const read = await s.get(namespace, `v${String(size)}`)
+        assert.ok(read !== undefined && Buffer.from(read).equals(value), `${namespace} ${String(size)} bytes`)
+        assert.equal(await s.putIfAbsent(namespace, `n${String(size)}`, value), true)
+        assert.deepEqual(await s.get(namespace, `n${String(size)}`), value)
+      }
+    }
+    await s.close()
+  })
+
   test('an invalid namespace in unsyncedNamespaces is INVALID_KEY', async () => {
     await assert.rejects(
       createFsStorage({ dir: freshDir(), unsyncedNamespaces: ['../escape'] }),
