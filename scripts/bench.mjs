@@ -5,9 +5,15 @@
 //   npm run bench                 full run
 //   npm run bench -- --quick      fewer iterations (smoke test)
 //   npm run bench -- --json       also print the results as JSON
+//   npm run bench -- handshake    the KBS handshake benchmark instead (scripts/bench-handshake.mjs)
 import { readFileSync } from 'node:fs'
 import { cpus, totalmem } from 'node:os'
 import { performance } from 'node:perf_hooks'
+
+if (process.argv[2] === 'handshake') {
+  await import('./bench-handshake.mjs')
+  process.exit()
+}
 
 const dist = new URL('../packages/rego/dist/', import.meta.url)
 const { compile, fromJS, toRegoText, RegoObject } = await import(new URL('index.js', dist).href)
