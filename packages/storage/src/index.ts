@@ -5,3 +5,5 @@ export { checkKey, checkNamespace, checkPrefix, MAX_NAME_LENGTH } from './key-sy
 export { createMemoryStorage } from './memory-storage.ts'
 export { createFsStorage } from './fs-storage.ts'
 export type { FsStorageOptions } from './fs-storage.ts'
+export { createResourceDirStorage } from './resource-dir-storage.ts'
+export type { ResourceDirStorageOptions } from './resource-dir-storage.ts'

@@ -31,11 +31,12 @@ export function checkServedConfig(config: KbsConfig, configPath?: string): Built
   for (const [index, plugin] of config.plugins.entries()) {
     const key = `plugins[${String(index)}]`
     if (plugin.name !== 'resource') throw notServed(configPath, `${key}.name`, `the "${plugin.name}" plugin`)
-    if ('storageBackendType' in plugin && plugin.storageBackendType !== 'kvstorage') {
+    const backend = 'storageBackendType' in plugin ? plugin.storageBackendType : 'kvstorage'
+    if (backend !== 'kvstorage' && backend !== 'LocalFs') {
       throw notServed(
         configPath,
         `${key}.type`,
-        `the "${plugin.storageBackendType}" resource backend (only "kvstorage", the unified storage)`,
+        `the "${backend}" resource backend (only "kvstorage", the unified storage, and "LocalFs")`,
       )
     }
   }

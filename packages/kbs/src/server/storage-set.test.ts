@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict'
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { after, test } from 'node:test'
 import { parseKbsConfig } from '../config/index.ts'
@@ -29,6 +30,25 @@ test('session_storage_type apart from storage_backend: sessions go to their own 
     assert.deepEqual(await set.sessions.list(SESSION_NAMESPACE), ['a'.repeat(32)])
     assert.deepEqual(await set.main.list(SESSION_NAMESPACE), [])
     assert.deepEqual(await set.main.list('repository'), ['default/key/one'])
+  } finally {
+    await set.close()
+  }
+})
+
+test('a LocalFs resource plugin: resources go to <dir_path>/<repo>/<type>/<tag>, the rest to storage_backend', async () => {
+  const dir = join(temp.dir, 'repository')
+  const { config } = parseKbsConfig(
+    `[storage_backend]\nstorage_type = "Memory"\n[[plugins]]\nname = "resource"\ntype = "LocalFs"\ndir_path = "${dir}"\n`,
+    { fileName: 'legacy.toml' },
+  )
+  const set = await openStorageSet(config, checkServedConfig(config))
+  try {
+    assert.equal(set.resourceDir, dir)
+    await set.kbs.put('repository', 'default/key/one', new Uint8Array([2]))
+    await set.kbs.put('kbs', 'resource-policy.rego', new Uint8Array([3]))
+    assert.deepEqual(readFileSync(join(dir, 'default', 'key', 'one')), Buffer.from([2]))
+    assert.deepEqual(await set.main.list('repository'), [])
+    assert.deepEqual(await set.main.list('kbs'), ['resource-policy.rego'])
   } finally {
     await set.close()
   }

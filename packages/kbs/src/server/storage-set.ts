@@ -1,11 +1,21 @@
-import type { BuiltinAttestationService, KbsConfig, StorageBackendConfig, StorageType } from '../config/index.ts'
-import { createFsStorage, createMemoryStorage, type Storage } from '@carapace/storage'
+import type {
+  BuiltinAttestationService,
+  KbsConfig,
+  ResourcePluginConfig,
+  StorageBackendConfig,
+  StorageType,
+} from '../config/index.ts'
+import { createFsStorage, createMemoryStorage, createResourceDirStorage, type Storage } from '@carapace/storage'
+import { RESOURCE_NAMESPACE } from '../resource/resource-store.ts'
 import { SESSION_NAMESPACE } from '../session/session-record.ts'
 import { KbsServerError } from './server-error.ts'
 
 /** The storages of the trust plane; roles that resolve to the same backend share one instance. */
 export interface StorageSet {
-  /** What the KBS app uses: sessions routed to `sessions`, everything else to `main`. */
+  /**
+   * What the KBS app uses: sessions routed to `sessions`, resources to the resource plugin's
+   * directory when it is upstream's `LocalFs`, everything else to `main`.
+   */
   readonly kbs: Storage
   /** Resources and the resource policy (`[storage_backend]`). */
   readonly main: Storage
@@ -14,6 +24,8 @@ export interface StorageSet {
   readonly referenceValues: Storage
   /** The LocalFs directory of `main`, when it is one. */
   readonly mainDir?: string
+  /** The `[[plugins]] name = "resource"` `LocalFs` repository directory, when one is configured. */
+  readonly resourceDir?: string
   close(): Promise<void>
 }
 
@@ -73,13 +85,22 @@ export async function openStorageSet(
           ? { type: legacy.storageType, backends: legacy.backends, key: 'attestation_service.rvps_config.storage.type' }
           : { type: config.storageBackend.storageType, backends, key: 'storage_backend.storage_type' },
     )
+    const routes = new Map<string, Storage>()
+    if (sessions.storage !== main.storage) routes.set(SESSION_NAMESPACE, sessions.storage)
+    const resourceDir = localFsResourceDir(config)
+    if (resourceDir !== undefined) {
+      const storage = await createResourceDirStorage({ dir: resourceDir, namespace: RESOURCE_NAMESPACE })
+      opened.set(`resource-dir:${resourceDir}`, storage)
+      routes.set(RESOURCE_NAMESPACE, storage)
+    }
     return {
-      kbs: main.storage === sessions.storage ? main.storage : routeSessions(main.storage, sessions.storage),
+      kbs: routes.size === 0 ? main.storage : routeNamespaces(main.storage, routes),
       main: main.storage,
       sessions: sessions.storage,
       attestationPolicies: policies.storage,
       referenceValues: referenceValues.storage,
       ...(main.dir === undefined ? {} : { mainDir: main.dir }),
+      ...(resourceDir === undefined ? {} : { resourceDir }),
       close: async () => {
         await Promise.all([...opened.values()].map((s) => s.close()))
       },
@@ -90,9 +111,17 @@ export async function openStorageSet(
   }
 }
 
-/** One Storage over two: the session namespace goes to `sessions` (`session_storage_type`). */
-function routeSessions(main: Storage, sessions: Storage): Storage {
-  const pick = (namespace: string): Storage => (namespace === SESSION_NAMESPACE ? sessions : main)
+/** The repository directory of a resource plugin of upstream's `LocalFs` type (pre-v0.12 configs). */
+function localFsResourceDir(config: KbsConfig): string | undefined {
+  const plugin = config.plugins.find(
+    (p): p is ResourcePluginConfig => p.name === 'resource' && 'storageBackendType' in p,
+  )
+  return plugin?.storageBackendType === 'LocalFs' ? plugin.dirPath : undefined
+}
+
+/** One Storage over several: the namespaces in `routes` go to their storage, the rest to `fallback`. */
+function routeNamespaces(fallback: Storage, routes: ReadonlyMap<string, Storage>): Storage {
+  const pick = (namespace: string): Storage => routes.get(namespace) ?? fallback
   return {
     get: (ns, key) => pick(ns).get(ns, key),
     put: (ns, key, value) => pick(ns).put(ns, key, value),

@@ -1,0 +1,83 @@
+import assert from 'node:assert/strict'
+import { generateKeyPairSync } from 'node:crypto'
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { after, describe, it } from 'node:test'
+import { createSampleAttester } from '@carapace/attester'
+import { createKbsAdminClient, createKbsClient, mintAdminToken } from '@carapace/kbs-client'
+import { parseKbsConfig } from '../config/index.ts'
+import { capturingLogger, tempDir } from './server-test-support.ts'
+import { startKbsServer } from './start-kbs-server.ts'
+
+/*
+ * Real upstream configs (fixtures/config, see its README) started as they are, with only their
+ * absolute paths moved into a temp directory: what an operator migrating from Trustee gets.
+ */
+
+const FIXTURES = new URL('../../fixtures/config/', import.meta.url)
+const temp = tempDir('carapace-served-configs-')
+after(() => {
+  temp.remove()
+})
+let counter = 0
+
+interface Moved {
+  readonly root: string
+  readonly text: string
+}
+
+/** The fixture with `/opt/…`, `/opa/…` and `/kbs/…` paths moved under a fresh directory. */
+function moved(name: string): Moved {
+  const root = join(temp.dir, `c${String(counter++)}`)
+  mkdirSync(root)
+  const text = readFileSync(new URL(name, FIXTURES), 'utf8').replace(
+    /"\/(opt|opa|kbs)\//g,
+    (_match, top: string) => `"${root}/${top}/`,
+  )
+  return { root, text }
+}
+
+const SAMPLE_REFERENCE_VALUES = { launch_digest: ['abcde'], svn: ['1'], major_version: 1, minimum_minor_version: 0 }
+
+describe('upstream configs with the LocalFs resource plugin start and serve its directory', () => {
+  it('kubernetes base: a resource put there by hand is released to a (sample) guest; admin writes land there', async () => {
+    const { root, text } = moved('trustee-kubernetes-base-kbs-config.toml')
+    mkdirSync(join(root, 'kbs'))
+    const admin = generateKeyPairSync('ed25519')
+    writeFileSync(join(root, 'kbs', 'kbs.pem'), admin.publicKey.export({ type: 'spki', format: 'pem' }))
+    const repository = join(root, 'opt', 'confidential-containers', 'kbs', 'repository')
+    mkdirSync(join(repository, 'default', 'kbsres1'), { recursive: true })
+    writeFileSync(join(repository, 'default', 'kbsres1', 'key1'), 'res1val1')
+    const { config, warnings } = parseKbsConfig(text, { fileName: 'kbs-config.toml' })
+    const kbs = await startKbsServer({
+      config,
+      configWarnings: warnings,
+      configPath: 'kbs-config.toml',
+      listen: '127.0.0.1:0',
+      insecureAllowSampleTee: true,
+      logger: capturingLogger(),
+    })
+    try {
+      const token = mintAdminToken(String(admin.privateKey.export({ type: 'pkcs8', format: 'pem' })), {
+        ttlSeconds: 300,
+      })
+      const client = createKbsAdminClient({ url: kbs.url, token })
+      await client.setReferenceValue({
+        version: '0.1.0',
+        type: 'sample',
+        payload: Buffer.from(JSON.stringify(SAMPLE_REFERENCE_VALUES)).toString('base64'),
+      })
+      const guest = createKbsClient({ url: kbs.url, attester: createSampleAttester() })
+      assert.equal(Buffer.from(await guest.getResource('default/kbsres1/key1')).toString(), 'res1val1')
+      await client.setResource('default/written/key', new TextEncoder().encode('through the admin API'))
+      assert.equal(readFileSync(join(repository, 'default', 'written', 'key'), 'utf8'), 'through the admin API')
+      assert.equal(Buffer.from(await guest.getResource('default/written/key')).toString(), 'through the admin API')
+      await client.deleteResource('default/written/key')
+      assert.deepEqual(readdirSync(join(repository, 'default', 'written')), [])
+      const traversal = await fetch(`${kbs.url}/kbs/v0/resource/default/..%2F..%2Fetc/passwd`)
+      assert.equal(traversal.status, 401)
+    } finally {
+      await kbs.close()
+    }
+  })
+})
