@@ -5,7 +5,9 @@ import { join } from 'node:path'
 import { after, describe, it } from 'node:test'
 import { createSampleAttester } from '@carapace/attester'
 import { createKbsAdminClient, createKbsClient, mintAdminToken } from '@carapace/kbs-client'
+import { parse as parseYaml } from 'yaml'
 import { parseKbsConfig } from '../config/index.ts'
+import { buildKbs } from './build-kbs.ts'
 import { capturingLogger, tempDir } from './server-test-support.ts'
 import { startKbsServer } from './start-kbs-server.ts'
 
@@ -76,6 +78,57 @@ describe('upstream configs with the LocalFs resource plugin start and serve its 
       assert.deepEqual(readdirSync(join(repository, 'default', 'written')), [])
       const traversal = await fetch(`${kbs.url}/kbs/v0/resource/default/..%2F..%2Fetc/passwd`)
       assert.equal(traversal.status, 401)
+    } finally {
+      await kbs.close()
+    }
+  })
+})
+
+describe('upstream configs with LocalJson storage start and keep their namespaces in upstream files', () => {
+  it('operator all-in-one (ConfigMap): legacy RVPS LocalJson storage and the LocalFs resource plugin', async () => {
+    const manifest = moved('operator-all-in-one-kbs-config.yaml')
+    const toml = (parseYaml(manifest.text) as { data: Record<string, string> }).data['kbs-config.toml'] ?? ''
+    const storage = join(manifest.root, 'opt', 'confidential-containers', 'storage')
+    mkdirSync(join(storage, 'kbs'), { recursive: true })
+    writeFileSync(join(storage, 'kbs', 'resource-policy.rego'), 'package policy\n\ndefault allow := false\n')
+    mkdirSync(join(storage, 'repository', 'default', 'by-hand'), { recursive: true })
+    writeFileSync(join(storage, 'repository', 'default', 'by-hand', 'key'), 'placed by the operator')
+    const { config, warnings } = parseKbsConfig(toml, { fileName: 'kbs-config.toml' })
+    const kbs = await buildKbs({ config, configWarnings: warnings, logger: capturingLogger() })
+    try {
+      await kbs.rvps.register({
+        version: '0.1.0',
+        type: 'sample',
+        payload: Buffer.from(JSON.stringify({ svn: ['7'] })).toString('base64'),
+      })
+      const file = JSON.parse(readFileSync(join(storage, 'local_json', 'reference_value'), 'utf8')) as Record<
+        string,
+        string
+      >
+      assert.deepEqual(Object.keys(file), ['svn'])
+      assert.deepEqual(await kbs.rvps.query('svn'), ['7'])
+      assert.equal(
+        Buffer.from((await kbs.storage.get('repository', 'default/by-hand/key')) ?? []).toString(),
+        'placed by the operator',
+      )
+    } finally {
+      await kbs.close()
+    }
+  })
+
+  it('trustee-operator permissive template: RVPS on LocalJson (its dir_path taken as file_dir_path), the rest on LocalFs', async () => {
+    const { root, text } = moved('kbs-config-permissive.toml')
+    const { config, warnings } = parseKbsConfig(text, { fileName: 'kbs-config.toml' })
+    const kbs = await buildKbs({ config, configWarnings: warnings, logger: capturingLogger() })
+    try {
+      await kbs.rvps.register({
+        version: '0.1.0',
+        type: 'sample',
+        payload: Buffer.from(JSON.stringify({ svn: ['7'] })).toString('base64'),
+      })
+      const json = join(root, 'opt', 'confidential-containers', 'storage', 'local_json')
+      assert.deepEqual(readdirSync(json), ['reference_value'])
+      assert.deepEqual(await kbs.rvps.query('svn'), ['7'])
     } finally {
       await kbs.close()
     }

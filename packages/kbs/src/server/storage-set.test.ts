@@ -53,3 +53,23 @@ test('a LocalFs resource plugin: resources go to <dir_path>/<repo>/<type>/<tag>,
     await set.close()
   }
 })
+
+test('storage_type = "LocalJson": each namespace one upstream JSON file; without file_dir_path it is refused', async () => {
+  const dir = join(temp.dir, 'json')
+  const { config } = parseKbsConfig(
+    `[storage_backend]\nstorage_type = "local_json"\nbackends.local_json.file_dir_path = "${dir}"\n`,
+    { fileName: 'json.toml' },
+  )
+  const set = await openStorageSet(config, checkServedConfig(config))
+  try {
+    await set.kbs.put('repository', 'default/key/one', new TextEncoder().encode('v'))
+    assert.deepEqual(JSON.parse(readFileSync(join(dir, 'repository'), 'utf8')), { 'default/key/one': 'dg==' })
+  } finally {
+    await set.close()
+  }
+  const bare = parseKbsConfig('[storage_backend]\nstorage_type = "LocalJson"\n', { fileName: 'bare.toml' }).config
+  await assert.rejects(openStorageSet(bare, checkServedConfig(bare), '/etc/bare.toml'), {
+    code: 'NOT_SERVED',
+    message: /\/etc\/bare\.toml: storage_backend\.storage_type is "LocalJson" but .*file_dir_path is not set/,
+  })
+})

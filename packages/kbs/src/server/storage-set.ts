@@ -5,7 +5,13 @@ import type {
   StorageBackendConfig,
   StorageType,
 } from '../config/index.ts'
-import { createFsStorage, createMemoryStorage, createResourceDirStorage, type Storage } from '@carapace/storage'
+import {
+  createFsStorage,
+  createLocalJsonStorage,
+  createMemoryStorage,
+  createResourceDirStorage,
+  type Storage,
+} from '@carapace/storage'
 import { RESOURCE_NAMESPACE } from '../resource/resource-store.ts'
 import { SESSION_NAMESPACE } from '../session/session-record.ts'
 import { KbsServerError } from './server-error.ts'
@@ -63,9 +69,21 @@ export async function openStorageSet(
       opened.set(`fs:${dir}`, storage)
       return { storage, dir }
     }
+    if (type === 'LocalJson') {
+      const dir = from.localJson?.fileDirPath ?? backends.localJson?.fileDirPath
+      if (dir === undefined) {
+        throw new KbsServerError(
+          'NOT_SERVED',
+          `${configPath ?? 'config'}: ${key} is "LocalJson" but [storage_backend.backends.local_json] file_dir_path is not set`,
+        )
+      }
+      const storage = opened.get(`json:${dir}`) ?? (await createLocalJsonStorage({ dir }))
+      opened.set(`json:${dir}`, storage)
+      return { storage }
+    }
     throw new KbsServerError(
       'NOT_SERVED',
-      `${configPath ?? 'config'}: ${key}: storage type "${type}" is not served by carapace kbs serve (use "LocalFs" or "Memory")`,
+      `${configPath ?? 'config'}: ${key}: storage type "${type}" is not served by carapace kbs serve (use "LocalFs", "LocalJson" or "Memory")`,
     )
   }
   try {
