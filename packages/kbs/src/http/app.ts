@@ -24,6 +24,7 @@ import {
 } from '../session/rcar-sessions.ts'
 import type { TokenVerifier } from '../token/token-verifier.ts'
 import { summarizeAttestationExplanation } from './attestation-summary.ts'
+import { authRateLimit, type AuthRateLimit } from './auth-rate-limit.ts'
 import { KbsError, kbsErrorResponse } from './errors.ts'
 import { silentLogger, type KbsLogger } from './kbs-logger.ts'
 import { createMetricsRegistry, type MetricsRegistry } from './metrics.ts'
@@ -48,6 +49,8 @@ export interface KbsAppDeps {
   readonly now?: () => Date
   readonly logger?: KbsLogger
   readonly metrics?: MetricsRegistry
+  /** Per-client-address limit on `POST /auth` (`[http_server] auth_rate_limit_*`); none when absent. */
+  readonly authRateLimit?: AuthRateLimit
 }
 
 export interface KbsEnv {
@@ -97,6 +100,9 @@ export function createKbsApp(deps: KbsAppDeps): KbsApp {
       status: c.res.status,
     })
   })
+  if (deps.authRateLimit !== undefined) {
+    app.on('POST', `${KBS_PREFIX}/auth`, authRateLimit(deps.authRateLimit, { nowMs: () => now().getTime(), logger }))
+  }
   app.use(
     `${KBS_PREFIX}/*`,
     bodyLimit({

@@ -6,6 +6,7 @@ import type { Storage } from '@carapace/storage'
 import { createAdminAuthorizer } from '../admin/admin-authorizer.ts'
 import { defaultKbsConfig, type KbsConfig } from '../config/index.ts'
 import { createKbsApp, type KbsApp } from '../http/app.ts'
+import type { AuthRateLimit } from '../http/auth-rate-limit.ts'
 import type { KbsLogger } from '../http/kbs-logger.ts'
 import { createMetricsRegistry } from '../http/metrics.ts'
 import { installDefaultResourcePolicy, setResourcePolicy } from '../policy/resource-policy.ts'
@@ -49,6 +50,22 @@ async function importLegacyResourcePolicy(storage: Storage, path: string, logger
   }
   await setResourcePolicy(storage, { policy: Buffer.from(text, 'utf8').toString('base64url') })
   logger.log('info', 'imported the resource policy from policy_engine.policy_path', { path })
+}
+
+/** `[http_server] auth_rate_limit_*`: a per-client-address token bucket on POST /auth, per replica. */
+function authRateLimitOf(config: KbsConfig, logger: KbsLogger): { authRateLimit?: AuthRateLimit } {
+  const { authRateLimitPerSecond: perSecond, authRateLimitBurst: burst } = config.httpServer
+  if (perSecond === undefined) {
+    if (burst !== undefined) {
+      logger.log('warn', 'http_server.auth_rate_limit_burst has no effect without auth_rate_limit_per_second', {})
+    }
+    return {}
+  }
+  logger.log('info', 'POST /kbs/v0/auth is rate limited per client address, in this process', {
+    perSecond,
+    burst: burst ?? perSecond,
+  })
+  return { authRateLimit: { perSecond, ...(burst === undefined ? {} : { burst }) } }
 }
 
 /**
@@ -110,6 +127,7 @@ export async function buildKbs(options: KbsServerOptions = {}): Promise<BuiltKbs
       now,
       logger,
       metrics: createMetricsRegistry(),
+      ...authRateLimitOf(config, logger),
     })
     const sweeper = startSessionSweeper(storages.sessions, {
       intervalMs: options.sessionSweepIntervalMs ?? 60_000,

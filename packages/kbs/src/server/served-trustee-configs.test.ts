@@ -134,3 +134,30 @@ describe('upstream configs with LocalJson storage start and keep their namespace
     }
   })
 })
+
+describe('auth rate limit over a real socket', () => {
+  it('the peer address of the connection is the client: its third /auth within the second is 429', async () => {
+    const { config, warnings } = parseKbsConfig(
+      '[http_server]\ninsecure_http = true\nauth_rate_limit_per_second = 1\nauth_rate_limit_burst = 2\n[admin]\nauthorization_mode = "DenyAll"\n[storage_backend]\nstorage_type = "memory"\n',
+      { fileName: 'auth-rate-limit.toml' },
+    )
+    const logger = capturingLogger()
+    const kbs = await startKbsServer({ config, configWarnings: warnings, listen: '127.0.0.1:0', logger })
+    try {
+      const auth = () =>
+        fetch(`${kbs.url}/kbs/v0/auth`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-forwarded-for': '203.0.113.9' },
+          body: JSON.stringify({ version: '0.4.0', tee: 'sample', 'extra-params': '' }),
+        })
+      const statuses = []
+      for (let i = 0; i < 3; i++) statuses.push((await auth()).status)
+      assert.deepEqual(statuses, [200, 200, 429])
+      assert.ok(
+        logger.lines.some((l) => l.message === 'auth rate limit exceeded' && l.fields['client'] === '127.0.0.1'),
+      )
+    } finally {
+      await kbs.close()
+    }
+  })
+})

@@ -153,9 +153,6 @@ export async function startKbsServer(options: KbsServerOptions = {}): Promise<Ru
         workerCount: http.workerCount,
       })
     }
-    if (http.authRateLimitPerSecond !== undefined) {
-      logger.log('warn', 'http_server.auth_rate_limit_per_second is not enforced by this server', {})
-    }
     const handle = getRequestListener(built.app.fetch)
     const listener = (request: IncomingMessage, response: ServerResponse): void => {
       void handle(request, response)
