@@ -181,7 +181,12 @@ export function createKbsApp(deps: KbsAppDeps): KbsApp {
   app.post(`${KBS_PREFIX}/attest`, async (c) => {
     const rcar = requireSessions()
     const body = parseJsonBody(await c.req.arrayBuffer(), 'RCAR_ATTEST_FAILED', 'RCAR handshake Attest failed')
-    const { id, expires, token, explanation } = await attestSession(rcar, getCookie(c, SESSION_COOKIE), body)
+    const { id, expires, token, explanation } = await attestSession(
+      rcar,
+      getCookie(c, SESSION_COOKIE),
+      body,
+      c.get('requestId'),
+    )
     const summary = summarizeAttestationExplanation(explanation)
     if (summary !== undefined) {
       logger.log('info', 'attestation appraised', { requestId: c.get('requestId'), session: sessionLogId(id), summary })

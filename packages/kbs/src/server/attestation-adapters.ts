@@ -33,6 +33,7 @@ export function attestationEvaluatorOf(
       if (options.insecureAllowSampleTee && request.requests.some((r) => isSampleTee(r.tee))) {
         options.logger.log('warn', 'INSECURE: appraising sample TEE evidence (no real TEE) by the policy alone', {
           flag: '--insecure-allow-sample-tee',
+          ...(request.requestId === undefined ? {} : { requestId: request.requestId }),
         })
       }
       const { token, explanation } = await service.evaluate(

@@ -51,13 +51,14 @@ describe('upstream configs with the LocalFs resource plugin start and serve its 
     mkdirSync(join(repository, 'default', 'kbsres1'), { recursive: true })
     writeFileSync(join(repository, 'default', 'kbsres1', 'key1'), 'res1val1')
     const { config, warnings } = parseKbsConfig(text, { fileName: 'kbs-config.toml' })
+    const logger = capturingLogger()
     const kbs = await startKbsServer({
       config,
       configWarnings: warnings,
       configPath: 'kbs-config.toml',
       listen: '127.0.0.1:0',
       insecureAllowSampleTee: true,
-      logger: capturingLogger(),
+      logger,
     })
     try {
       const token = mintAdminToken(String(admin.privateKey.export({ type: 'pkcs8', format: 'pem' })), {
@@ -71,6 +72,11 @@ describe('upstream configs with the LocalFs resource plugin start and serve its 
       })
       const guest = createKbsClient({ url: kbs.url, attester: createSampleAttester() })
       assert.equal(Buffer.from(await guest.getResource('default/kbsres1/key1')).toString(), 'res1val1')
+      // The per-attestation development-mode warning names the /attest request it belongs to.
+      const warning = logger.lines.find((l) => /appraising sample TEE evidence/.test(l.message))
+      const attest = logger.lines.find((l) => l.message === 'request' && l.fields['path'] === '/kbs/v0/attest')
+      assert.ok(warning !== undefined && attest !== undefined)
+      assert.equal(warning.fields['requestId'], attest.fields['requestId'])
       await client.setResource('default/written/key', new TextEncoder().encode('through the admin API'))
       assert.equal(readFileSync(join(repository, 'default', 'written', 'key'), 'utf8'), 'through the admin API')
       assert.equal(Buffer.from(await guest.getResource('default/written/key')).toString(), 'through the admin API')

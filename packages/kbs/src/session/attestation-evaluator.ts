@@ -13,6 +13,8 @@ export interface EvidenceToEvaluate {
 export interface AttestationEvaluation {
   readonly requests: readonly EvidenceToEvaluate[]
   readonly policyIds: readonly string[]
+  /** The HTTP request this evaluation serves, for the evaluator's log lines. */
+  readonly requestId?: string
 }
 
 /**

@@ -62,6 +62,7 @@ export async function attestSession(
   deps: RcarSessionDeps,
   sessionId: string | undefined,
   body: unknown,
+  requestId?: string,
 ): Promise<SessionGrant & { readonly token: string; readonly explanation?: unknown }> {
   const found = await readLiveSession(deps, sessionId)
   if (found === undefined)
@@ -91,6 +92,7 @@ export async function attestSession(
     ;({ token, explanation } = await deps.attestation.evaluate({
       requests: evidenceRequests(session, attestation),
       policyIds: ['default'],
+      ...(requestId === undefined ? {} : { requestId }),
     }))
   } catch (cause) {
     if (cause instanceof KbsError && cause.code === 'RCAR_ATTEST_FAILED') throw cause
