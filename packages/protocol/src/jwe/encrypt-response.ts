@@ -1,4 +1,4 @@
-import { constants, createCipheriv, diffieHellman, generateKeyPairSync, publicEncrypt, randomBytes } from 'node:crypto'
+import { constants, createCipheriv, createECDH, publicEncrypt, randomBytes } from 'node:crypto'
 import { CocoError, ProtocolError } from '../errors.ts'
 import { ecCoordinateLength, importTeePubKey, type ImportedTeePubKey } from '../tee-key/tee-pubkey.ts'
 import { aes256KeyWrap } from './aes-key-wrap.ts'
@@ -13,6 +13,9 @@ import {
   TAG_LENGTH,
   type JweResponse,
 } from './jwe-response.ts'
+
+/** SEC 1 uncompressed point prefix: 0x04 || X || Y. */
+const UNCOMPRESSED_POINT = Buffer.from([4])
 
 export interface EncryptResponseDeps {
   /** Source of the CEK and IV; defaults to node's CSPRNG. Tests inject fixed bytes. */
@@ -59,16 +62,30 @@ export function encryptResponse(
 function wrapContentKey(recipient: ImportedTeePubKey, cek: Buffer): { header: string; encryptedKey: Buffer } {
   const jwk = recipient.jwk
   if (jwk.kty === 'EC') {
-    const ephemeral = generateKeyPairSync('ec', { namedCurve: jwk.crv === 'P-256' ? 'prime256v1' : 'secp521r1' })
-    const z = diffieHellman({ privateKey: ephemeral.privateKey, publicKey: recipient.key })
-    const kek = concatKdfSha256(z, ECDH_ES_A256KW, 256)
-    const epk = ephemeral.publicKey.export({ format: 'jwk' })
+    // The ephemeral key is an ECDH object, not generateKeyPairSync + export({format: 'jwk'}):
+    // on Node 20 that export can deadlock the process when a garbage collection during it
+    // finalizes the key generation job, which takes the same key's mutex (seen under load in the
+    // handshake benchmark, docs/benchmarks.md).
     const size = ecCoordinateLength(jwk.crv)
+    const ephemeral = createECDH(jwk.crv === 'P-256' ? 'prime256v1' : 'secp521r1')
+    const point = ephemeral.generateKeys()
+    const recipientPoint = Buffer.concat([
+      UNCOMPRESSED_POINT,
+      base64UrlDecode(jwk.x, 'tee-pubkey x'),
+      base64UrlDecode(jwk.y, 'tee-pubkey y'),
+    ])
+    const z = ephemeral.computeSecret(recipientPoint)
+    const kek = concatKdfSha256(z, ECDH_ES_A256KW, 256)
     // Member order and spelling are the wire contract (see the reference spec §0.3).
     const header = JSON.stringify({
       alg: ECDH_ES_A256KW,
       enc: CONTENT_ENCRYPTION,
-      epk: { crv: jwk.crv, kty: 'EC', x: coordinate(epk.x, size), y: coordinate(epk.y, size) },
+      epk: {
+        crv: jwk.crv,
+        kty: 'EC',
+        x: base64UrlEncode(point.subarray(1, 1 + size)),
+        y: base64UrlEncode(point.subarray(1 + size, 1 + 2 * size)),
+      },
     })
     return { header, encryptedKey: aes256KeyWrap(kek, cek) }
   }
@@ -80,14 +97,6 @@ function wrapContentKey(recipient: ImportedTeePubKey, cek: Buffer): { header: st
     cek,
   )
   return { header: JSON.stringify({ alg: jwk.alg, enc: CONTENT_ENCRYPTION }), encryptedKey }
-}
-
-function coordinate(value: string | undefined, size: number): string {
-  const bytes = base64UrlDecode(value ?? '', 'ephemeral key coordinate')
-  if (bytes.length > size) throw new ProtocolError('JWE_ERROR', 'ephemeral key coordinate exceeds the field size')
-  const padded = Buffer.alloc(size)
-  bytes.copy(padded, size - bytes.length)
-  return base64UrlEncode(padded)
 }
 
 function takeBytes(random: (length: number) => Uint8Array, length: number, what: string): Buffer {

@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict'
+import { createPublicKey } from 'node:crypto'
 import { test } from 'node:test'
 import { base64UrlDecode } from '../jwe/base64url.ts'
+import { decryptResponse } from '../jwe/decrypt-response.ts'
+import { encryptResponse } from '../jwe/encrypt-response.ts'
 import { loadJweVectors } from '../jwe/jwe-vectors-test-support.ts'
 import { exportTeePubKey, generateTeeKeyPair } from './tee-key-pair.ts'
 import { teeKeyPairFromPem } from './tee-key-pem.ts'
@@ -37,4 +40,23 @@ test('an RSA-2048 pair exports kty, alg RSA-OAEP-256, minimal n and e', () => {
   const n = base64UrlDecode(jwk.n, 'n')
   assert.equal(n.length, 256)
   assert.ok(n[0]! >= 0x80)
+})
+
+test('generated EC pairs: the public key is the private key’s, d is full length, and JWEs to them decrypt', () => {
+  for (const [type, size, rounds] of [
+    ['EC-P256', 32, 300],
+    ['EC-P521', 66, 40],
+  ] as const) {
+    for (let i = 0; i < rounds; i += 1) {
+      const pair = generateTeeKeyPair(type)
+      const fromPrivate = createPublicKey(pair.privateKey).export({ format: 'jwk' })
+      const exported = pair.publicKey.export({ format: 'jwk' })
+      assert.equal(fromPrivate.x, exported.x)
+      assert.equal(fromPrivate.y, exported.y)
+      const d = pair.privateKey.export({ format: 'jwk' }).d ?? ''
+      assert.ok(base64UrlDecode(d, 'd').length <= size)
+      const secret = new Uint8Array([i & 0xff, 1, 2, 3])
+      assert.deepEqual(new Uint8Array(decryptResponse(encryptResponse(secret, exportTeePubKey(pair)), pair)), secret)
+    }
+  }
 })

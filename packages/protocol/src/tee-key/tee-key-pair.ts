@@ -1,4 +1,4 @@
-import { generateKeyPairSync, type KeyObject } from 'node:crypto'
+import { createECDH, createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto'
 import { ProtocolError } from '../errors.ts'
 import { base64UrlDecode, base64UrlEncode } from '../jwe/base64url.ts'
 import { ecCoordinateLength, type EcCurve, type TeePubKey } from './tee-pubkey.ts'
@@ -32,14 +32,32 @@ export function generateTeeKeyPair(type: TeeKeyType = 'EC-P256'): TeeKeyPair {
     case 'EC-P256':
     case 'EC-P521': {
       const curve: EcCurve = type === 'EC-P256' ? 'P-256' : 'P-521'
-      const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: NODE_CURVE[curve] })
-      return { kty: 'EC', curve, privateKey, publicKey }
+      return generateEcKeyPair(curve)
     }
     case 'RSA-2048': {
       const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048, publicExponent: 65537 })
       return { kty: 'RSA', privateKey, publicKey }
     }
   }
+}
+
+/**
+ * An EC pair made with an ECDH object and imported as JWK: key objects from generateKeyPairSync
+ * can deadlock Node 20 when a garbage collection during their JWK export (exportTeePubKey) or use
+ * finalizes the generation job, which takes the same key's mutex (encrypt-response.ts).
+ */
+function generateEcKeyPair(curve: EcCurve): EcTeeKeyPair {
+  const size = ecCoordinateLength(curve)
+  const ecdh = createECDH(NODE_CURVE[curve])
+  const point = ecdh.generateKeys()
+  const x = base64UrlEncode(point.subarray(1, 1 + size))
+  const y = base64UrlEncode(point.subarray(1 + size, 1 + 2 * size))
+  const scalar = ecdh.getPrivateKey()
+  const d = Buffer.alloc(size)
+  scalar.copy(d, size - scalar.length)
+  const privateKey = createPrivateKey({ key: { kty: 'EC', crv: curve, x, y, d: base64UrlEncode(d) }, format: 'jwk' })
+  const publicKey = createPublicKey({ key: { kty: 'EC', crv: curve, x, y }, format: 'jwk' })
+  return { kty: 'EC', curve, privateKey, publicKey }
 }
 
 /**
