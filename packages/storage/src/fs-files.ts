@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import { closeSync, openSync, readSync, unlinkSync, writeSync } from 'node:fs'
+import { closeSync, openSync, readSync } from 'node:fs'
 import { mkdir, open, readFile, unlink } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { fsErrorCode } from './fs-error-code.ts'
@@ -8,14 +8,14 @@ import { TEMP_PREFIX } from './fs-layout.ts'
 /**
  * File-level steps of the fs backend. `durable` turns the fsync calls on.
  *
- * Steps that cannot take long are synchronous: open, read, write, link, rename and unlink of a
- * small file on a local file system take microseconds, while each async call is a round trip
- * through the libuv thread pool that costs more than the system call itself (on the benchmark
- * machine 140–170 µs per async open + close against about 5 µs synchronous; docs/benchmarks.md),
- * and a KBS handshake makes dozens of them. What may take long stays async: fsync, and reading or
- * writing values above SMALL_VALUE_BYTES.
+ * Reads of small values are synchronous: open, read and close of an existing small file take
+ * microseconds on a local file system, while each async call is a round trip through the libuv
+ * thread pool that costs more than the system call itself (on the benchmark machine 140–170 µs
+ * per async open + close against about 5 µs synchronous; docs/benchmarks.md), and a KBS
+ * handshake reads about ten values. Creating, renaming and unlinking files stay async: they
+ * change directories and can wait on the file system's journal (0.4–0.5 ms per create under load
+ * there), which must not stall the event loop; so do fsync and large reads.
  */
-export const SMALL_VALUE_BYTES = 64 * 1024
 const FIRST_READ_BYTES = 16 * 1024
 
 export async function syncDir(dir: string, durable: boolean): Promise<void> {
@@ -46,10 +46,6 @@ export async function ensureDir(dir: string, durable: boolean): Promise<void> {
  */
 export async function writeTemp(dir: string, value: Uint8Array, durable: boolean): Promise<string> {
   const path = join(dir, `${TEMP_PREFIX}${process.pid}-${randomBytes(8).toString('hex')}`)
-  if (!durable && value.byteLength <= SMALL_VALUE_BYTES) {
-    writeSmallFile(path, value)
-    return path
-  }
   const handle = await open(path, 'wx', 0o600)
   try {
     await handle.writeFile(value)
@@ -96,30 +92,6 @@ export async function readIfExists(path: string): Promise<Uint8Array | undefined
 function isAbsent(error: unknown): boolean {
   const code = fsErrorCode(error)
   return code === 'ENOENT' || code === 'ENOTDIR'
-}
-
-/** Creates `path` (O_EXCL, mode 0600) holding `value`, synchronously; on failure removes it. */
-function writeSmallFile(path: string, value: Uint8Array): void {
-  const fd = openSync(path, 'wx', 0o600)
-  try {
-    for (let written = 0; written < value.byteLength;) {
-      written += writeSync(fd, value, written, value.byteLength - written)
-    }
-  } catch (error) {
-    closeSync(fd)
-    removeQuietlySync(path)
-    throw error
-  }
-  closeSync(fd)
-}
-
-/** Unlinks a file now, ignoring every error (clean-up paths). */
-export function removeQuietlySync(path: string): void {
-  try {
-    unlinkSync(path)
-  } catch {
-    // already gone, or the error that matters is reported by the caller
-  }
 }
 
 /** Unlinks a file, ignoring every error (for clean-up paths that already report another one). */

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import { closeSync, openSync, unlinkSync } from 'node:fs'
-import { link, rename, stat, unlink } from 'node:fs/promises'
+import { link, open, rename, stat, unlink } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { StorageError } from './errors.ts'
@@ -29,11 +28,10 @@ export interface LockOptions {
   readonly timeoutMs: number
 }
 
-// Creating and removing the (empty, never synced) lock file are synchronous: microseconds on a
-// local file system, less than a thread-pool round trip (fs-files.ts).
-function tryCreate(lockPath: string): boolean {
+async function tryCreate(lockPath: string): Promise<boolean> {
   try {
-    closeSync(openSync(lockPath, 'wx', 0o600))
+    const handle = await open(lockPath, 'wx', 0o600)
+    await handle.close()
     return true
   } catch (error) {
     if (errorCode(error) === 'EEXIST') return false
@@ -74,11 +72,10 @@ export async function acquireFileLock(lockPath: string, options: LockOptions): P
   const deadline = Date.now() + options.timeoutMs
   let delay = 1
   for (;;) {
-    if (tryCreate(lockPath)) {
-      // eslint-disable-next-line @typescript-eslint/require-await -- the release is async for callers
+    if (await tryCreate(lockPath)) {
       return async () => {
         try {
-          unlinkSync(lockPath)
+          await unlink(lockPath)
         } catch (error) {
           if (errorCode(error) !== 'ENOENT') throw error
         }

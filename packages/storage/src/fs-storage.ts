@@ -1,9 +1,8 @@
-import { linkSync, renameSync, unlinkSync } from 'node:fs'
 import { link, mkdir, readdir, rename, stat, unlink } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { bytesEqual } from './bytes-equal.ts'
 import { StorageError } from './errors.ts'
-import { ensureDir, readIfExists, removeQuietly, removeQuietlySync, syncDir, writeTemp } from './fs-files.ts'
+import { ensureDir, readIfExists, removeQuietly, syncDir, writeTemp } from './fs-files.ts'
 import { fsErrorCode } from './fs-error-code.ts'
 import {
   DIR_SUFFIX,
@@ -157,8 +156,7 @@ export async function createFsStorage(options: FsStorageOptions): Promise<Storag
         const temp = await inDir(dir, sync, () => writeTemp(dir, value, sync))
         try {
           await locked(dir, lockPath, sync, async () => {
-            if (sync) await rename(temp, path)
-            else renameSync(temp, path)
+            await rename(temp, path)
             await syncDir(dir, sync)
           })
         } catch (error) {
@@ -177,14 +175,12 @@ export async function createFsStorage(options: FsStorageOptions): Promise<Storag
         const sync = durableFor(namespace)
         const temp = await inDir(dir, sync, () => writeTemp(dir, value, sync))
         try {
-          if (sync) await link(temp, path)
-          else linkSync(temp, path)
+          await link(temp, path)
         } catch (error) {
           if (fsErrorCode(error) === 'EEXIST') return false
           throw error
         } finally {
-          if (sync) await removeQuietly(temp)
-          else removeQuietlySync(temp)
+          await removeQuietly(temp)
         }
         await syncDir(dir, sync)
         return true
@@ -205,11 +201,8 @@ export async function createFsStorage(options: FsStorageOptions): Promise<Storag
           swapped = await locked(dir, lockPath, sync, async () => {
             const current = await readIfExists(path)
             if (current === undefined || !bytesEqual(current, expected)) return false
-            if (sync) {
-              if (temp === undefined) await unlink(path)
-              else await rename(temp, path)
-            } else if (temp === undefined) unlinkSync(path)
-            else renameSync(temp, path)
+            if (temp === undefined) await unlink(path)
+            else await rename(temp, path)
             await syncDir(dir, sync)
             return true
           })
