@@ -7,7 +7,7 @@ import { createMemoryStorage } from '@carapace/storage'
 import { decodeProtectedHeader, importJWK, jwtVerify } from 'jose'
 import { createAttestationService, type VerificationRequest } from './attestation-service.ts'
 import { AttestationServiceError } from './errors.ts'
-import { VerificationError } from './verifier/verifier.ts'
+import { VerificationError } from '@carapace/verifier'
 
 const NOW = new Date('2026-12-01T12:00:00Z')
 const runtimeData = {

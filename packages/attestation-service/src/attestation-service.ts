@@ -20,7 +20,7 @@ import { AttestationServiceError } from './errors.ts'
 import { evaluatePolicy, type PolicyExplanation } from './policy/evaluate-policy.ts'
 import { createPolicyStore } from './policy/policy-store.ts'
 import { gateSampleTee, SAMPLE_TEE_GATE_REASON } from './sample-tee-gate.ts'
-import { verifierFor } from './verifier/verifier-table.ts'
+import { verifierFor } from '@carapace/verifier'
 
 /** One piece of evidence to appraise (the AS `VerificationRequest`). */
 export interface VerificationRequest {

@@ -1,7 +1,5 @@
-export * from './verifier/verifier.ts'
-export * from './verifier/verifier-table.ts'
-export { createSampleVerifier } from './verifier/sample/sample-verifier.ts'
-export { createSampleDeviceVerifier } from './verifier/sampledevice/sampledevice-verifier.ts'
+// The verifiers moved to @carapace/verifier; re-exported for existing importers.
+export * from '@carapace/verifier'
 export * from './errors.ts'
 export * from './claims/transform-claims.ts'
 export * from './policy/policy-id.ts'
