@@ -86,8 +86,9 @@ export function createKbsApp(deps: KbsAppDeps): KbsApp {
     const offered = c.req.header('x-request-id')
     const requestId = offered !== undefined && REQUEST_ID.test(offered) ? offered : randomUUID()
     c.set('requestId', requestId)
-    await next()
+    // Set before the handler runs: set on a finished response, Hono copies the whole Response.
     c.header('x-request-id', requestId)
+    await next()
     metrics.increment(
       'kbs_http_requests_total',
       { method: c.req.method, status: String(c.res.status) },
