@@ -1,11 +1,12 @@
-import { X509Certificate } from 'node:crypto'
+import { X509Certificate, createPublicKey } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import type { EarPublicJwk, EarSignerOptions } from '@carapace/attestation-service'
-import { importJWK, jwtVerify, errors as joseErrors, decodeProtectedHeader } from 'jose'
+import { decodeProtectedHeader } from 'jose'
 import type { AttestationTokenConfig, TokenSignerConfig } from '../config/index.ts'
 import { KbsError } from '../http/errors.ts'
 import { createEarVerifier } from '../token/ear-verifier.ts'
 import type { TokenVerifier } from '../token/token-verifier.ts'
+import { verifyEs256Jwt } from '../token/verify-es256-jwt.ts'
 import { ensureTokenSigningKey } from './key-material.ts'
 import { KbsServerError } from './server-error.ts'
 
@@ -72,7 +73,7 @@ export async function createTokenVerifier(
     trustedCertsPem.length > 0 || config.insecureHeaderJwk
       ? createEarVerifier({ trustedCertsPem, insecureHeaderJwk: config.insecureHeaderJwk, now })
       : undefined
-  const own = await importJWK({ kty: ownKey.kty, crv: ownKey.crv, x: ownKey.x, y: ownKey.y }, 'ES256')
+  const own = createPublicKey({ key: { kty: ownKey.kty, crv: ownKey.crv, x: ownKey.x, y: ownKey.y }, format: 'jwk' })
   return {
     async verify(token) {
       let header
@@ -83,18 +84,7 @@ export async function createTokenVerifier(
       }
       const jwk = header.jwk
       if (jwk?.kty === 'EC' && jwk.crv === 'P-256' && jwk.x === ownKey.x && jwk.y === ownKey.y) {
-        try {
-          const { payload } = await jwtVerify(token, own, {
-            algorithms: ['ES256'],
-            requiredClaims: ['exp'],
-            clockTolerance: 60,
-            currentDate: now(),
-          })
-          return payload
-        } catch (cause) {
-          const detail = cause instanceof joseErrors.JOSEError ? cause.code : 'invalid token'
-          throw new KbsError('TOKEN_VERIFIER', `attestation token rejected: ${detail}`, { cause })
-        }
+        return verifyEs256Jwt(token, own, { leewaySeconds: 60, now: now() })
       }
       if (configured === undefined) {
         throw new KbsError(

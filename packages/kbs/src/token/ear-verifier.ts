@@ -2,6 +2,7 @@ import { X509Certificate, createPublicKey, type JsonWebKey, type KeyObject } fro
 import { decodeProtectedHeader, errors as joseErrors, jwtVerify, type JWK } from 'jose'
 import { KbsError } from '../http/errors.ts'
 import type { TokenVerifier } from './token-verifier.ts'
+import { verifyEs256Jwt } from './verify-es256-jwt.ts'
 
 export interface EarVerifierOptions {
   /** PEM text of trusted certificates (bundles allowed): anchors for the header's `x5c` chain. */
@@ -64,6 +65,8 @@ export function createEarVerifier(options: EarVerifierOptions): TokenVerifier {
       }
       const { key, chain } = trustedKey(jwk, header.x5c)
       if (chain !== undefined) checkValidity(chain, now())
+      if (alg === 'ES256' && jwk.kty === 'EC')
+        return verifyEs256Jwt(token, key, { leewaySeconds: LEEWAY_SECONDS, now: now() })
       try {
         const { payload } = await jwtVerify(token, key, {
           algorithms: [alg],
