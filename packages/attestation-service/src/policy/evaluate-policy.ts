@@ -52,6 +52,18 @@ export type LookupReferenceValue = (id: string) => Promise<ReferenceValueLookup>
 
 /** More rounds than any policy needs: each round adds at least one newly asked reference value. */
 const MAX_ROUNDS = 64
+/** At most this many ids are remembered per policy for the next evaluation's prefetch. */
+const MAX_PREFETCH_IDS = 256
+
+/**
+ * The reference-value ids each compiled policy asked for in its last evaluation, in the order
+ * they were first asked. Ids only, never values: the next evaluation of the same policy looks
+ * them all up at once (values always fresh from the RVPS) before its first round, so a policy
+ * that asks for the same ids as last time is evaluated once instead of once per round. Ids the
+ * policy does not ask for this time are fetched in vain but not reported; new ones still take a
+ * round. Keyed by the compiled policy object, so a changed policy text starts empty.
+ */
+const askedLastTime = new WeakMap<CachedPolicy, readonly string[]>()
 
 /**
  * Evaluates `data.policy.trust_claims` and `data.policy.extensions`. The engine is synchronous
@@ -66,9 +78,18 @@ export async function evaluatePolicy(
 ): Promise<PolicyOutcome> {
   const inputValue = fromJS(input)
   const known = new Map<string, ReferenceValueLookup>()
+  const prefetch = askedLastTime.get(cached) ?? []
+  // A failed prefetch is dropped: the id is looked up again (and fails) only if the policy asks.
+  const prefetched = await Promise.allSettled(prefetch.map(lookup))
+  prefetch.forEach((id, i) => {
+    const settled = prefetched[i]
+    if (settled?.status === 'fulfilled') known.set(id, settled.value)
+  })
+  const asked = new Set<string>()
   for (let round = 0; round < MAX_ROUNDS; round++) {
     const missing = new Set<string>()
     const resolver = (id: string): unknown => {
+      asked.add(id)
       const found = known.get(id)
       if (found === undefined) {
         missing.add(id)
@@ -82,7 +103,13 @@ export async function evaluatePolicy(
     }))
     if (missing.size === 0) {
       const baseline = defaultTrustClaims(cached, policyId)
-      const referenceValues = [...known].map(([id, outcome]) => ({
+      // In lookup order (prefetched ids first, in the order the policy first asked them last time).
+      const reported = [...known].filter(([id]) => asked.has(id))
+      askedLastTime.set(
+        cached,
+        reported.slice(0, MAX_PREFETCH_IDS).map(([id]) => id),
+      )
+      const referenceValues = reported.map(([id, outcome]) => ({
         id,
         status: outcome.status,
         ...(outcome.status === 'absent' ? {} : { expiration: outcome.expiration }),
@@ -138,8 +165,20 @@ function optionalRule(policy: CompiledPolicy, policyId: string, path: string, in
   }
 }
 
+/** Per compiled policy: it only labels claims in the explanation, and depends on the policy text alone. */
+const baselines = new WeakMap<CachedPolicy, Partial<Record<Ar4siClaim, number>>>()
+
 /** The claims the policy gives when no rule fires (empty input, no reference values). */
 function defaultTrustClaims(cached: CachedPolicy, policyId: string): Partial<Record<Ar4siClaim, number>> {
+  let baseline = baselines.get(cached)
+  if (baseline === undefined) {
+    baseline = computeDefaultTrustClaims(cached, policyId)
+    baselines.set(cached, baseline)
+  }
+  return baseline
+}
+
+function computeDefaultTrustClaims(cached: CachedPolicy, policyId: string): Partial<Record<Ar4siClaim, number>> {
   try {
     const raw = cached.withResolver(
       () => null,
