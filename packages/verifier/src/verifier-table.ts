@@ -1,6 +1,7 @@
 import type { Tee } from '@carapace/protocol'
 import { createSampleVerifier } from './sample/sample-verifier.ts'
 import { createSampleDeviceVerifier } from './sampledevice/sampledevice-verifier.ts'
+import { createTpmVerifier } from './tpm/tpm-verifier.ts'
 import { VerificationError, type Verifier } from './verifier.ts'
 
 export type VerifierFactory = () => Verifier
@@ -18,7 +19,7 @@ export const VERIFIER_FACTORIES = {
   csv: null,
   se: null,
   hygondcu: null,
-  tpm: null,
+  tpm: createTpmVerifier,
   sample: createSampleVerifier,
   sampledevice: createSampleDeviceVerifier,
 } satisfies Record<Tee, VerifierFactory | null>

@@ -1,0 +1,48 @@
+import { createPublicKey, type KeyObject } from 'node:crypto'
+import { isJsonObject } from '@carapace/protocol'
+import { base64Field, evidenceObject, stringField } from '../evidence-json.ts'
+import { VerificationError } from '../verifier.ts'
+import { pcrValuesFromHex } from './pcr-values.ts'
+import { parseTpmsAttestQuote, type TpmsAttestQuote } from './tpms-attest.ts'
+import { parseTpmtSignature, type TpmtSignature } from './tpmt-signature.ts'
+
+const TEE = 'tpm'
+
+/** The guest `tpm` attester's evidence, decoded and parsed (nothing verified yet). */
+export interface TpmEvidence {
+  /** `ak_public` as sent: standard base64 of the AK's DER SubjectPublicKeyInfo. */
+  readonly akPublicBase64: string
+  readonly ak: KeyObject
+  /** The TPMS_ATTEST bytes the AK signed. */
+  readonly message: Uint8Array
+  readonly attest: TpmsAttestQuote
+  readonly signature: TpmtSignature
+  readonly pcrs: readonly Uint8Array[]
+}
+
+/**
+ * `{"ak_public":"<b64 DER SPKI>","tpm_quote":{"signature":"<b64 TPMT_SIGNATURE>",
+ * "message":"<b64 TPMS_ATTEST>","pcrs":["<hex>"×24]}}`; any deviation is `EVIDENCE_MALFORMED`.
+ */
+export function parseTpmEvidence(evidence: unknown): TpmEvidence {
+  const object = evidenceObject(evidence, TEE)
+  const akDer = base64Field(object, 'ak_public', TEE)
+  let ak: KeyObject
+  try {
+    ak = createPublicKey({ key: Buffer.from(akDer), format: 'der', type: 'spki' })
+  } catch (cause) {
+    throw new VerificationError('EVIDENCE_MALFORMED', 'tpm evidence: ak_public is not a DER public key', { cause })
+  }
+  const quote = object['tpm_quote']
+  if (!isJsonObject(quote))
+    throw new VerificationError('EVIDENCE_MALFORMED', 'tpm evidence: tpm_quote is not an object')
+  const message = base64Field(quote, 'message', `${TEE} tpm_quote`)
+  return {
+    akPublicBase64: stringField(object, 'ak_public', TEE),
+    ak,
+    message,
+    attest: parseTpmsAttestQuote(message),
+    signature: parseTpmtSignature(base64Field(quote, 'signature', `${TEE} tpm_quote`)),
+    pcrs: pcrValuesFromHex(quote, 'pcrs', `${TEE} tpm_quote`),
+  }
+}

@@ -1,0 +1,49 @@
+import type { JsonObject } from '@carapace/protocol'
+import { bytesEqual } from '../evidence-json.ts'
+import { VerificationError, type Verifier } from '../verifier.ts'
+import { checkInitDataPcr, INIT_DATA_PCR } from './init-data-pcr.ts'
+import { checkPcrDigest } from './pcr-digest.ts'
+import { pcrClaims } from './pcr-values.ts'
+import { verifyQuoteSignature } from './quote-signature.ts'
+import { parseTpmEvidence } from './tpm-evidence.ts'
+
+/** The TPM attester resizes the 48-byte runtime-data digest to the 32 bytes it quotes as extraData. */
+export const TPM_REPORT_DATA_SIZE = 32
+
+/** Zero-pads or truncates to `size` bytes (upstream's `regularize_data`). */
+export function regularize(data: Uint8Array, size: number): Uint8Array {
+  const out = new Uint8Array(size)
+  out.set(data.subarray(0, size))
+  return out
+}
+
+/**
+ * Trustee's `tpm` verifier (class cpu). Checks: the quote is signed by `ak_public` (RSASSA,
+ * RSA-PSS or ECDSA), the PCR values hash to the quoted digest, extraData == the expected report
+ * data regularized to 32 bytes, PCR8 == the init-data extend. The AK itself is NOT trusted here:
+ * as upstream, it is reported as the claim `ak_public` and a policy must match it against
+ * reference values (`trusted_aks`) — without that policy any TPM-shaped signer is accepted.
+ */
+export function createTpmVerifier(): Verifier {
+  return {
+    verify(evidence, expected) {
+      return new Promise((resolve) => {
+        const parsed = parseTpmEvidence(evidence)
+        verifyQuoteSignature(parsed.message, parsed.signature, parsed.ak)
+        const pcrs = checkPcrDigest(parsed.attest, parsed.pcrs)
+        if (!bytesEqual(parsed.attest.extraData, regularize(expected.reportData, TPM_REPORT_DATA_SIZE))) {
+          throw new VerificationError('REPORT_DATA_MISMATCH', 'TPM quote extraData is not the expected report data')
+        }
+        checkInitDataPcr(pcrs, expected.initDataDigest)
+        const pcr8 = pcrs.get(INIT_DATA_PCR)
+        const claims: JsonObject = {
+          ...pcrClaims(pcrs),
+          report_data: Buffer.from(parsed.attest.extraData).toString('hex'),
+          ak_public: parsed.akPublicBase64,
+        }
+        if (pcr8 !== undefined) claims['init_data'] = Buffer.from(pcr8).toString('hex')
+        resolve([{ claims, teeClass: 'cpu' }])
+      })
+    },
+  }
+}
