@@ -1,0 +1,58 @@
+import type { X509Certificate } from 'node:crypto'
+import { bytesEqual } from '../evidence-json.ts'
+import { VerificationError, type ExpectedBinding, type VerifiedClaims, type Verifier } from '../verifier.ts'
+import { nvidiaDeviceClaims } from './nvidia-claims.ts'
+import { parsePemChain, verifyNvidiaChain } from './nvidia-cert-chain.ts'
+import { parseNvidiaEvidence, type NvidiaDeviceEvidence } from './nvidia-evidence.ts'
+import { nvidiaRoot } from './nvidia-root.ts'
+import { decodeOpaqueData } from './opaque-data.ts'
+import { verifyReportSignature } from './report-signature.ts'
+import { SPDM_NONCE_SIZE, parseSpdmMeasurementReport } from './spdm-measurements.ts'
+
+/** The SPDM nonce the report data gives: its first 32 bytes, zero-padded when shorter. */
+export function expectedSpdmNonce(reportData: Uint8Array): Uint8Array {
+  const nonce = new Uint8Array(SPDM_NONCE_SIZE)
+  nonce.set(reportData.subarray(0, SPDM_NONCE_SIZE))
+  return nonce
+}
+
+function verifyDevice(
+  device: NvidiaDeviceEvidence,
+  nonce: Uint8Array,
+  root: X509Certificate,
+  at: Date,
+): VerifiedClaims {
+  if (device.arch !== 'Hopper') {
+    throw new VerificationError(
+      'UNSUPPORTED_TEE',
+      `nvidia: local verification supports Hopper GPUs, not ${device.arch}`,
+    )
+  }
+  const report = parseSpdmMeasurementReport(device.report)
+  const config = decodeOpaqueData(report.opaqueData)
+  const fwid = typeof config.fwid === 'string' ? config.fwid : undefined
+  const leaf = verifyNvidiaChain(parsePemChain(device.certificateChainPem), root, at, fwid)
+  verifyReportSignature(report, leaf)
+  if (!bytesEqual(report.requestNonce, nonce)) {
+    throw new VerificationError('REPORT_DATA_MISMATCH', 'nvidia: the SPDM nonce is not the expected report data')
+  }
+  return { claims: nvidiaDeviceClaims(device, report, config), teeClass: 'gpu' }
+}
+
+/**
+ * NVIDIA GPUs in Trustee's local mode (Hopper): per device the SPDM 1.1 MEASUREMENTS signature by
+ * the signing certificate, its chain to the NVIDIA Device Identity CA (pinned, or `nvidia-root`
+ * from the collateral), the FWID binding and the nonce; one claims set (class gpu) per device.
+ * NVIDIA GPUs do not bind init data.
+ */
+export function createNvidiaVerifier(): Verifier {
+  return {
+    async verify(evidence: unknown, expected: ExpectedBinding, context) {
+      const at = context?.at ?? new Date()
+      const devices = parseNvidiaEvidence(evidence)
+      const root = await nvidiaRoot(context?.collateral)
+      const nonce = expectedSpdmNonce(expected.reportData)
+      return devices.map((device) => verifyDevice(device, nonce, root, at))
+    },
+  }
+}
