@@ -1,4 +1,5 @@
 import type { Tee } from '@carapace/protocol'
+import { createNvidiaVerifier } from './nvidia/nvidia-verifier.ts'
 import { createSampleVerifier } from './sample/sample-verifier.ts'
 import { createSampleDeviceVerifier } from './sampledevice/sampledevice-verifier.ts'
 import { createTpmVerifier } from './tpm/tpm-verifier.ts'
@@ -10,7 +11,7 @@ export type VerifierFactory = () => Verifier
 export const VERIFIER_FACTORIES = {
   'az-snp-vtpm': null,
   'az-tdx-vtpm': null,
-  nvidia: null,
+  nvidia: createNvidiaVerifier,
   'nvidia-dpu': null,
   sgx: null,
   snp: null,
