@@ -1,0 +1,77 @@
+import assert from 'node:assert/strict'
+import { test } from 'node:test'
+import type { JsonObject } from '@carapace/protocol'
+import { rejectsWith } from '../verifier-contract.ts'
+import { VerificationError } from '../verifier.ts'
+import { parseSnpEvidence, reportToJson, snpEvidenceJson } from './snp-evidence.ts'
+import { goldenReports, snpFixture } from './snp-test-support.ts'
+
+const reports = [
+  ...Object.values(goldenReports()).map((g) => g.report),
+  'trustee-v2-report.bin',
+  'trustee-vlek-report.bin',
+]
+
+test('snp evidence: the serde form of every fixture report rebuilds the same bytes', () => {
+  for (const name of reports) {
+    const bytes = snpFixture(name)
+    const parsed = parseSnpEvidence(snpEvidenceJson(bytes, null))
+    assert.deepEqual(parsed.report, bytes, name)
+    assert.deepEqual(parsed.certChain, [])
+  }
+})
+
+test('snp evidence: the serde form has the sev crate field names and shapes', () => {
+  const json = reportToJson(snpFixture('oak-turin-report.bin'))
+  assert.equal(json['version'], 5)
+  assert.deepEqual(json['reported_tcb'], { fmc: 0, bootloader: 1, tee: 0, snp: 2, microcode: 71 })
+  assert.equal(json['cpuid_fam_id'], 0x1a)
+  assert.equal((json['chip_id'] as number[]).length, 64)
+  assert.equal(((json['signature'] as JsonObject)['r'] as number[]).length, 72)
+  const v2 = reportToJson(snpFixture('trustee-v2-report.bin'))
+  assert.equal(v2['cpuid_fam_id'], null)
+  assert.deepEqual(v2['reported_tcb'], { fmc: null, bootloader: 3, tee: 0, snp: 8, microcode: 115 })
+})
+
+test('snp evidence: cert_chain entries and raw bytes', () => {
+  const bytes = snpFixture('oak-milan-oc-report.bin')
+  const json = JSON.parse(snpEvidenceJson(bytes, [{ certType: 'VCEK', data: new Uint8Array([1, 2]) }])) as JsonObject
+  json['cert_chain'] = [
+    { cert_type: 'VCEK', data: [1, 2] },
+    { cert_type: { OTHER: '00000000-0000-0000-0000-000000000000' }, data: [] },
+  ]
+  const parsed = parseSnpEvidence(JSON.stringify(json))
+  assert.deepEqual(
+    parsed.certChain.map((e) => [e.certType, Array.from(e.data)]),
+    [
+      ['VCEK', [1, 2]],
+      ['OTHER', []],
+    ],
+  )
+  assert.deepEqual(parseSnpEvidence(bytes).report, bytes)
+})
+
+test('snp evidence: malformed fields are EVIDENCE_MALFORMED', async () => {
+  const base = JSON.parse(snpEvidenceJson(snpFixture('oak-milan-oc-report.bin'), null)) as JsonObject
+  const report = base['attestation_report'] as JsonObject
+  const variants: JsonObject[] = [
+    { ...base, attestation_report: { ...report, measurement: [1, 2, 3] } },
+    { ...base, attestation_report: { ...report, vmpl: -1 } },
+    { ...base, attestation_report: { ...report, policy: 2 ** 60 } },
+    { ...base, attestation_report: { ...report, reported_tcb: { bootloader: 1 } } },
+    { ...base, attestation_report: { ...report, signature: null } },
+    { ...base, attestation_report: { ...report, chip_id: new Array(64).fill(256) } },
+    { ...base, cert_chain: {} },
+    { ...base, cert_chain: [{ cert_type: 1, data: [] }] },
+    { attestation_report: 'x' },
+  ]
+  for (const v of variants) {
+    await rejectsWith(
+      new Promise((resolve) => {
+        resolve(parseSnpEvidence(JSON.stringify(v)))
+      }),
+      'EVIDENCE_MALFORMED',
+    )
+  }
+  assert.throws(() => parseSnpEvidence(new Uint8Array(1183)), VerificationError)
+})

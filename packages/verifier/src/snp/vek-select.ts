@@ -1,0 +1,50 @@
+import type { CollateralSource, SnpProduct } from '../collateral/collateral-source.ts'
+import { VerificationError } from '../verifier.ts'
+import type { SnpCertEntry } from './snp-evidence.ts'
+import { decodeTcb, kdsHwid } from './snp-product.ts'
+import type { SnpReport } from './snp-report.ts'
+
+/** The key that signed the report: a VCEK (per chip and TCB) or a VLEK (per cloud provider). */
+export interface SelectedVek {
+  readonly kind: 'vcek' | 'vlek'
+  readonly der: Uint8Array
+}
+
+/**
+ * The VCEK/VLEK from the evidence's certificate table; without one, the VCEK from the collateral
+ * source (AMD KDS `vcek/v1/{product}/{hwid}` at the reported TCB). A VLEK cannot be looked up by
+ * chip, so a VLEK-signed report must carry its VLEK.
+ */
+export async function selectVek(
+  report: SnpReport,
+  product: SnpProduct,
+  certChain: readonly SnpCertEntry[],
+  collateral: CollateralSource | undefined,
+): Promise<SelectedVek> {
+  const keys = certChain.filter((e) => /^(vcek|vlek)$/i.test(e.certType))
+  if (keys.length > 1) throw new VerificationError('EVIDENCE_MALFORMED', 'snp evidence: more than one VCEK/VLEK')
+  const [key] = keys
+  if (key !== undefined) return { kind: key.certType.toLowerCase() === 'vlek' ? 'vlek' : 'vcek', der: key.data }
+  if (report.signingKey === 'vlek') {
+    throw new VerificationError('COLLATERAL_UNAVAILABLE', 'the report is signed by a VLEK and the evidence has none')
+  }
+  if (report.chipId.every((b) => b === 0)) {
+    throw new VerificationError('COLLATERAL_UNAVAILABLE', 'CHIP_ID is masked, so the VCEK cannot be looked up')
+  }
+  const request = {
+    kind: 'amd-vcek',
+    product,
+    hwid: kdsHwid(report, product),
+    tcb: decodeTcb(report.reportedTcb, product),
+  } as const
+  let item
+  try {
+    item = await collateral?.get(request)
+  } catch (cause) {
+    throw new VerificationError('COLLATERAL_UNAVAILABLE', 'fetching the VCEK failed', { cause })
+  }
+  if (item === undefined) {
+    throw new VerificationError('COLLATERAL_UNAVAILABLE', `no VCEK in the evidence or the collateral (${product})`)
+  }
+  return { kind: 'vcek', der: item.body }
+}
