@@ -153,3 +153,11 @@ describe('tpm verifier: upstream tpm_evidence.json (real TPM, older 64-byte nonc
     await rejectsWith(createTpmVerifier().verify(tampered, { reportData: digest }), 'SIGNATURE_INVALID')
   })
 })
+
+test('PCR8 init-data value: SHA-256(0^32 ‖ 8505e4e2…) is upstream’s bddaccb9…', () => {
+  const digest = Buffer.from('8505e4e25e50a27c5dc8147af88efbece627fbea55291911eff832d9ee127781', 'hex')
+  assert.equal(
+    Buffer.from(initDataPcrValue(digest)).toString('hex'),
+    'bddaccb9c52249e97a31baea61b7d91be8221a16e703d92148d04fb8e9c1dfdd',
+  )
+})
