@@ -1,0 +1,129 @@
+import { X509Certificate } from 'node:crypto'
+import { readFileSync } from 'node:fs'
+import type { CollateralSource } from '../collateral/collateral-source.ts'
+import { VerificationError } from '../verifier.ts'
+import { checkCrl, normalizeSerial, parseCrl, type Crl } from './pck-crl.ts'
+import { parsePckExtensions, type PckExtensions } from './pck-extensions.ts'
+import type { DcapQuote } from './quote-parse.ts'
+
+/** The PCK chain of a quote, checked: leaf → PCK Platform/Processor CA → the trusted Intel root. */
+export interface VerifiedPckChain {
+  readonly leaf: X509Certificate
+  readonly intermediate: X509Certificate
+  readonly root: X509Certificate
+  readonly ca: 'platform' | 'processor'
+  readonly extensions: PckExtensions
+  readonly pckCrl: Crl
+  readonly rootCrl: Crl
+}
+
+let pinnedRoot: X509Certificate | undefined
+
+/** The pinned Intel SGX Root CA (roots/intel-sgx-root-ca.pem). */
+export function intelSgxRootCa(): X509Certificate {
+  pinnedRoot ??= new X509Certificate(readFileSync(new URL('../../roots/intel-sgx-root-ca.pem', import.meta.url)))
+  return pinnedRoot
+}
+
+const PEM_CERT = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g
+
+/** The certificates of a type-5 certification data block (PEM, leaf first; trailing NULs allowed). */
+export function pckCertificates(quote: DcapQuote): X509Certificate[] {
+  if (quote.qe.certType !== 5) {
+    throw new VerificationError(
+      'UNSUPPORTED_VERSION',
+      `DCAP quote: certification data type ${String(quote.qe.certType)} (only 5, the PCK chain, is supported)`,
+    )
+  }
+  const pems = Buffer.from(quote.qe.certData).toString('latin1').match(PEM_CERT) ?? []
+  if (pems.length < 2)
+    throw new VerificationError('CERT_CHAIN_INVALID', 'DCAP quote: the PCK chain has fewer than 2 certificates')
+  try {
+    return pems.map((pem) => new X509Certificate(pem))
+  } catch (cause) {
+    throw new VerificationError('CERT_CHAIN_INVALID', 'DCAP quote: a PCK chain certificate does not parse', { cause })
+  }
+}
+
+function sameKey(a: X509Certificate, b: X509Certificate): boolean {
+  return a.publicKey.export({ format: 'der', type: 'spki' }).equals(b.publicKey.export({ format: 'der', type: 'spki' }))
+}
+
+function checkValidity(cert: X509Certificate, at: Date, what: string): void {
+  if (at < new Date(cert.validFrom) || at > new Date(cert.validTo)) {
+    throw new VerificationError(
+      'CERT_EXPIRED',
+      `${what} is valid ${cert.validFrom} – ${cert.validTo}, not at ${at.toISOString()}`,
+    )
+  }
+}
+
+function issuedBy(cert: X509Certificate, issuer: X509Certificate, what: string): void {
+  if (!cert.checkIssued(issuer) || !cert.verify(issuer.publicKey)) {
+    throw new VerificationError('CERT_CHAIN_INVALID', `${what} is not signed by its issuer`)
+  }
+}
+
+function caOf(intermediate: X509Certificate): 'platform' | 'processor' {
+  const cn = /(?:^|\n)CN=([^\n]*)/.exec(intermediate.subject)?.[1] ?? ''
+  if (cn === 'Intel SGX PCK Platform CA') return 'platform'
+  if (cn === 'Intel SGX PCK Processor CA') return 'processor'
+  throw new VerificationError('CERT_CHAIN_INVALID', `DCAP quote: unknown PCK CA ${JSON.stringify(cn)}`)
+}
+
+export interface PckChainOptions {
+  readonly at: Date
+  readonly collateral: CollateralSource
+  /** The trust anchor (default: the pinned Intel SGX Root CA); tests put their own PKI here. */
+  readonly trustedRoot?: X509Certificate
+}
+
+/**
+ * Checks the quote's PCK chain at `at`: each certificate signed by the next, the chain ending at
+ * the trusted root (by key), all within validity, the leaf not on the PCK CRL of its CA and the CA
+ * not on the root CA CRL (both from the collateral: without them COLLATERAL_UNAVAILABLE).
+ */
+export async function verifyPckChain(quote: DcapQuote, options: PckChainOptions): Promise<VerifiedPckChain> {
+  const trusted = options.trustedRoot ?? intelSgxRootCa()
+  const [leaf, intermediate, supplied] = pckCertificates(quote)
+  if (leaf === undefined || intermediate === undefined) {
+    throw new VerificationError('CERT_CHAIN_INVALID', 'DCAP quote: the PCK chain has fewer than 2 certificates')
+  }
+  if (supplied !== undefined && !sameKey(supplied, trusted)) {
+    throw new VerificationError(
+      'CERT_UNTRUSTED_ROOT',
+      'DCAP quote: the PCK chain ends at a root other than the trusted Intel SGX Root CA',
+    )
+  }
+  if (!intermediate.checkIssued(trusted) || !intermediate.verify(trusted.publicKey)) {
+    if (supplied === undefined) {
+      throw new VerificationError(
+        'CERT_UNTRUSTED_ROOT',
+        'DCAP quote: the PCK CA is not issued by the trusted Intel SGX Root CA',
+      )
+    }
+    throw new VerificationError('CERT_CHAIN_INVALID', 'DCAP quote: the PCK CA is not signed by the Intel SGX Root CA')
+  }
+  issuedBy(leaf, intermediate, 'DCAP quote: the PCK certificate')
+  checkValidity(trusted, options.at, 'the Intel SGX Root CA')
+  checkValidity(intermediate, options.at, 'the PCK CA certificate')
+  checkValidity(leaf, options.at, 'the PCK certificate')
+  const ca = caOf(intermediate)
+  const extensions = parsePckExtensions(new Uint8Array(leaf.raw))
+
+  const pckItem = await options.collateral.get({ kind: 'intel-pck-crl', ca })
+  if (pckItem === undefined) throw new VerificationError('COLLATERAL_UNAVAILABLE', `no Intel PCK ${ca} CA CRL`)
+  const rootItem = await options.collateral.get({ kind: 'intel-root-ca-crl' })
+  if (rootItem === undefined) throw new VerificationError('COLLATERAL_UNAVAILABLE', 'no Intel SGX Root CA CRL')
+  const rootCrl = parseCrl(rootItem.body, 'the Intel SGX Root CA CRL')
+  checkCrl(rootCrl, trusted.publicKey, options.at, 'the Intel SGX Root CA CRL')
+  const pckCrl = parseCrl(pckItem.body, `the PCK ${ca} CA CRL`)
+  checkCrl(pckCrl, intermediate.publicKey, options.at, `the PCK ${ca} CA CRL`)
+  if (rootCrl.revoked.has(normalizeSerial(intermediate.serialNumber))) {
+    throw new VerificationError('CERT_REVOKED', `DCAP quote: the PCK ${ca} CA certificate is revoked`)
+  }
+  if (pckCrl.revoked.has(normalizeSerial(leaf.serialNumber))) {
+    throw new VerificationError('CERT_REVOKED', 'DCAP quote: the PCK certificate is revoked')
+  }
+  return { leaf, intermediate, root: trusted, ca, extensions, pckCrl, rootCrl }
+}

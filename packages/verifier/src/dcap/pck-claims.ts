@@ -1,0 +1,49 @@
+import { createHash } from 'node:crypto'
+import type { JsonObject } from '@carapace/protocol'
+import type { VerifiedPckChain } from './pck-chain.ts'
+
+const SGX_TYPE_CLAIMS = { Standard: 'Standard', Scalable: 'Scalable', ScalableWithIntegrity: 'Scalable with Integrity' }
+
+const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex')
+
+/** Root key id as Intel's QVL reports it: SHA-384 of the root's uncompressed public point. */
+export function rootKeyId(chain: VerifiedPckChain): string {
+  const spki = chain.root.publicKey.export({ format: 'der', type: 'spki' })
+  return createHash('sha384')
+    .update(spki.subarray(spki.length - 65))
+    .digest('hex')
+}
+
+/**
+ * The DCAP claims that come from the PCK chain and its CRLs (upstream's names and encodings:
+ * `platform_provider_id` = PPID hex, `sgx_type` words, flags only on scalable platforms).
+ * `platform_instance_id` is claimed with its bytes reversed, as upstream's parser does.
+ */
+export function pckClaims(chain: VerifiedPckChain): JsonObject {
+  const ext = chain.extensions
+  const claims: JsonObject = {
+    pck_crl_num: chain.pckCrl.crlNumber ?? 0,
+    root_ca_crl_num: chain.rootCrl.crlNumber ?? 0,
+    platform_provider_id: hex(ext.ppid),
+    sgx_type: SGX_TYPE_CLAIMS[ext.sgxType],
+    root_key_id: rootKeyId(chain),
+  }
+  if (ext.sgxType !== 'Standard') {
+    claims['is_dynamic_platform'] = ext.configuration?.dynamicPlatform === true
+    claims['is_cached_keys'] = ext.configuration?.cachedKeys === true
+    claims['is_smt_enabled'] = ext.configuration?.smtEnabled === true
+  }
+  if (ext.platformInstanceId !== undefined) {
+    claims['platform_instance_id'] = hex(Uint8Array.from(ext.platformInstanceId).reverse())
+  }
+  return claims
+}
+
+/** Issue and expiry times of the chain and CRLs, for the collateral date claims. */
+export function pckCollateralDates(chain: VerifiedPckChain): { issued: Date[]; expires: Date[] } {
+  const certs = [chain.leaf, chain.intermediate, chain.root]
+  const issued = [...certs.map((c) => new Date(c.validFrom)), chain.pckCrl.thisUpdate, chain.rootCrl.thisUpdate]
+  const expires = certs.map((c) => new Date(c.validTo))
+  for (const crl of [chain.pckCrl, chain.rootCrl]) if (crl.nextUpdate !== undefined) expires.push(crl.nextUpdate)
+  return { issued, expires }
+}

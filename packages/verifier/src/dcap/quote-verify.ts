@@ -1,0 +1,112 @@
+import type { X509Certificate } from 'node:crypto'
+import type { JsonObject } from '@carapace/protocol'
+import type { CollateralSource, IntelTee } from '../collateral/collateral-source.ts'
+import { VerificationError } from '../verifier.ts'
+import { verifyPckChain, type VerifiedPckChain } from './pck-chain.ts'
+import { pckClaims, pckCollateralDates } from './pck-claims.ts'
+import { parseDcapQuote, TEE_TYPE_SGX, TEE_TYPE_TDX, type DcapQuote } from './quote-parse.ts'
+import { checkQeReport, checkQuoteSignature } from './quote-signature.ts'
+
+/** What the TCB step (TCB Info + QE Identity, Intel's status rules) gets from the quote checks. */
+export interface DcapTcbRequest {
+  readonly tee: IntelTee
+  readonly quote: DcapQuote
+  readonly pck: VerifiedPckChain
+  readonly at: Date
+  readonly collateral: CollateralSource
+}
+
+export interface DcapTcbResult {
+  /** `tcb_status`, `tcb_date`, `advisory_ids`, `tcb_eval_num` (and the `*_current` claims where used). */
+  readonly claims: JsonObject
+  /** Issue dates and expiry (`nextUpdate` / notAfter) of the TCB Info, QE Identity and their signing chain. */
+  readonly issued: readonly Date[]
+  readonly expires: readonly Date[]
+}
+
+/**
+ * The TCB evaluation: throws `VerificationError` (`COLLATERAL_UNAVAILABLE`, `COLLATERAL_INVALID`,
+ * `TCB_OUT_OF_DATE`, `CERT_EXPIRED`…) when the TCB is not acceptable.
+ */
+export type DcapTcbEvaluator = (request: DcapTcbRequest) => Promise<DcapTcbResult>
+
+/** Until the TCB evaluation is wired in, no quote gets past it: nothing is accepted unevaluated. */
+export const NO_TCB_EVALUATION: DcapTcbEvaluator = () =>
+  Promise.reject(
+    new VerificationError('COLLATERAL_UNAVAILABLE', 'DCAP: no TCB evaluation (TCB Info / QE Identity) is configured'),
+  )
+
+export interface DcapVerifyOptions {
+  readonly at: Date
+  readonly collateral: CollateralSource
+  readonly evaluateTcb: DcapTcbEvaluator
+  readonly trustedRoot?: X509Certificate
+}
+
+export interface VerifiedDcapQuote {
+  readonly quote: DcapQuote
+  readonly pck: VerifiedPckChain
+  /** The DCAP result claims (upstream's custom claims: tcb_status, pck_crl_num, root_key_id, …). */
+  readonly dcapClaims: JsonObject
+}
+
+const rfc3339 = (d: Date): string => d.toISOString().replace(/\.\d{3}Z$/, 'Z')
+
+/**
+ * Intel's quote verification for one TEE: parse, quote signature by the attestation key, PCK chain
+ * to the trusted root with CRLs, QE report signature and its binding of the attestation key, then
+ * the TCB evaluation. The report-data and init-data bindings are the caller's.
+ */
+export async function verifyDcapQuote(
+  bytes: Uint8Array,
+  tee: IntelTee,
+  options: DcapVerifyOptions,
+): Promise<VerifiedDcapQuote> {
+  const quote = parseDcapQuote(bytes)
+  const wanted = tee === 'tdx' ? TEE_TYPE_TDX : TEE_TYPE_SGX
+  if (quote.header.teeType !== wanted) {
+    throw new VerificationError('EVIDENCE_MALFORMED', `DCAP quote: not a ${tee.toUpperCase()} quote`)
+  }
+  checkQuoteSignature(quote)
+  const pck = await verifyPckChain(quote, {
+    at: options.at,
+    collateral: options.collateral,
+    ...(options.trustedRoot === undefined ? {} : { trustedRoot: options.trustedRoot }),
+  })
+  checkQeReport(quote, pck.leaf)
+  const tcb = await options.evaluateTcb({ tee, quote, pck, at: options.at, collateral: options.collateral })
+  const dates = pckCollateralDates(pck)
+  const issued = [...dates.issued, ...tcb.issued].map((d) => d.getTime())
+  const expires = [...dates.expires, ...tcb.expires].map((d) => d.getTime())
+  const earliestExpiry = Math.min(...expires)
+  const dcapClaims: JsonObject = {
+    ...pckClaims(pck),
+    ...tcb.claims,
+    earliest_issue_date: rfc3339(new Date(Math.min(...issued))),
+    latest_issue_date: rfc3339(new Date(Math.max(...issued))),
+    earliest_expiration_date: rfc3339(new Date(earliestExpiry)),
+    collateral_expiration_status: options.at.getTime() > earliestExpiry ? '1' : '0',
+  }
+  return { quote, pck, dcapClaims }
+}
+
+/** Expected report data (≤ 64 B) zero-padded to 64 against the quote's. */
+export function checkReportData(quoteReportData: Uint8Array, expected: Uint8Array): void {
+  if (expected.length > 64 || !Buffer.from(quoteReportData).equals(regularize(expected, 64))) {
+    throw new VerificationError('REPORT_DATA_MISMATCH', 'DCAP quote: report data does not match the runtime data')
+  }
+}
+
+/** Expected init-data digest zero-padded or truncated to the field (TDX 48 B, SGX 64 B). */
+export function checkInitData(field: Uint8Array, expected: Uint8Array | undefined): void {
+  if (expected === undefined) return
+  if (!Buffer.from(field).equals(regularize(expected, field.length))) {
+    throw new VerificationError('INIT_DATA_MISMATCH', 'DCAP quote: the init-data digest does not match the quote')
+  }
+}
+
+function regularize(data: Uint8Array, size: number): Buffer {
+  const out = Buffer.alloc(size)
+  out.set(data.subarray(0, size))
+  return out
+}
