@@ -2,6 +2,7 @@ import type { Tee } from '@carapace/protocol'
 import { createNvidiaVerifier } from './nvidia/nvidia-verifier.ts'
 import { createSampleVerifier } from './sample/sample-verifier.ts'
 import { createSampleDeviceVerifier } from './sampledevice/sampledevice-verifier.ts'
+import { createSnpVerifier } from './snp/snp-verifier.ts'
 import { createTpmVerifier } from './tpm/tpm-verifier.ts'
 import { VerificationError, type Verifier } from './verifier.ts'
 
@@ -14,7 +15,7 @@ export const VERIFIER_FACTORIES = {
   nvidia: createNvidiaVerifier,
   'nvidia-dpu': null,
   sgx: null,
-  snp: null,
+  snp: createSnpVerifier,
   tdx: null,
   cca: null,
   csv: null,
