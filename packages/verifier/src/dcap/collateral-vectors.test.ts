@@ -27,7 +27,7 @@ const cases = JSON.parse(text('cases.json')) as Case[]
 const root = new X509Certificate(file('intel-sgx-root-ca.der'))
 const h = (s: string): Buffer => Buffer.from(s, 'hex')
 
-export function caseInput(c: Case, overrides: Partial<DcapCollateralInput> = {}): DcapCollateralInput {
+function caseInput(c: Case, overrides: Partial<DcapCollateralInput> = {}): DcapCollateralInput {
   const d = `${c.collateral}/`
   const td = c.input.td
   return {
@@ -75,4 +75,132 @@ describe('DCAP collateral: real quotes’ TCB against real Intel collateral (fix
       if (c.expected.tcbDate !== undefined) assert.equal(tcbVerdictClaims(verdict)['tcb_date'], c.expected.tcbDate)
     })
   }
+})
+
+const byId = (id: string): Case => {
+  const c = cases.find((x) => x.id === id)
+  assert.ok(c)
+  return c
+}
+const rejects = (input: DcapCollateralInput, code: string, message?: RegExp): void => {
+  assert.throws(
+    () => evaluateDcapCollateral(input),
+    (e: unknown) =>
+      e instanceof VerificationError && e.code === code && (message === undefined || message.test(e.message)),
+  )
+}
+
+describe('DCAP collateral: each failed check has its own code', () => {
+  const c = byId('QVL-TDX')
+  const good = caseInput(c)
+
+  test('a changed byte of the signed TCB Info or QE Identity: COLLATERAL_INVALID', () => {
+    const tcb = Buffer.from(good.tcbInfo.body)
+    const at = tcb.indexOf('"tcbEvaluationDataNumber":17')
+    tcb.write('18', at + '"tcbEvaluationDataNumber":'.length)
+    rejects({ ...good, tcbInfo: { ...good.tcbInfo, body: tcb } }, 'COLLATERAL_INVALID', /TCB Info signature/)
+    const qe = Buffer.from(good.qeIdentity.body)
+    qe.write('1', qe.indexOf('"isvprodid":2') + '"isvprodid":'.length)
+    rejects({ ...good, qeIdentity: { ...good.qeIdentity, body: qe } }, 'COLLATERAL_INVALID', /QE Identity signature/)
+  })
+
+  test('re-formatted JSON (teekit pretty-printed TCB Info) fails the signature', () => {
+    const tk = caseInput(byId('A-TK-TDX phala'))
+    const body = file('teekit-tdx/pretty-printed-sgx-tcb-info.json')
+    rejects({ ...tk, tee: 'sgx', tcbInfo: { ...tk.tcbInfo, body } }, 'COLLATERAL_INVALID', /signature/)
+  })
+
+  test('garbage, truncated and member-less bodies: COLLATERAL_INVALID', () => {
+    for (const body of [
+      Buffer.from('garbage'),
+      good.tcbInfo.body.subarray(0, 100),
+      Buffer.from('{"signature":"00"}'),
+    ]) {
+      rejects({ ...good, tcbInfo: { ...good.tcbInfo, body } }, 'COLLATERAL_INVALID')
+    }
+  })
+
+  test('a chain to another root: CERT_UNTRUSTED_ROOT; a chain missing its signer: CERT_CHAIN_INVALID', () => {
+    const signing = new X509Certificate(good.tcbInfo.issuerChain)
+    rejects({ ...good, trust: { root: signing } }, 'CERT_UNTRUSTED_ROOT')
+    const rootOnly = good.tcbInfo.issuerChain.slice(good.tcbInfo.issuerChain.indexOf('-----END CERTIFICATE-----') + 25)
+    rejects({ ...good, tcbInfo: { ...good.tcbInfo, issuerChain: rootOnly } }, 'CERT_CHAIN_INVALID')
+  })
+
+  test('the TCB Signing certificate on the root CA CRL: CERT_REVOKED', () => {
+    const signing = new X509Certificate(good.tcbInfo.issuerChain)
+    rejects({ ...good, trust: { root, rootCrlRevokedSerials: new Set([signing.serialNumber]) } }, 'CERT_REVOKED')
+  })
+
+  test('certificates outside their validity, collateral not yet issued: CERT_EXPIRED', () => {
+    rejects({ ...good, at: new Date('2053-07-01T01:00:00Z') }, 'CERT_EXPIRED', /certificate/)
+    rejects({ ...good, at: new Date('2025-06-01T00:00:00Z') }, 'CERT_EXPIRED', /issued/)
+  })
+
+  test('collateral past nextUpdate is reported as collateral_expiration_status "1", or rejected on request', () => {
+    const later = { ...good, at: new Date('2025-08-01T00:00:00Z') }
+    const verdict = evaluateDcapCollateral(later)
+    assert.equal(verdict.collateralExpired, true)
+    assert.equal(tcbVerdictClaims(verdict)['collateral_expiration_status'], '1')
+    assert.equal(tcbVerdictClaims(evaluateDcapCollateral(good))['collateral_expiration_status'], '0')
+    rejects({ ...later, rejectExpiredCollateral: true }, 'CERT_EXPIRED', /expired/)
+  })
+
+  test('collateral for another FMSPC or TEE: COLLATERAL_INVALID', () => {
+    rejects({ ...good, pck: { ...good.pck, fmspc: Buffer.from('00806f050000', 'hex') } }, 'COLLATERAL_INVALID', /FMSPC/)
+    rejects({ ...good, tee: 'sgx' }, 'COLLATERAL_INVALID', /TDX, SGX expected/)
+  })
+
+  test('a QE that is not the identity: POLICY_VIOLATION; below every QE level: TCB_OUT_OF_DATE', () => {
+    const mrsigner = Buffer.alloc(32, 1)
+    rejects({ ...good, qeReport: { ...good.qeReport, mrsigner } }, 'POLICY_VIOLATION', /MRSIGNER/)
+    rejects({ ...good, qeReport: { ...good.qeReport, isvprodid: 1 } }, 'POLICY_VIOLATION', /ISVPRODID/)
+    rejects({ ...good, qeReport: { ...good.qeReport, isvsvn: 0 } }, 'TCB_OUT_OF_DATE')
+  })
+
+  test('a TDX module signer other than Intel’s: POLICY_VIOLATION', () => {
+    const td = good.td
+    assert.ok(td)
+    rejects({ ...good, td: { ...td, mrSignerSeam: Buffer.alloc(48, 7) } }, 'POLICY_VIOLATION', /MRSIGNER_SEAM/)
+  })
+
+  test('claims: upstream names and encodings', () => {
+    const claims = tcbVerdictClaims(evaluateDcapCollateral(caseInput(byId('QVL-SGX'))))
+    assert.deepEqual(claims, {
+      tcb_status: 'ConfigurationAndSWHardeningNeeded',
+      tcb_date: '2024-03-13T00:00:00Z',
+      advisory_ids: ['INTEL-SA-00289', 'INTEL-SA-00615'],
+      collateral_expiration_status: '0',
+      earliest_issue_date: '2018-05-21T10:45:10Z',
+      latest_issue_date: claims['latest_issue_date'],
+      earliest_expiration_date: claims['earliest_expiration_date'],
+      tcb_eval_num: 17,
+    })
+    assert.match(claims['latest_issue_date'] as string, /^2025-06-19T\d\d:\d\d:\d\dZ$/)
+    assert.match(claims['earliest_expiration_date'] as string, /^2025-07-19T\d\d:\d\d:\d\dZ$/)
+  })
+})
+
+describe('trustee test data: tcbInfo.json and enclaveIdentity.json', () => {
+  test('parse and verify with the 2025 TCB Signing re-issue', async () => {
+    const { parseTcbInfoResponse } = await import('./tcb-info.ts')
+    const { parseQeIdentityResponse } = await import('./qe-identity.ts')
+    const { verifyCollateralIssuerChain, verifyCollateralSignature } = await import('./collateral-issuer-chain.ts')
+    const at = new Date('2025-11-01T00:00:00Z')
+    const signer = verifyCollateralIssuerChain(text('trustee/tcb-info-issuer-chain.pem'), { root }, at, 'TCB Info')
+    const tcb = parseTcbInfoResponse(file('trustee/tcb-info.json'))
+    verifyCollateralSignature(tcb.signedBytes, tcb.signature, signer, 'TCB Info')
+    assert.equal(tcb.tcbInfo.id, 'TDX')
+    assert.equal(tcb.tcbInfo.fmspc, '00a06d080000')
+    assert.equal(tcb.tcbInfo.tdxModule?.attributesMask, 'ffffffffffffffff')
+    assert.equal(tcb.tcbInfo.tcbLevels.length, 2)
+    const qe = parseQeIdentityResponse(file('trustee/qe-identity.json'))
+    verifyCollateralSignature(qe.signedBytes, qe.signature, signer, 'QE Identity')
+    assert.equal(qe.qeIdentity.id, 'TD_QE')
+    assert.equal(qe.qeIdentity.miscselectMask, 'ffffffff')
+    assert.deepEqual(
+      qe.qeIdentity.tcbLevels.map((l) => [l.isvsvn, l.tcbStatus]),
+      [[4, 'UpToDate']],
+    )
+  })
 })
