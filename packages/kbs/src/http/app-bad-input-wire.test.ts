@@ -63,8 +63,23 @@ describe('bad input on the wire (node HTTP server)', () => {
       assert.equal(oversized.status, 413)
       assert.deepEqual(JSON.parse(oversized.body), upstreamError('HTTPFailed', 'request body exceeds 2097152 bytes'))
       assert.equal(await kbs.snapshot(), before)
+      // Announced too large: refused from the header alone (request-body-limit.ts).
+      const announced = await send(
+        port,
+        '/kbs/v0/resource/default/key/one',
+        'POST',
+        { ...admin, 'content-length': String(2 * 1024 * 1024 + 1) },
+        [new Uint8Array(1024)],
+      )
+      assert.equal(announced.status, 413)
+      assert.deepEqual(JSON.parse(announced.body), upstreamError('HTTPFailed', 'request body exceeds 2097152 bytes'))
+      assert.equal(await kbs.snapshot(), before)
       const good = await send(port, '/kbs/v0/resource/default/key/one', 'POST', admin, [Buffer.from('secret')])
       assert.equal(good.status, 200)
+      const sized = await send(port, '/kbs/v0/resource/default/key/two', 'POST', { ...admin, 'content-length': '6' }, [
+        Buffer.from('secret'),
+      ])
+      assert.equal(sized.status, 200)
     } finally {
       await new Promise<void>((resolve) => {
         server.close(() => {

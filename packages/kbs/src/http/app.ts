@@ -1,7 +1,6 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto'
 import type { Storage } from '@carapace/storage'
 import { Hono, type Context } from 'hono'
-import { bodyLimit } from 'hono/body-limit'
 import { getCookie } from 'hono/cookie'
 import type { AdminAuthorizer } from '../admin/admin-authorizer.ts'
 import {
@@ -29,6 +28,7 @@ import { KbsError, kbsErrorResponse } from './errors.ts'
 import { silentLogger, type KbsLogger } from './kbs-logger.ts'
 import { createMetricsRegistry, type MetricsRegistry } from './metrics.ts'
 import { parseJsonBody, pathSegments } from './request-body.ts'
+import { requestBodyLimit } from './request-body-limit.ts'
 
 export const KBS_PREFIX = '/kbs/v0'
 export const SESSION_COOKIE = 'kbs-session-id'
@@ -104,15 +104,7 @@ export function createKbsApp(deps: KbsAppDeps): KbsApp {
   if (deps.authRateLimit !== undefined) {
     app.on('POST', `${KBS_PREFIX}/auth`, authRateLimit(deps.authRateLimit, { nowMs: () => now().getTime(), logger }))
   }
-  app.use(
-    `${KBS_PREFIX}/*`,
-    bodyLimit({
-      maxSize: maxBytes,
-      onError: () => {
-        throw new KbsError('PAYLOAD_TOO_LARGE', `request body exceeds ${String(maxBytes)} bytes`)
-      },
-    }),
-  )
+  app.use(`${KBS_PREFIX}/*`, requestBodyLimit(maxBytes))
   app.onError((error, c) => {
     const { status, body } = kbsErrorResponse(error)
     const fields: Record<string, string> = { requestId: c.get('requestId'), type: body.type, detail: body.detail }
