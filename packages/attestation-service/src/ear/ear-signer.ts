@@ -30,7 +30,14 @@ export interface EarSigner {
 export function createEarSigner(options: EarSignerOptions = {}): EarSigner {
   let key: KeyObject
   if (options.keyPem === undefined) {
-    key = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey
+    // Generated as PEM text and imported: a key object from generateKeyPairSync can deadlock
+    // Node 20 when a garbage collection during its JWK export finalizes the generation job.
+    const { privateKey } = generateKeyPairSync('ec', {
+      namedCurve: 'P-256',
+      privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+      publicKeyEncoding: { type: 'spki', format: 'pem' },
+    })
+    key = createPrivateKey(privateKey)
   } else {
     try {
       key = createPrivateKey(options.keyPem)

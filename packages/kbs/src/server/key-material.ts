@@ -75,9 +75,14 @@ async function ensureCertifiedKey(
 ): Promise<KeyAndCertificate> {
   const existing = await readPair(keyPath, certPath)
   if (existing !== undefined) return existing
-  const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' })
-  const keyPem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString()
-  const certPem = make(privateKey)
+  // Keys are generated as PEM text: exporting a key object from generateKeyPairSync can deadlock
+  // Node 20 when a garbage collection during the export finalizes the generation job.
+  const keyPem = generateKeyPairSync('ec', {
+    namedCurve: 'P-256',
+    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+    publicKeyEncoding: { type: 'spki', format: 'pem' },
+  }).privateKey
+  const certPem = make(createPrivateKey(keyPem))
   await writeNewFile(keyPath, keyPem, PRIVATE_MODE)
   await writeNewFile(certPath, certPem, PUBLIC_MODE)
   return { keyPem, certPem, certificate: new X509Certificate(certPem), generated: true }
@@ -146,8 +151,11 @@ export async function ensureAdminKeyPair(paths: {
       `${paths.publicKeyPath} is missing but ${paths.privateKeyPath} exists; restore it or remove both to generate a new admin key`,
     )
   }
-  const { privateKey, publicKey } = generateKeyPairSync('ed25519')
-  await writeNewFile(paths.privateKeyPath, privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), PRIVATE_MODE)
-  await writeNewFile(paths.publicKeyPath, publicKey.export({ type: 'spki', format: 'pem' }).toString(), PUBLIC_MODE)
+  const { privateKey, publicKey } = generateKeyPairSync('ed25519', {
+    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+    publicKeyEncoding: { type: 'spki', format: 'pem' },
+  })
+  await writeNewFile(paths.privateKeyPath, privateKey, PRIVATE_MODE)
+  await writeNewFile(paths.publicKeyPath, publicKey, PUBLIC_MODE)
   return { ...paths, generated: true }
 }

@@ -35,8 +35,18 @@ export function generateTeeKeyPair(type: TeeKeyType = 'EC-P256'): TeeKeyPair {
       return generateEcKeyPair(curve)
     }
     case 'RSA-2048': {
-      const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048, publicExponent: 65537 })
-      return { kty: 'RSA', privateKey, publicKey }
+      // As DER, then imported: the generation job's own key objects are never used (see below).
+      const pair = generateKeyPairSync('rsa', {
+        modulusLength: 2048,
+        publicExponent: 65537,
+        privateKeyEncoding: { type: 'pkcs8', format: 'der' },
+        publicKeyEncoding: { type: 'spki', format: 'der' },
+      })
+      return {
+        kty: 'RSA',
+        privateKey: createPrivateKey({ key: pair.privateKey, format: 'der', type: 'pkcs8' }),
+        publicKey: createPublicKey({ key: pair.publicKey, format: 'der', type: 'spki' }),
+      }
     }
   }
 }
