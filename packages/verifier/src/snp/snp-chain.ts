@@ -1,7 +1,7 @@
 import { X509Certificate } from 'node:crypto'
 import type { CollateralSource, SnpProduct } from '../collateral/collateral-source.ts'
 import { VerificationError } from '../verifier.ts'
-import { amdRoots, commonName, splitPem } from './amd-roots.ts'
+import { amdRoots, commonName, splitPem, type AmdRoots } from './amd-roots.ts'
 import type { SnpCertEntry } from './snp-evidence.ts'
 import type { SelectedVek } from './vek-select.ts'
 
@@ -10,6 +10,14 @@ import type { SelectedVek } from './vek-select.ts'
  * valid at `at`. An ARK or ASK/ASVK the evidence or the collateral supplies is used only if it
  * chains to the pinned ARK; a supplied ARK with another key is an untrusted root.
  */
+export interface VerifiedSnpChain {
+  readonly ark: X509Certificate
+  /** The ASK (VCEK) or ASVK (VLEK) the VEK was checked against. */
+  readonly intermediate: X509Certificate
+  readonly vek: X509Certificate
+}
+
+/** The chain to the shipped pinned roots; returns the verified VEK certificate. */
 export async function verifySnpChain(
   vek: SelectedVek,
   product: SnpProduct,
@@ -17,7 +25,18 @@ export async function verifySnpChain(
   collateral: CollateralSource | undefined,
   at: Date,
 ): Promise<X509Certificate> {
-  const pinned = amdRoots(product)
+  return (await verifySnpCertificates(vek, product, amdRoots(product), certChain, collateral, at)).vek
+}
+
+/** The chain to the given pinned roots, with the certificates it went through. */
+export async function verifySnpCertificates(
+  vek: SelectedVek,
+  product: SnpProduct,
+  pinned: AmdRoots,
+  certChain: readonly SnpCertEntry[],
+  collateral: CollateralSource | undefined,
+  at: Date,
+): Promise<VerifiedSnpChain> {
   const intermediateName = vek.kind === 'vcek' ? 'ASK' : 'ASVK'
   const supplied = await suppliedIssuers(vek, product, certChain, collateral)
   if (supplied.ark !== undefined && !sameKey(supplied.ark, pinned.ark)) {
@@ -50,7 +69,7 @@ export async function verifySnpChain(
       )
     }
   }
-  return leaf
+  return { ark: pinned.ark, intermediate, vek: leaf }
 }
 
 interface SuppliedIssuers {

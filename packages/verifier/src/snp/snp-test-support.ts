@@ -1,4 +1,4 @@
-import { createPrivateKey, sign } from 'node:crypto'
+import { createPrivateKey, sign, type KeyObject } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { isJsonObject, type JsonObject } from '@carapace/protocol'
 import type { CollateralRequest, CollateralSource } from '../collateral/collateral-source.ts'
@@ -34,7 +34,11 @@ export function goldenReports(): Record<string, GoldenReport> {
 
 /** Re-signs report bytes with the self-made VCEK key (fixtures/snp/selfmade-*). */
 export function resignWithSelfMadeKey(report: Uint8Array): Uint8Array {
-  const key = createPrivateKey(Buffer.from(snpFixture('selfmade-vcek-key.pem')))
+  return resignReport(report, createPrivateKey(Buffer.from(snpFixture('selfmade-vcek-key.pem'))))
+}
+
+/** Report bytes signed with a P-384 key (little-endian r and s, as the firmware writes them). */
+export function resignReport(report: Uint8Array, key: KeyObject): Uint8Array {
   const p1363 = sign('sha384', report.subarray(0, SNP_SIGNED_LENGTH), { key, dsaEncoding: 'ieee-p1363' })
   const out = new Uint8Array(report)
   out.fill(0, SnpOffset.signatureR, SnpOffset.signatureR + 144)

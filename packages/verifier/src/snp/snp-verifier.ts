@@ -1,9 +1,12 @@
+import type { SnpProduct } from '../collateral/collateral-source.ts'
 import type { Verifier } from '../verifier.ts'
+import { amdRoots, type AmdRoots } from './amd-roots.ts'
 import { checkSnpBinding, checkSnpVmpl } from './snp-binding.ts'
-import { verifySnpChain } from './snp-chain.ts'
+import { verifySnpCertificates } from './snp-chain.ts'
 import { snpClaims } from './snp-claims.ts'
 import { parseSnpEvidence } from './snp-evidence.ts'
 import { snpProduct } from './snp-product.ts'
+import { checkSnpRevocation } from './snp-revocation.ts'
 import { checkSnpReportVersion, parseSnpReport } from './snp-report.ts'
 import { verifySnpSignature } from './snp-signature.ts'
 import { checkSnpTcb } from './snp-tcb.ts'
@@ -15,7 +18,13 @@ import { selectVek } from './vek-select.ts'
  * collateral, chain to the pinned ARK, TCB and chip id against the VEK, report signature, VMPL 0,
  * REPORT_DATA and HOST_DATA binding; claims as upstream's verifier.
  */
-export function createSnpVerifier(): Verifier {
+export interface SnpVerifierOptions {
+  /** The pinned AMD certificates per product (default: the shipped `roots/amd-<product>.pem`). */
+  readonly roots?: (product: SnpProduct) => AmdRoots
+}
+
+export function createSnpVerifier(options: SnpVerifierOptions = {}): Verifier {
+  const roots = options.roots ?? amdRoots
   return {
     async verify(evidence, expected, context) {
       const at = context?.at ?? new Date()
@@ -25,9 +34,10 @@ export function createSnpVerifier(): Verifier {
       checkSnpReportVersion(report)
       const product = snpProduct(report)
       const vek = await selectVek(report, product, certChain, collateral)
-      const leaf = await verifySnpChain(vek, product, certChain, collateral, at)
+      const chain = await verifySnpCertificates(vek, product, roots(product), certChain, collateral, at)
+      await checkSnpRevocation(chain, product, vek.kind, collateral, at)
       checkSnpTcb(report, product, vek.kind, vekExtensions(vek.der))
-      verifySnpSignature(report, leaf)
+      verifySnpSignature(report, chain.vek)
       checkSnpVmpl(report)
       checkSnpBinding(report, expected)
       return [{ claims: snpClaims(report, product), teeClass: 'cpu' }]
