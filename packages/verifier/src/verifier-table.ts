@@ -1,4 +1,5 @@
 import type { Tee } from '@carapace/protocol'
+import { createAzSnpVtpmVerifier } from './az-snp-vtpm/az-snp-vtpm-verifier.ts'
 import { createNvidiaVerifier } from './nvidia/nvidia-verifier.ts'
 import { createSampleVerifier } from './sample/sample-verifier.ts'
 import { createSampleDeviceVerifier } from './sampledevice/sampledevice-verifier.ts'
@@ -10,7 +11,7 @@ export type VerifierFactory = () => Verifier
 
 /** Every TEE name, with its verifier where Carapace has one (null: its verifier arrives with the hardware verifiers, issue 4). */
 export const VERIFIER_FACTORIES = {
-  'az-snp-vtpm': null,
+  'az-snp-vtpm': createAzSnpVtpmVerifier,
   'az-tdx-vtpm': null,
   nvidia: createNvidiaVerifier,
   'nvidia-dpu': null,

@@ -1,0 +1,46 @@
+import { checkHclUserData, checkHclVarDataBinding, hclAttestationKey, parseHclReport } from '../tpm/hcl-report.ts'
+import { checkInitDataPcr } from '../tpm/init-data-pcr.ts'
+import { withVtpmClaims } from '../tpm/vtpm-claims.ts'
+import { checkVtpmQuote } from '../tpm/vtpm-quote.ts'
+import { checkSnpVmpl } from '../snp/snp-binding.ts'
+import { verifySnpChain } from '../snp/snp-chain.ts'
+import { parseSnpReport } from '../snp/snp-report.ts'
+import { verifySnpSignature } from '../snp/snp-signature.ts'
+import { checkSnpTcb } from '../snp/snp-tcb.ts'
+import { vekExtensions } from '../snp/vek-extensions.ts'
+import { VerificationError, type Verifier } from '../verifier.ts'
+import { azSnpClaims } from './az-snp-claims.ts'
+import { parseAzSnpEvidence } from './az-snp-evidence.ts'
+import { azSnpProduct } from './az-snp-product.ts'
+
+/**
+ * Azure SEV-SNP CVM with the paravisor's vTPM (class cpu), evidence versions 0–2. The quote is
+ * signed by the HCL attestation key and carries the expected report data as its nonce; the HCL
+ * variable data (holding that key) is hashed into the SNP report's REPORT_DATA; the SNP report is
+ * then checked as for `snp` (VCEK chain to the pinned ARK, TCB and chip id, signature, VMPL 0).
+ * Init data is bound through PCR8.
+ */
+export function createAzSnpVtpmVerifier(): Verifier {
+  return {
+    async verify(evidence, expected, context) {
+      const at = context?.at ?? new Date()
+      const parsed = parseAzSnpEvidence(evidence)
+      const hcl = parseHclReport(parsed.hclReport)
+      if (hcl.reportType !== 'snp') {
+        throw new VerificationError('EVIDENCE_MALFORMED', 'az-snp-vtpm evidence: the HCL report is not an SNP report')
+      }
+      const quote = checkVtpmQuote(parsed.quote, hclAttestationKey(hcl), expected.reportData)
+      if (parsed.version >= 2) checkHclUserData(hcl, expected.reportData)
+      const report = parseSnpReport(hcl.hardwareReport)
+      checkHclVarDataBinding(hcl, report.reportData)
+      const product = azSnpProduct(report, parsed.vcekDer)
+      const vek = { kind: 'vcek', der: parsed.vcekDer } as const
+      const leaf = await verifySnpChain(vek, product, [], context?.collateral, at)
+      checkSnpTcb(report, product, 'vcek', vekExtensions(vek.der))
+      verifySnpSignature(report, leaf)
+      checkSnpVmpl(report)
+      checkInitDataPcr(quote.pcrs, expected.initDataDigest)
+      return [{ claims: withVtpmClaims(azSnpClaims(report, product), quote), teeClass: 'cpu' }]
+    },
+  }
+}

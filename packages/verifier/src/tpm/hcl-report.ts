@@ -1,0 +1,93 @@
+import { createHash, createPublicKey, type KeyObject } from 'node:crypto'
+import { isJsonObject, type JsonObject } from '@carapace/protocol'
+import { VerificationError } from '../verifier.ts'
+
+/** Azure's HCL ("paravisor") attestation report: header, hardware report, IGVM request data. */
+export interface HclReport {
+  readonly reportType: 'snp' | 'tdx'
+  /** The 1184-byte hardware report area (an SNP report, or a TDREPORT followed by padding). */
+  readonly hardwareReport: Uint8Array
+  /** The IGVM variable data exactly as hashed into the hardware report's report data. */
+  readonly varData: Uint8Array
+  /** SHA-256 of `varData`: must equal the hardware report's report_data[0..32]. */
+  readonly varDataSha256: Uint8Array
+  /** `varData` parsed: `{"keys":[…JWK…],"vm-configuration":{…},"user-data":"<hex>"}`. */
+  readonly varDataJson: JsonObject
+}
+
+const HCL_SIGNATURE = 0x414c4348 // "HCLA" little-endian
+const HEADER_SIZE = 0x20
+const HW_REPORT_SIZE = 1184
+const IGVM_HEADER_SIZE = 20
+const REPORT_TYPES: Record<number, 'snp' | 'tdx'> = { 2: 'snp', 4: 'tdx' }
+const HASH_TYPE_SHA256 = 1
+
+/** Parses an HCL report; anything not of that shape is `EVIDENCE_MALFORMED`. */
+export function parseHclReport(bytes: Uint8Array): HclReport {
+  const malformed = (why: string): never => {
+    throw new VerificationError('EVIDENCE_MALFORMED', `HCL report: ${why}`)
+  }
+  if (bytes.length < HEADER_SIZE + HW_REPORT_SIZE + IGVM_HEADER_SIZE)
+    malformed(`${String(bytes.length)} bytes is too short`)
+  const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+  if (b.readUInt32LE(0) !== HCL_SIGNATURE) malformed('no HCLA signature')
+  const igvm = HEADER_SIZE + HW_REPORT_SIZE
+  const reportType = REPORT_TYPES[b.readUInt32LE(igvm + 8)]
+  if (reportType === undefined)
+    malformed(`report type ${String(b.readUInt32LE(igvm + 8))} is neither SNP (2) nor TDX (4)`)
+  if (b.readUInt32LE(igvm + 12) !== HASH_TYPE_SHA256) malformed('variable data is not hashed with SHA-256')
+  const varDataSize = b.readUInt32LE(igvm + 16)
+  const start = igvm + IGVM_HEADER_SIZE
+  if (varDataSize > bytes.length - start) malformed(`variable data size ${String(varDataSize)} exceeds the report`)
+  const varData = bytes.slice(start, start + varDataSize)
+  let varDataJson: unknown
+  try {
+    varDataJson = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(varData))
+  } catch (cause) {
+    throw new VerificationError('EVIDENCE_MALFORMED', 'HCL report: variable data is not JSON', { cause })
+  }
+  if (!isJsonObject(varDataJson)) malformed('variable data is not a JSON object')
+  return {
+    reportType: reportType ?? 'snp',
+    hardwareReport: bytes.slice(HEADER_SIZE, HEADER_SIZE + HW_REPORT_SIZE),
+    varData,
+    varDataSha256: new Uint8Array(createHash('sha256').update(varData).digest()),
+    varDataJson: varDataJson as JsonObject,
+  }
+}
+
+/** The vTPM attestation key: the RSA JWK `kid: "HCLAkPub"` of the variable data. */
+export function hclAttestationKey(report: HclReport): KeyObject {
+  const keys = report.varDataJson['keys']
+  const jwk = Array.isArray(keys) ? keys.find((k) => isJsonObject(k) && k['kid'] === 'HCLAkPub') : undefined
+  if (!isJsonObject(jwk) || jwk['kty'] !== 'RSA' || typeof jwk['n'] !== 'string' || typeof jwk['e'] !== 'string') {
+    throw new VerificationError('EVIDENCE_MALFORMED', 'HCL report: no RSA HCLAkPub key in the variable data')
+  }
+  try {
+    return createPublicKey({ key: { kty: 'RSA', n: jwk['n'], e: jwk['e'] }, format: 'jwk' })
+  } catch (cause) {
+    throw new VerificationError('EVIDENCE_MALFORMED', 'HCL report: HCLAkPub is not a usable RSA key', { cause })
+  }
+}
+
+/**
+ * Evidence v2: the variable data's `user-data` (hex, any case) starts with the expected report
+ * data, so the runtime data is bound through the hardware report too; `REPORT_DATA_MISMATCH` otherwise.
+ */
+export function checkHclUserData(report: HclReport, expectedReportData: Uint8Array): void {
+  const userData = report.varDataJson['user-data']
+  if (typeof userData !== 'string') throw new VerificationError('EVIDENCE_MALFORMED', 'HCL report: no user-data')
+  if (!userData.toLowerCase().startsWith(Buffer.from(expectedReportData).toString('hex'))) {
+    throw new VerificationError('REPORT_DATA_MISMATCH', 'HCL user-data does not start with the expected report data')
+  }
+}
+
+/** SHA-256(var-data) must be the first 32 bytes of the hardware report's report data. */
+export function checkHclVarDataBinding(report: HclReport, hardwareReportData: Uint8Array): void {
+  if (!Buffer.from(report.varDataSha256).equals(Buffer.from(hardwareReportData.subarray(0, 32)))) {
+    throw new VerificationError(
+      'REPORT_DATA_MISMATCH',
+      'the hardware report data is not SHA-256 of the HCL variable data',
+    )
+  }
+}

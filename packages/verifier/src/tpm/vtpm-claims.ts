@@ -1,0 +1,16 @@
+import type { JsonObject } from '@carapace/protocol'
+import { INIT_DATA_PCR } from './init-data-pcr.ts'
+import { pcrClaims } from './pcr-values.ts'
+import type { CheckedVtpmQuote } from './vtpm-quote.ts'
+
+/**
+ * What the Azure verifiers add to the hardware claims: `tpm.pcrNN` (hex), and `report_data` /
+ * `init_data` replaced by the quote's nonce and PCR8 (hex), as upstream does.
+ */
+export function withVtpmClaims(hardware: JsonObject, quote: CheckedVtpmQuote): JsonObject {
+  const claims: JsonObject = { ...hardware, tpm: pcrClaims(quote.pcrs) }
+  const pcr8 = quote.pcrs.get(INIT_DATA_PCR)
+  if (pcr8 !== undefined) claims['init_data'] = Buffer.from(pcr8).toString('hex')
+  claims['report_data'] = Buffer.from(quote.attest.extraData).toString('hex')
+  return claims
+}
