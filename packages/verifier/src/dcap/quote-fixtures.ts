@@ -48,3 +48,33 @@ export function crlSource(prefix: string, pckCrl = `${prefix}-pck-crl.der`): Col
 export function fixedTcbEvaluation(claims: Record<string, string | number | string[]>): DcapTcbEvaluator {
   return () => Promise.resolve({ claims, issued: [], expires: [] })
 }
+
+function collateralFile(dir: string, name: string): Uint8Array | undefined {
+  try {
+    return new Uint8Array(readFileSync(new URL(`../../fixtures/dcap-collateral/${dir}/${name}`, import.meta.url)))
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * All collateral of one case: the CRLs `<crls>-*.der` from fixtures/dcap and the TCB Info, QE
+ * Identity and their issuer chains from fixtures/dcap-collateral/<dir>.
+ */
+export function caseCollateral(crls: string, dir: string): CollateralSource {
+  const chain = (name: string): string => Buffer.from(collateralFile(dir, name) ?? new Uint8Array()).toString('utf8')
+  const withCrls = crlSource(crls)
+  return {
+    get(request) {
+      if (request.kind === 'intel-tcb-info') {
+        const body = collateralFile(dir, 'tcb-info.json')
+        return Promise.resolve(body && { body, issuerChain: chain('tcb-info-issuer-chain.pem') })
+      }
+      if (request.kind === 'intel-qe-identity') {
+        const body = collateralFile(dir, 'qe-identity.json')
+        return Promise.resolve(body && { body, issuerChain: chain('qe-identity-issuer-chain.pem') })
+      }
+      return withCrls.get(request)
+    },
+  }
+}

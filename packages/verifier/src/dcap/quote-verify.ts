@@ -30,7 +30,7 @@ export interface DcapTcbResult {
  */
 export type DcapTcbEvaluator = (request: DcapTcbRequest) => Promise<DcapTcbResult>
 
-/** Until the TCB evaluation is wired in, no quote gets past it: nothing is accepted unevaluated. */
+/** A TCB step that refuses every quote (COLLATERAL_UNAVAILABLE); the real one is `evaluateQuoteTcb` (quote-tcb.ts). */
 export const NO_TCB_EVALUATION: DcapTcbEvaluator = () =>
   Promise.reject(
     new VerificationError('COLLATERAL_UNAVAILABLE', 'DCAP: no TCB evaluation (TCB Info / QE Identity) is configured'),

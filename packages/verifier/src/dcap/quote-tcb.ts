@@ -1,0 +1,82 @@
+import type { CollateralItem } from '../collateral/collateral-source.ts'
+import { VerificationError } from '../verifier.ts'
+import { evaluateDcapCollateral, tcbVerdictClaims, type ServedCollateral } from './collateral-evaluate.ts'
+import type { QeReportIdentity, TdTcb } from './tcb-inputs.ts'
+import type { DcapQuote } from './quote-parse.ts'
+import type { DcapTcbEvaluator } from './quote-verify.ts'
+
+const QUOTE_DATED_CLAIMS = new Set([
+  'earliest_issue_date',
+  'latest_issue_date',
+  'earliest_expiration_date',
+  'collateral_expiration_status',
+])
+
+const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex')
+
+function served(item: CollateralItem | undefined, what: string): ServedCollateral {
+  if (item === undefined) throw new VerificationError('COLLATERAL_UNAVAILABLE', `no Intel ${what}`)
+  if (item.issuerChain === undefined) {
+    throw new VerificationError('COLLATERAL_UNAVAILABLE', `no issuer chain for the Intel ${what}`)
+  }
+  return { body: item.body, issuerChain: item.issuerChain }
+}
+
+/** The QE report fields the QE Identity is matched against. */
+export function qeReportIdentity(quote: DcapQuote): QeReportIdentity {
+  const r = Buffer.from(quote.qe.qeReport)
+  return {
+    miscselect: r.subarray(16, 20),
+    attributes: r.subarray(48, 64),
+    mrsigner: r.subarray(128, 160),
+    isvprodid: r.readUInt16LE(256),
+    isvsvn: r.readUInt16LE(258),
+  }
+}
+
+/** The TD report's TCB fields (TEE_TCB_SVN, MRSIGNER_SEAM, SEAM attributes, TDX 1.5 TEE_TCB_SVN2). */
+export function tdTcb(quote: DcapQuote): TdTcb | undefined {
+  if (quote.bodyKind === 'sgx') return undefined
+  const b = quote.body
+  return {
+    teeTcbSvn: b.subarray(0, 16),
+    mrSignerSeam: b.subarray(64, 112),
+    seamAttributes: b.subarray(112, 120),
+    ...(quote.bodyKind === 'td15' ? { teeTcbSvn2: b.subarray(584, 600) } : {}),
+  }
+}
+
+/**
+ * The TCB step of the tdx/sgx verifiers: TCB Info (per FMSPC) and QE Identity from the collateral,
+ * verified and evaluated by `evaluateDcapCollateral` (Intel's rules); collateral past its
+ * `nextUpdate` is refused (CERT_EXPIRED), missing collateral is COLLATERAL_UNAVAILABLE.
+ */
+export const evaluateQuoteTcb: DcapTcbEvaluator = async ({ tee, quote, pck, at, collateral }) => {
+  const ext = pck.extensions
+  const tcbInfo = served(await collateral.get({ kind: 'intel-tcb-info', tee, fmspc: hex(ext.fmspc) }), 'TCB Info')
+  const qeIdentity = served(await collateral.get({ kind: 'intel-qe-identity', tee }), 'QE Identity')
+  const td = tdTcb(quote)
+  const verdict = evaluateDcapCollateral({
+    tee,
+    tcbInfo,
+    qeIdentity,
+    trust: {
+      root: pck.root,
+      rootCrlRevokedSerials: new Set([...pck.rootCrl.revoked].map((s) => s.toUpperCase())),
+    },
+    at,
+    pck: { fmspc: ext.fmspc, pceId: ext.pceId, sgxTcbComponents: ext.compSvns, pcesvn: ext.pceSvn },
+    qeReport: qeReportIdentity(quote),
+    ...(td === undefined ? {} : { td }),
+    rejectExpiredCollateral: true,
+  })
+  // The quote verifier dates all collateral (the PCK chain and CRLs too) and sets the expiry status.
+  const claims = Object.fromEntries(
+    Object.entries(tcbVerdictClaims(verdict)).filter(([name]) => !QUOTE_DATED_CLAIMS.has(name)),
+  )
+  return {
+    claims,
+    issued: [verdict.dates.earliestIssue, verdict.dates.latestIssue],
+    expires: [verdict.dates.earliestExpiration],
+  }
+}
