@@ -3,6 +3,7 @@ import { createAzSnpVtpmVerifier } from './az-snp-vtpm/az-snp-vtpm-verifier.ts'
 import { createNvidiaVerifier } from './nvidia/nvidia-verifier.ts'
 import { createSampleVerifier } from './sample/sample-verifier.ts'
 import { createSampleDeviceVerifier } from './sampledevice/sampledevice-verifier.ts'
+import { createSgxVerifier } from './sgx/sgx-verifier.ts'
 import { createSnpVerifier } from './snp/snp-verifier.ts'
 import { createTpmVerifier } from './tpm/tpm-verifier.ts'
 import { VerificationError, type Verifier } from './verifier.ts'
@@ -15,7 +16,7 @@ export const VERIFIER_FACTORIES = {
   'az-tdx-vtpm': null,
   nvidia: createNvidiaVerifier,
   'nvidia-dpu': null,
-  sgx: null,
+  sgx: createSgxVerifier,
   snp: createSnpVerifier,
   tdx: null,
   cca: null,
