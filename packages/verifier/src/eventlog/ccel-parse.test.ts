@@ -70,7 +70,9 @@ describe('RTMR replay', () => {
     const wrong = Buffer.from(rtmrs[0] ?? [])
     wrong[47] = 0x4d
     assert.throws(
-      () => verifyRtmrReplay(entries, [wrong, ...rtmrs.slice(1)]),
+      () => {
+        verifyRtmrReplay(entries, [wrong, ...rtmrs.slice(1)])
+      },
       (e: unknown) =>
         e instanceof VerificationError &&
         e.code === 'MEASUREMENT_MISMATCH' &&

@@ -18,7 +18,11 @@ export function eventDetails(typeName: string, data: Buffer): JsonObject | undef
     case 'EV_PLATFORM_CONFIG_FLAGS': {
       // Free-form: td-shim writes a descriptor, a length with a 0x10 byte, then text.
       const text = utf8(data) ?? ''
-      return { string: [...text.replaceAll('\u0010', ' ')].filter((c) => !isControl(c)).join('') }
+      return {
+        string: Array.from(text.replaceAll('\u0010', ' '))
+          .filter((c) => !isControl(c))
+          .join(''),
+      }
     }
     case 'EV_IPL':
       return stringDetails(ipl(data))
