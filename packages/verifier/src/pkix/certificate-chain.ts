@@ -89,7 +89,11 @@ function node(input: CertificateInput, role: string): Node {
 function publicKeyOf(x509: X509Certificate): KeyObject {
   let key = keyCache.get(x509)
   if (key === undefined) {
-    key = x509.publicKey
+    try {
+      key = x509.publicKey
+    } catch (error) {
+      throw new VerificationError('CERT_CHAIN_INVALID', 'a certificate has an unusable public key', { cause: error })
+    }
     keyCache.set(x509, key)
   }
   return key

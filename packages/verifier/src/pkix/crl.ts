@@ -1,4 +1,4 @@
-import { X509Certificate } from 'node:crypto'
+import { X509Certificate, type KeyObject } from 'node:crypto'
 import { VerificationError, type VerificationErrorCode } from '../verifier.ts'
 import { parseCertificate, parseExtensions, type CertificateExtension, type CertificateInput } from './certificate.ts'
 import {
@@ -141,7 +141,12 @@ export function crlSignedBy(crl: CertificateRevocationList, issuer: CertificateI
   if (crl.authorityKeyId !== undefined && keyId !== undefined && !Buffer.from(crl.authorityKeyId).equals(keyId)) {
     return false
   }
-  const publicKey = (issuer instanceof X509Certificate ? issuer : new X509Certificate(issuer)).publicKey
+  let publicKey: KeyObject
+  try {
+    publicKey = (issuer instanceof X509Certificate ? issuer : new X509Certificate(issuer)).publicKey
+  } catch (error) {
+    throw new VerificationError('COLLATERAL_INVALID', 'the CRL issuer certificate is unusable', { cause: error })
+  }
   return verifySignature(crl.tbs, crl.signatureAlgorithm, crl.signature, publicKey, 'COLLATERAL_INVALID')
 }
 
