@@ -1,5 +1,6 @@
 import type { Tee } from '@carapace/protocol'
 import { createAzSnpVtpmVerifier } from './az-snp-vtpm/az-snp-vtpm-verifier.ts'
+import { createCcaVerifier } from './cca/cca-verifier.ts'
 import { createNvidiaVerifier } from './nvidia/nvidia-verifier.ts'
 import { createSampleVerifier } from './sample/sample-verifier.ts'
 import { createSampleDeviceVerifier } from './sampledevice/sampledevice-verifier.ts'
@@ -19,7 +20,7 @@ export const VERIFIER_FACTORIES = {
   sgx: createSgxVerifier,
   snp: createSnpVerifier,
   tdx: null,
-  cca: null,
+  cca: createCcaVerifier,
   csv: null,
   se: null,
   hygondcu: null,
