@@ -1,14 +1,16 @@
 import { X509Certificate } from 'node:crypto'
 import type { CollateralSource, SnpProduct } from '../collateral/collateral-source.ts'
+import { verifyCertificateChain } from '../pkix/certificate-chain.ts'
 import { VerificationError } from '../verifier.ts'
 import { amdRoots, commonName, splitPem, type AmdRoots } from './amd-roots.ts'
 import type { SnpCertEntry } from './snp-evidence.ts'
 import type { SelectedVek } from './vek-select.ts'
 
 /**
- * ARK (pinned) → ASK (VCEK) or ASVK (VLEK) → VEK, every signature checked and every certificate
- * valid at `at`. An ARK or ASK/ASVK the evidence or the collateral supplies is used only if it
- * chains to the pinned ARK; a supplied ARK with another key is an untrusted root.
+ * ARK (pinned) → ASK (VCEK) or ASVK (VLEK) → VEK, validated by pkix's `verifyCertificateChain`
+ * at `at`, with AMD's CRL when the collateral has one (revoked ASK/ASVK: CERT_REVOKED). An ARK or
+ * ASK/ASVK the evidence or the collateral supplies is used only if it chains to the pinned ARK; a
+ * supplied ARK with another key is an untrusted root.
  */
 export interface VerifiedSnpChain {
   readonly ark: X509Certificate
@@ -28,7 +30,7 @@ export async function verifySnpChain(
   return (await verifySnpCertificates(vek, product, amdRoots(product), certChain, collateral, at)).vek
 }
 
-/** The chain to the given pinned roots, with the certificates it went through. */
+/** The chain to the given pinned roots (and AMD's CRL from the collateral), with the certificates it went through. */
 export async function verifySnpCertificates(
   vek: SelectedVek,
   product: SnpProduct,
@@ -37,39 +39,39 @@ export async function verifySnpCertificates(
   collateral: CollateralSource | undefined,
   at: Date,
 ): Promise<VerifiedSnpChain> {
-  const intermediateName = vek.kind === 'vcek' ? 'ASK' : 'ASVK'
   const supplied = await suppliedIssuers(vek, product, certChain, collateral)
   if (supplied.ark !== undefined && !sameKey(supplied.ark, pinned.ark)) {
     throw new VerificationError('CERT_UNTRUSTED_ROOT', `the supplied ARK is not AMD's ${product} ARK`)
   }
-  const intermediate = supplied.intermediate ?? (vek.kind === 'vcek' ? pinned.ask : pinned.asvk)
-  if (!signedBy(pinned.ark, pinned.ark)) throw new VerificationError('CERT_CHAIN_INVALID', 'ARK self-signature fails')
-  if (!signedBy(intermediate, pinned.ark)) {
-    throw new VerificationError(
-      'CERT_UNTRUSTED_ROOT',
-      `the ${intermediateName} is not signed by AMD's pinned ${product} ARK`,
-    )
+  const crl = await amdCrl(collateral, product, vek.kind)
+  const { path } = verifyCertificateChain({
+    leaf: vek.der,
+    intermediates: [
+      ...(supplied.intermediate === undefined ? [] : [supplied.intermediate]),
+      pinned[vek.kind === 'vcek' ? 'ask' : 'asvk'],
+    ],
+    trustedRoots: [pinned.ark],
+    at,
+    crls: crl === undefined ? [] : [crl],
+  })
+  const [leaf, intermediate, ark] = path
+  if (path.length !== 3 || leaf === undefined || intermediate === undefined || ark === undefined) {
+    throw new VerificationError('CERT_CHAIN_INVALID', `the ${vek.kind.toUpperCase()} is not issued by an AMD ASK/ASVK`)
   }
-  const leaf = certificate(vek.der, vek.kind.toUpperCase())
-  if (!signedBy(leaf, intermediate)) {
-    throw new VerificationError(
-      'CERT_CHAIN_INVALID',
-      `the ${vek.kind.toUpperCase()} is not signed by the ${intermediateName}`,
-    )
+  return { ark, intermediate, vek: leaf }
+}
+
+/** AMD's CRL (KDS `/{vcek|vlek}/v1/{product}/crl`, issued by the ARK) when the collateral has it. */
+async function amdCrl(
+  collateral: CollateralSource | undefined,
+  product: SnpProduct,
+  signer: 'vcek' | 'vlek',
+): Promise<Uint8Array | undefined> {
+  try {
+    return (await collateral?.get({ kind: 'amd-crl', product, signer }))?.body
+  } catch (cause) {
+    throw new VerificationError('COLLATERAL_UNAVAILABLE', 'fetching the AMD CRL failed', { cause })
   }
-  for (const [name, c] of [
-    ['ARK', pinned.ark],
-    [intermediateName, intermediate],
-    [vek.kind.toUpperCase(), leaf],
-  ] as const) {
-    if (at.getTime() < Date.parse(c.validFrom) || at.getTime() > Date.parse(c.validTo)) {
-      throw new VerificationError(
-        'CERT_EXPIRED',
-        `${name} (${commonName(c)}) is valid ${c.validFrom} to ${c.validTo}, not at ${at.toISOString()}`,
-      )
-    }
-  }
-  return { ark: pinned.ark, intermediate, vek: leaf }
 }
 
 interface SuppliedIssuers {
@@ -123,14 +125,6 @@ function certificate(der: Uint8Array, name: string): X509Certificate {
     return new X509Certificate(der)
   } catch (cause) {
     throw new VerificationError('CERT_CHAIN_INVALID', `the ${name} certificate is malformed`, { cause })
-  }
-}
-
-function signedBy(child: X509Certificate, issuer: X509Certificate): boolean {
-  try {
-    return child.checkIssued(issuer) && child.verify(issuer.publicKey)
-  } catch {
-    return false
   }
 }
 

@@ -6,7 +6,6 @@ import { verifySnpCertificates } from './snp-chain.ts'
 import { snpClaims } from './snp-claims.ts'
 import { parseSnpEvidence } from './snp-evidence.ts'
 import { snpProduct } from './snp-product.ts'
-import { checkSnpRevocation } from './snp-revocation.ts'
 import { checkSnpReportVersion, parseSnpReport } from './snp-report.ts'
 import { verifySnpSignature } from './snp-signature.ts'
 import { checkSnpTcb } from './snp-tcb.ts'
@@ -35,7 +34,6 @@ export function createSnpVerifier(options: SnpVerifierOptions = {}): Verifier {
       const product = snpProduct(report)
       const vek = await selectVek(report, product, certChain, collateral)
       const chain = await verifySnpCertificates(vek, product, roots(product), certChain, collateral, at)
-      await checkSnpRevocation(chain, product, vek.kind, collateral, at)
       checkSnpTcb(report, product, vek.kind, vekExtensions(vek.der))
       verifySnpSignature(report, chain.vek)
       checkSnpVmpl(report)
