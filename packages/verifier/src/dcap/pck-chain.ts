@@ -1,8 +1,14 @@
 import { X509Certificate } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import type { CollateralSource } from '../collateral/collateral-source.ts'
+import {
+  checkCrlCurrent,
+  parseCrl,
+  revocationOf,
+  verifyCrlSignature,
+  type CertificateRevocationList,
+} from '../pkix/crl.ts'
 import { VerificationError } from '../verifier.ts'
-import { checkCrl, normalizeSerial, parseCrl, type Crl } from './pck-crl.ts'
 import { parsePckExtensions, type PckExtensions } from './pck-extensions.ts'
 import type { DcapQuote } from './quote-parse.ts'
 
@@ -13,8 +19,8 @@ export interface VerifiedPckChain {
   readonly root: X509Certificate
   readonly ca: 'platform' | 'processor'
   readonly extensions: PckExtensions
-  readonly pckCrl: Crl
-  readonly rootCrl: Crl
+  readonly pckCrl: CertificateRevocationList
+  readonly rootCrl: CertificateRevocationList
 }
 
 let pinnedRoot: X509Certificate | undefined
@@ -109,21 +115,34 @@ export async function verifyPckChain(quote: DcapQuote, options: PckChainOptions)
   checkValidity(intermediate, options.at, 'the PCK CA certificate')
   checkValidity(leaf, options.at, 'the PCK certificate')
   const ca = caOf(intermediate)
-  const extensions = parsePckExtensions(new Uint8Array(leaf.raw))
+  const extensions = parsePckExtensions(leaf)
 
   const pckItem = await options.collateral.get({ kind: 'intel-pck-crl', ca })
   if (pckItem === undefined) throw new VerificationError('COLLATERAL_UNAVAILABLE', `no Intel PCK ${ca} CA CRL`)
   const rootItem = await options.collateral.get({ kind: 'intel-root-ca-crl' })
   if (rootItem === undefined) throw new VerificationError('COLLATERAL_UNAVAILABLE', 'no Intel SGX Root CA CRL')
-  const rootCrl = parseCrl(rootItem.body, 'the Intel SGX Root CA CRL')
-  checkCrl(rootCrl, trusted.publicKey, options.at, 'the Intel SGX Root CA CRL')
-  const pckCrl = parseCrl(pckItem.body, `the PCK ${ca} CA CRL`)
-  checkCrl(pckCrl, intermediate.publicKey, options.at, `the PCK ${ca} CA CRL`)
-  if (rootCrl.revoked.has(normalizeSerial(intermediate.serialNumber))) {
+  const rootCrl = currentCrl(rootItem.body, trusted, options.at, 'the Intel SGX Root CA CRL')
+  const pckCrl = currentCrl(pckItem.body, intermediate, options.at, `the PCK ${ca} CA CRL`)
+  if (revocationOf(rootCrl, intermediate) !== undefined) {
     throw new VerificationError('CERT_REVOKED', `DCAP quote: the PCK ${ca} CA certificate is revoked`)
   }
-  if (pckCrl.revoked.has(normalizeSerial(leaf.serialNumber))) {
+  if (revocationOf(pckCrl, leaf) !== undefined) {
     throw new VerificationError('CERT_REVOKED', 'DCAP quote: the PCK certificate is revoked')
   }
   return { leaf, intermediate, root: trusted, ca, extensions, pckCrl, rootCrl }
+}
+
+/** A CRL signed by `issuer` and current at `at` (COLLATERAL_INVALID / CERT_EXPIRED otherwise). */
+function currentCrl(body: Uint8Array, issuer: X509Certificate, at: Date, what: string): CertificateRevocationList {
+  try {
+    const crl = parseCrl(body)
+    verifyCrlSignature(crl, issuer)
+    checkCrlCurrent(crl, at)
+    return crl
+  } catch (error) {
+    if (error instanceof VerificationError) {
+      throw new VerificationError(error.code, `${what}: ${error.message}`, { cause: error })
+    }
+    throw error
+  }
 }

@@ -22,8 +22,8 @@ export function rootKeyId(chain: VerifiedPckChain): string {
 export function pckClaims(chain: VerifiedPckChain): JsonObject {
   const ext = chain.extensions
   const claims: JsonObject = {
-    pck_crl_num: chain.pckCrl.crlNumber ?? 0,
-    root_ca_crl_num: chain.rootCrl.crlNumber ?? 0,
+    pck_crl_num: Number(chain.pckCrl.crlNumber ?? 0n),
+    root_ca_crl_num: Number(chain.rootCrl.crlNumber ?? 0n),
     platform_provider_id: hex(ext.ppid),
     sgx_type: SGX_TYPE_CLAIMS[ext.sgxType],
     root_key_id: rootKeyId(chain),

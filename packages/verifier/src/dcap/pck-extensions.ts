@@ -1,14 +1,16 @@
-import { VerificationError } from '../verifier.ts'
+import { certificateExtensions, type CertificateInput } from '../pkix/certificate.ts'
 import {
-  certificateExtensions,
-  children,
-  DerError,
+  derBoolean,
+  derChildren,
+  derOctetString,
+  derOid,
+  derSmallInteger,
+  DerTag,
   expectTag,
-  oidToString,
-  readTlv,
-  smallInteger,
-  type Tlv,
-} from './pck-der.ts'
+  readDer,
+  type DerElement,
+} from '../pkix/der.ts'
+import { VerificationError } from '../verifier.ts'
 
 export const SGX_EXTENSIONS_OID = '1.2.840.113741.1.13.1'
 
@@ -35,74 +37,73 @@ export interface PckExtensions {
 }
 
 const SGX_TYPES: readonly SgxType[] = ['Standard', 'Scalable', 'ScalableWithIntegrity']
+const ENUMERATED = 0x0a
 
-function entries(value: Uint8Array): Map<string, Tlv> {
-  const out = new Map<string, Tlv>()
-  for (const entry of children(value)) {
-    const [id, v] = children(expectTag(entry, 0x30, 'SGX extension entry').value)
-    if (v === undefined) throw new DerError('SGX extension entry without a value')
-    out.set(oidToString(expectTag(id, 0x06, 'SGX extension id').value), v)
+function invalid(message: string): never {
+  throw new VerificationError('CERT_CHAIN_INVALID', `PCK certificate SGX extension: ${message}`)
+}
+
+/** The SEQUENCE OF { OID, value } entries of an SGX extension (sub)structure, by dotted OID. */
+function entries(element: DerElement): Map<string, DerElement> {
+  const out = new Map<string, DerElement>()
+  for (const entry of derChildren(expectTag(element, DerTag.sequence, 'SGX extension'))) {
+    const [id, value] = derChildren(expectTag(entry, DerTag.sequence, 'SGX extension entry'))
+    if (id === undefined || value === undefined) return invalid('an entry without a value')
+    out.set(derOid(id), value)
   }
   return out
 }
 
-function octets(map: Map<string, Tlv>, oid: string, length: number | undefined, what: string): Uint8Array {
-  const tlv = expectTag(map.get(oid), 0x04, what)
-  if (length !== undefined && tlv.value.length !== length)
-    throw new DerError(`${what}: expected ${String(length)} bytes`)
-  return tlv.value
+function field(map: Map<string, DerElement>, oid: string, what: string): DerElement {
+  return map.get(oid) ?? invalid(`no ${what}`)
 }
 
-function bool(map: Map<string, Tlv>, oid: string): boolean | undefined {
-  const tlv = map.get(oid)
-  if (tlv === undefined) return undefined
-  return expectTag(tlv, 0x01, 'configuration flag').value[0] !== 0
+function octets(map: Map<string, DerElement>, oid: string, length: number | undefined, what: string): Uint8Array {
+  const value = derOctetString(field(map, oid, what))
+  if (length !== undefined && value.length !== length) invalid(`${what}: expected ${String(length)} bytes`)
+  return value
 }
 
-/** Parses the SGX extension (OID 1.2.840.113741.1.13.1) of a DER PCK certificate. */
-export function parsePckExtensions(certificateDer: Uint8Array): PckExtensions {
-  try {
-    const raw = certificateExtensions(certificateDer).get(SGX_EXTENSIONS_OID)
-    if (raw === undefined) throw new DerError('the PCK certificate has no SGX extension')
-    const top = entries(expectTag(readTlv(raw).tlv, 0x30, 'SGX extension').value)
-    const p = SGX_EXTENSIONS_OID
-    const tcb = entries(expectTag(top.get(`${p}.2`), 0x30, 'SGX TCB').value)
-    const compSvns: number[] = []
-    for (let i = 1; i <= 16; i++) {
-      compSvns.push(smallInteger(expectTag(tcb.get(`${p}.2.${String(i)}`), 0x02, `SGX TCB comp ${String(i)}`)))
+function flag(map: Map<string, DerElement>, oid: string): boolean | undefined {
+  const element = map.get(oid)
+  return element === undefined ? undefined : derBoolean(element)
+}
+
+/** Parses the SGX extension (OID 1.2.840.113741.1.13.1) of a PCK certificate; CERT_CHAIN_INVALID if malformed. */
+export function parsePckExtensions(certificate: CertificateInput): PckExtensions {
+  const raw = certificateExtensions(certificate, 'CERT_CHAIN_INVALID').get(SGX_EXTENSIONS_OID)
+  if (raw === undefined) return invalid('missing')
+  const p = SGX_EXTENSIONS_OID
+  const top = entries(readDer(raw.value, 'CERT_CHAIN_INVALID'))
+  const tcb = entries(field(top, `${p}.2`, 'TCB'))
+  const compSvns: number[] = []
+  for (let i = 1; i <= 16; i++)
+    compSvns.push(derSmallInteger(field(tcb, `${p}.2.${String(i)}`, `TCB comp ${String(i)}`)))
+  const sgxType =
+    SGX_TYPES[derSmallInteger(field(top, `${p}.5`, 'SGX type'), ENUMERATED)] ?? invalid('unknown SGX type')
+  const platformInstanceId = top.has(`${p}.6`) ? octets(top, `${p}.6`, undefined, 'platform instance id') : undefined
+  let configuration: PckExtensions['configuration']
+  const configElement = top.get(`${p}.7`)
+  if (configElement !== undefined) {
+    const config = entries(configElement)
+    const dynamicPlatform = flag(config, `${p}.7.1`)
+    const cachedKeys = flag(config, `${p}.7.2`)
+    const smtEnabled = flag(config, `${p}.7.3`)
+    configuration = {
+      ...(dynamicPlatform === undefined ? {} : { dynamicPlatform }),
+      ...(cachedKeys === undefined ? {} : { cachedKeys }),
+      ...(smtEnabled === undefined ? {} : { smtEnabled }),
     }
-    const pceSvn = smallInteger(expectTag(tcb.get(`${p}.2.17`), 0x02, 'PCESVN'))
-    const cpuSvn = octets(tcb, `${p}.2.18`, 16, 'CPUSVN')
-    const typeTlv = expectTag(top.get(`${p}.5`), 0x0a, 'SGX type')
-    const sgxType = SGX_TYPES[smallInteger(typeTlv)]
-    if (sgxType === undefined) throw new DerError('unknown SGX type')
-    const platformInstanceId = top.has(`${p}.6`) ? octets(top, `${p}.6`, undefined, 'platform instance id') : undefined
-    const configTlv = top.get(`${p}.7`)
-    let configuration: PckExtensions['configuration']
-    if (configTlv !== undefined) {
-      const config = entries(expectTag(configTlv, 0x30, 'configuration').value)
-      const dynamicPlatform = bool(config, `${p}.7.1`)
-      const cachedKeys = bool(config, `${p}.7.2`)
-      const smtEnabled = bool(config, `${p}.7.3`)
-      configuration = {
-        ...(dynamicPlatform === undefined ? {} : { dynamicPlatform }),
-        ...(cachedKeys === undefined ? {} : { cachedKeys }),
-        ...(smtEnabled === undefined ? {} : { smtEnabled }),
-      }
-    }
-    return {
-      ppid: octets(top, `${p}.1`, 16, 'PPID'),
-      compSvns,
-      pceSvn,
-      cpuSvn,
-      pceId: octets(top, `${p}.3`, 2, 'PCE-ID'),
-      fmspc: octets(top, `${p}.4`, 6, 'FMSPC'),
-      sgxType,
-      ...(platformInstanceId === undefined || platformInstanceId.length === 0 ? {} : { platformInstanceId }),
-      ...(configuration === undefined ? {} : { configuration }),
-    }
-  } catch (cause) {
-    if (!(cause instanceof DerError)) throw cause
-    throw new VerificationError('CERT_CHAIN_INVALID', `PCK certificate SGX extension: ${cause.message}`, { cause })
+  }
+  return {
+    ppid: octets(top, `${p}.1`, 16, 'PPID'),
+    compSvns,
+    pceSvn: derSmallInteger(field(tcb, `${p}.2.17`, 'PCESVN')),
+    cpuSvn: octets(tcb, `${p}.2.18`, 16, 'CPUSVN'),
+    pceId: octets(top, `${p}.3`, 2, 'PCE-ID'),
+    fmspc: octets(top, `${p}.4`, 6, 'FMSPC'),
+    sgxType,
+    ...(platformInstanceId === undefined || platformInstanceId.length === 0 ? {} : { platformInstanceId }),
+    ...(configuration === undefined ? {} : { configuration }),
   }
 }

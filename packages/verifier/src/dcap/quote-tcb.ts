@@ -22,6 +22,12 @@ function served(item: CollateralItem | undefined, what: string): ServedCollatera
   return { body: item.body, issuerChain: item.issuerChain }
 }
 
+/** A serial as `X509Certificate.serialNumber` spells it (upper-case hex, sign octet dropped). */
+function hexSerial(serial: Uint8Array): string {
+  const bytes = serial.length > 1 && serial[0] === 0 ? serial.subarray(1) : serial
+  return Buffer.from(bytes).toString('hex').toUpperCase()
+}
+
 /** The QE report fields the QE Identity is matched against. */
 export function qeReportIdentity(quote: DcapQuote): QeReportIdentity {
   const r = Buffer.from(quote.qe.qeReport)
@@ -62,7 +68,7 @@ export const evaluateQuoteTcb: DcapTcbEvaluator = async ({ tee, quote, pck, at, 
     qeIdentity,
     trust: {
       root: pck.root,
-      rootCrlRevokedSerials: new Set([...pck.rootCrl.revoked].map((s) => s.toUpperCase())),
+      rootCrlRevokedSerials: new Set(pck.rootCrl.revoked.map((r) => hexSerial(r.serial))),
     },
     at,
     pck: { fmspc: ext.fmspc, pceId: ext.pceId, sgxTcbComponents: ext.compSvns, pcesvn: ext.pceSvn },
