@@ -43,6 +43,7 @@ describe('CC event log parsing: upstream goldens', () => {
     ['CCEL_data_ovmf', 'CCEL_data_ovmf_out.json'],
     ['CCEL_data_grub', 'CCEL_data_grub_out.json'],
     ['CCEL_AAEL_alibabacloud', 'CCEL_AAEL_alibabacloud_out.json'],
+    ['CCEL_data_csv', 'CCEL_data_csv_out.json'],
   ] as const) {
     test(`${log} parses to ${out}`, () => {
       assert.deepEqual(JSON.parse(JSON.stringify(parseCcEventLog(file(log)))), golden(out))
@@ -114,5 +115,14 @@ describe('CC event log: malformed input', () => {
         assert.ok(e instanceof VerificationError && e.code === 'EVIDENCE_MALFORMED', `byte ${String(at)}: ${String(e)}`)
       }
     }
+  })
+})
+
+describe('verifiedTdxEventLog', () => {
+  test('returns the uefi_event_logs claim of a log that replays; refuses one that does not', async () => {
+    const { verifiedTdxEventLog } = await import('./tdx-event-log.ts')
+    const rtmrs = (RTMRS['CCEL_data_ovmf'] ?? []).map((r) => Buffer.from(r, 'hex'))
+    assert.deepEqual(verifiedTdxEventLog(file('CCEL_data_ovmf'), rtmrs), golden('CCEL_data_ovmf_out.json'))
+    assert.throws(() => verifiedTdxEventLog(file('CCEL_data_grub'), rtmrs), { code: 'MEASUREMENT_MISMATCH' })
   })
 })
