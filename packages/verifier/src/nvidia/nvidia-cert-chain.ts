@@ -1,6 +1,7 @@
 import { X509Certificate } from 'node:crypto'
 import { VerificationError } from '../verifier.ts'
-import { fwidOfCertificate } from './fwid-extension.ts'
+import { verifyCertificateChain } from '../pkix/certificate-chain.ts'
+import { certificateExtensions } from '../pkix/certificate.ts'
 
 /*
  * An NVIDIA device certificate chain, leaf first: the signing certificate (e.g. "GH100 A01 GSP FMC
@@ -25,21 +26,23 @@ export function parsePemChain(pem: string): X509Certificate[] {
   })
 }
 
-function checkValidity(cert: X509Certificate, at: Date): void {
-  const from = Date.parse(cert.validFrom)
-  const to = Date.parse(cert.validTo)
-  if (Number.isNaN(from) || Number.isNaN(to)) throw invalid(`unreadable validity of ${cert.subject}`)
-  if (at.getTime() < from || at.getTime() > to) {
-    throw new VerificationError(
-      'CERT_EXPIRED',
-      `NVIDIA certificate ${JSON.stringify(cert.subject)} is not valid at ${at.toISOString()} (${cert.validFrom} – ${cert.validTo})`,
-    )
-  }
+/** Extension 2.23.133.5.4.1 (TCG DICE TcbInfo): its last 48 bytes are the FWID (SHA-384). */
+const TCG_DICE_TCB_INFO = '2.23.133.5.4.1'
+const FWID_SIZE = 48
+
+/** The FWID (hex) of the signing certificate; CERT_CHAIN_INVALID when it has none. */
+export function fwidOfCertificate(cert: X509Certificate): string {
+  const extension = certificateExtensions(cert, 'CERT_CHAIN_INVALID').get(TCG_DICE_TCB_INFO)
+  if (extension === undefined)
+    throw invalid(`the FWID extension (${TCG_DICE_TCB_INFO}) of the signing certificate is missing`)
+  if (extension.value.length < FWID_SIZE) throw invalid('the FWID extension is too short')
+  return Buffer.from(extension.value.subarray(extension.value.length - FWID_SIZE)).toString('hex')
 }
 
 /**
  * Checks the chain against `root` at time `at` and that the leaf's FWID is `reportFwid` (the FWID
- * the signed report carries). Returns the leaf, whose key verifies the report.
+ * the signed report carries). The path itself (signatures, validity at `at`, CA constraints) is
+ * `verifyCertificateChain`'s. Returns the leaf, whose key verifies the report.
  */
 export function verifyNvidiaChain(
   chain: readonly X509Certificate[],
@@ -58,7 +61,7 @@ export function verifyNvidiaChain(
       `NVIDIA certificate chain ends at ${JSON.stringify(last.subject)}, not the trusted NVIDIA root`,
     )
   }
-  const certFwid = fwidOfCertificate(new Uint8Array(leaf.raw))
+  const certFwid = fwidOfCertificate(leaf)
   if (reportFwid === undefined) throw new VerificationError('EVIDENCE_MALFORMED', 'NVIDIA report carries no fwid')
   if (certFwid !== reportFwid.toLowerCase()) {
     throw new VerificationError(
@@ -66,15 +69,6 @@ export function verifyNvidiaChain(
       `NVIDIA report fwid ${reportFwid} is not the signing certificate's ${certFwid}`,
     )
   }
-  for (let i = 0; i < chain.length; i++) {
-    const cert = chain[i] as X509Certificate
-    const issuer = chain[i + 1] ?? root
-    if (i > 0 && !cert.ca)
-      throw invalid(`${JSON.stringify(cert.subject)} is not a CA but issues certificate ${String(i - 1)}`)
-    if (!cert.checkIssued(issuer) || !cert.verify(issuer.publicKey)) {
-      throw invalid(`${JSON.stringify(cert.subject)} is not signed by ${JSON.stringify(issuer.subject)}`)
-    }
-    checkValidity(cert, at)
-  }
+  verifyCertificateChain({ leaf, intermediates: chain.slice(1, -1), trustedRoots: [root], at })
   return leaf
 }
