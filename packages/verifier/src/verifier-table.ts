@@ -1,5 +1,6 @@
 import type { Tee } from '@carapace/protocol'
 import { createAzSnpVtpmVerifier } from './az-snp-vtpm/az-snp-vtpm-verifier.ts'
+import { createAzTdxVtpmVerifier } from './az-tdx-vtpm/az-tdx-vtpm-verifier.ts'
 import { createCcaVerifier } from './cca/cca-verifier.ts'
 import { createNvidiaVerifier } from './nvidia/nvidia-verifier.ts'
 import { createSampleVerifier } from './sample/sample-verifier.ts'
@@ -14,7 +15,7 @@ export type VerifierFactory = () => Verifier
 /** Every TEE name, with its verifier where Carapace has one (null: its verifier arrives with the hardware verifiers, issue 4). */
 export const VERIFIER_FACTORIES = {
   'az-snp-vtpm': createAzSnpVtpmVerifier,
-  'az-tdx-vtpm': null,
+  'az-tdx-vtpm': () => createAzTdxVtpmVerifier(),
   nvidia: createNvidiaVerifier,
   'nvidia-dpu': null,
   sgx: createSgxVerifier,
