@@ -204,3 +204,30 @@ describe('trustee test data: tcbInfo.json and enclaveIdentity.json', () => {
     )
   })
 })
+
+describe('DCAP collateral: random mutations', () => {
+  test('mutated TCB Info / QE Identity bodies are accepted only when the signed bytes are intact, else a typed error', async () => {
+    const { splitSignedCollateral } = await import('./collateral-signed-json.ts')
+    const good = caseInput(byId('QVL-SGX'))
+    let seed = 7
+    const next = (): number => (seed = (seed * 1103515245 + 12345) % 2 ** 31)
+    for (const [field, member] of [
+      ['tcbInfo', 'tcbInfo'],
+      ['qeIdentity', 'enclaveIdentity'],
+    ] as const) {
+      const original = splitSignedCollateral(good[field].body, member, field)
+      for (let n = 0; n < 800; n++) {
+        const body = Buffer.from(good[field].body)
+        for (let k = 1 + (next() % 3); k > 0; k--) body[next() % body.length] = next() % 256
+        try {
+          evaluateDcapCollateral({ ...good, [field]: { ...good[field], body } })
+          const parsed = splitSignedCollateral(body, member, field)
+          assert.ok(Buffer.from(parsed.signedBytes).equals(original.signedBytes), `accepted a changed ${field}`)
+          assert.ok(Buffer.from(parsed.signature).equals(original.signature))
+        } catch (e) {
+          assert.ok(e instanceof VerificationError, `untyped error: ${String(e)}`)
+        }
+      }
+    }
+  })
+})
