@@ -46,8 +46,7 @@ export function derToPem(der: Uint8Array, label = 'CERTIFICATE'): string {
   return `-----BEGIN ${label}-----\n${body}\n-----END ${label}-----\n`
 }
 
-/** Whether the bytes look like PEM text rather than DER (DER never starts with `-----`). */
+/** Whether the bytes look like PEM text (a BEGIN line near the start) rather than DER (which starts with 0x30 here). */
 export function looksLikePem(bytes: Uint8Array): boolean {
-  const head = Buffer.from(bytes.subarray(0, 64)).toString('latin1')
-  return head.trimStart().startsWith('-----BEGIN ') || /-----BEGIN /.test(head)
+  return bytes[0] !== 0x30 && Buffer.from(bytes.subarray(0, 256)).toString('latin1').includes('-----BEGIN ')
 }
