@@ -41,7 +41,14 @@ export function pckCertificates(quote: DcapQuote): X509Certificate[] {
       `DCAP quote: certification data type ${String(quote.qe.certType)} (only 5, the PCK chain, is supported)`,
     )
   }
-  const pems = Buffer.from(quote.qe.certData).toString('latin1').match(PEM_CERT) ?? []
+  const text = Buffer.from(quote.qe.certData).toString('latin1')
+  const pems = text.match(PEM_CERT) ?? []
+  if (!/^[\s\0]*$/.test(text.replace(PEM_CERT, ''))) {
+    throw new VerificationError(
+      'CERT_CHAIN_INVALID',
+      'DCAP quote: the PCK certification data holds more than PEM certificates',
+    )
+  }
   if (pems.length < 2)
     throw new VerificationError('CERT_CHAIN_INVALID', 'DCAP quote: the PCK chain has fewer than 2 certificates')
   try {

@@ -78,6 +78,12 @@ class Cursor {
     return out
   }
 
+  /** Fails unless everything up to `end` was read: no bytes inside a declared length go unchecked. */
+  done(what: string): void {
+    if (this.offset !== this.end)
+      throw malformed(`${String(this.end - this.offset)} unexpected bytes at the end of the ${what}`)
+  }
+
   u16(what: string): number {
     const b = this.take(2, what)
     return new DataView(b.buffer, b.byteOffset, 2).getUint16(0, true)
@@ -154,6 +160,7 @@ export function parseDcapQuote(bytes: Uint8Array): DcapQuote {
   let qe: QeCertificationData
   if (header.version === 3) {
     qe = parseQeBlock(sig)
+    sig.done('signature data')
   } else {
     const type = sig.u16('certification data type')
     const size = sig.u32('certification data size')
@@ -161,6 +168,9 @@ export function parseDcapQuote(bytes: Uint8Array): DcapQuote {
     const inner = new Cursor(bytes, sig.offset, sig.offset + size)
     if (inner.end > sig.end) throw malformed('truncated QE report certification data')
     qe = parseQeBlock(inner)
+    inner.done('QE report certification data')
+    sig.offset = inner.offset
+    sig.done('signature data')
   }
   return {
     header,
