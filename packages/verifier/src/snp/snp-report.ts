@@ -86,6 +86,10 @@ export function parseSnpReport(input: Uint8Array): SnpReport {
     )
   }
   const bytes = new Uint8Array(input)
+  // Nothing signs the bytes after r and s; they must be zero so that no two accepted reports differ.
+  if (bytes.subarray(SnpOffset.signatureS + SNP_SIGNATURE_COMPONENT).some((b) => b !== 0)) {
+    throw new VerificationError('EVIDENCE_MALFORMED', 'SNP report: the reserved bytes after the signature are not zero')
+  }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
   const slice = (offset: number, length: number): Uint8Array => bytes.slice(offset, offset + length)
   const signerInfo = view.getUint32(SnpOffset.signerInfo, true)

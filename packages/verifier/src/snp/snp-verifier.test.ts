@@ -159,3 +159,12 @@ test('snp: the ARK/ASK of the evidence or of the collateral are used when they a
   const collateral = fakeCollateral({ 'amd-cert-chain': snpFixture('selfmade-ark.pem') })
   await rejectsWith(createSnpVerifier().verify(evidence, { reportData }, { at, collateral }), 'COLLATERAL_INVALID')
 })
+
+test('snp: unsigned bytes after the signature must be zero', async () => {
+  const padded = new Uint8Array(report)
+  padded[0x400] = 1
+  await rejectsWith(
+    createSnpVerifier().verify(padded, { reportData }, { at, collateral: fakeCollateral({ 'amd-vcek': vcek }) }),
+    'EVIDENCE_MALFORMED',
+  )
+})
