@@ -117,9 +117,8 @@ export function evaluateDcapCollateral(input: DcapCollateralInput): DcapTcbVerdi
   const qe = matchQeIdentity(qeIdentity, input.qeReport, input.tee === 'tdx' ? 'TD_QE' : 'QE')
   const converged = convergeTcbStatus(platform.status, qe.tcbStatus)
   let status: QuoteTcbStatus = acceptedQuoteStatus(converged, 'quote')
-  if (platform.relaunchAdvised && (status === 'OutOfDate' || status === 'OutOfDateConfigurationNeeded')) {
-    status = status === 'OutOfDate' ? 'TDRelaunchAdvised' : 'TDRelaunchAdvisedConfigurationNeeded'
-  }
+  const qeCurrent = qe.tcbStatus !== 'OutOfDate' && qe.tcbStatus !== 'OutOfDateConfigurationNeeded'
+  if (platform.relaunch !== undefined && qeCurrent) status = platform.relaunch
 
   const decidingDates = [platform.level.tcbDate, qe.tcbDate]
   if (platform.module !== undefined) decidingDates.push(platform.module.level.tcbDate)

@@ -67,6 +67,15 @@ describe('Intel TCB level matching', () => {
     assert.equal(matchPlatformTcb(tdxInfo, pck(3), td([2, 3, 4])).status, 'OutOfDate')
     assert.equal(matchPlatformTcb(tdxInfo, pck(2), td([2, 3, 2])).status, 'OutOfDateConfigurationNeeded')
   })
+  test('non-zero SEAMATTRIBUTES are refused', () => {
+    assert.throws(
+      () =>
+        matchPlatformTcb(tdxInfo, pck(3), { ...td([5, 3, 4]), seamAttributes: Buffer.from('0100000000000000', 'hex') }),
+      {
+        code: 'POLICY_VIOLATION',
+      },
+    )
+  })
   test('a module below every level or of an unknown version is refused', () => {
     assert.throws(() => matchPlatformTcb(tdxInfo, pck(3), td([1, 3, 4])), { code: 'TCB_OUT_OF_DATE' })
     assert.throws(() => matchPlatformTcb(tdxInfo, pck(3), td([5, 4, 4])), { code: 'POLICY_VIOLATION' })
@@ -78,8 +87,14 @@ describe('Intel TCB level matching', () => {
     )
   })
   test('TDX 1.5 with TEE_TCB_SVN2 at the latest level: relaunch advised', () => {
-    assert.equal(matchPlatformTcb(tdxInfo, pck(3), td([2, 3, 4], [5, 3, 4])).relaunchAdvised, true)
-    assert.equal(matchPlatformTcb(tdxInfo, pck(3), td([2, 3, 4], [2, 3, 4])).relaunchAdvised, false)
+    assert.equal(matchPlatformTcb(tdxInfo, pck(3), td([2, 3, 4], [5, 3, 4])).relaunch, 'TDRelaunchAdvised')
+    assert.equal(
+      matchPlatformTcb(tdxInfo, pck(2), td([2, 3, 2], [5, 3, 4])).relaunch,
+      'TDRelaunchAdvisedConfigurationNeeded',
+    )
+    assert.equal(matchPlatformTcb(tdxInfo, pck(3), td([2, 3, 4], [2, 3, 4])).relaunch, undefined)
+    assert.equal(matchPlatformTcb(tdxInfo, pck(3), td([2, 3, 4], [5, 3, 3])).relaunch, undefined)
+    assert.equal(matchPlatformTcb(tdxInfo, pck(3), td([5, 3, 4], [5, 3, 4])).relaunch, undefined)
   })
   test('a revoked level is matched and then rejected', () => {
     const m = matchPlatformTcb(tdxInfo, pck(1), td([5, 3, 0]))

@@ -11,8 +11,12 @@ export interface PlatformTcbMatch {
   /** The status of the first level matched on the SGX components and PCESVN alone. */
   readonly sgxStatus: TcbLevelStatus
   readonly module?: { readonly identity: TdxModuleIdentity; readonly level: TdxModuleTcbLevel }
-  /** TDX 1.5: the TD would match the latest TCB if relaunched (TEE_TCB_SVN2 is at the latest level). */
-  readonly relaunchAdvised: boolean
+  /**
+   * TDX 1.5 (TEE_TCB_SVN2 given): the TD runs an out-of-date module but TEE_TCB_SVN2 is at the
+   * latest level, so relaunching it would bring it up to date. Applies only while the QE is not out
+   * of date (the caller checks that).
+   */
+  readonly relaunch?: 'TDRelaunchAdvised' | 'TDRelaunchAdvisedConfigurationNeeded'
 }
 
 const notSupported = (detail: string): VerificationError =>
@@ -24,55 +28,56 @@ function sgxMatches(level: TcbLevel, pck: PckTcb): boolean {
 
 /**
  * Intel: TEE_TCB_SVN[0..1] are the TDX module's SVN and version when the module has its own identity
- * (TEE_TCB_SVN[1] > 0); the module identity judges them, so the level comparison skips them.
+ * (TEE_TCB_SVN[1] > 0); the module identity judges them, so the level comparison skips them then.
  */
-function tdxMatches(level: TcbLevel, teeTcbSvn: Uint8Array, hasModuleIdentities: boolean): boolean {
+function tdxMatches(level: TcbLevel, teeTcbSvn: Uint8Array): boolean {
   const comps = level.tdxTcbComponents
   if (comps === undefined) return false
-  const start = hasModuleIdentities && (teeTcbSvn[1] ?? 0) > 0 ? 2 : 0
+  const start = (teeTcbSvn[1] ?? 0) > 0 ? 2 : 0
   for (let i = start; i < 16; i++) if ((teeTcbSvn[i] ?? 0) < (comps[i] ?? 0)) return false
   return true
-}
-
-function maskedEqual(a: Uint8Array, expectedHex: string, maskHex: string): boolean {
-  const e = Buffer.from(expectedHex, 'hex')
-  const m = Buffer.from(maskHex, 'hex')
-  if (a.length !== e.length || m.length !== e.length) return false
-  return a.every((byte, i) => (byte & (m[i] ?? 0)) === ((e[i] ?? 0) & (m[i] ?? 0)))
 }
 
 function moduleMismatch(detail: string): VerificationError {
   return new VerificationError('POLICY_VIOLATION', `TDX module does not match the TCB Info: ${detail}`)
 }
 
-/** The TDX module identity (TDX 1.5) and its level at the module's SVN; undefined for TDX 1.0 modules. */
-function matchTdxModule(tcbInfo: TcbInfo, td: TdTcb): PlatformTcbMatch['module'] {
-  const base = tcbInfo.tdxModule
-  const version = td.teeTcbSvn[1] ?? 0
+function moduleIdentity(tcbInfo: TcbInfo, version: number): TdxModuleIdentity {
   const identities = tcbInfo.tdxModuleIdentities
-  if (version === 0 || identities === undefined) {
-    if (base === undefined) throw new VerificationError('COLLATERAL_INVALID', 'TDX TCB Info has no tdxModule')
-    if (Buffer.from(td.mrSignerSeam).toString('hex') !== base.mrsigner) throw moduleMismatch('MRSIGNER_SEAM')
-    if (!maskedEqual(td.seamAttributes, base.attributes, base.attributesMask)) throw moduleMismatch('SEAMATTRIBUTES')
-    return undefined
+  if (identities === undefined) {
+    throw new VerificationError('COLLATERAL_INVALID', 'TDX TCB Info has no tdxModuleIdentities for a TDX 1.5 module')
   }
   const id = `TDX_${version.toString(16).padStart(2, '0').toUpperCase()}`
   const identity = identities.find((m) => m.id.toUpperCase() === id)
   if (identity === undefined) throw moduleMismatch(`no module identity ${id}`)
-  if (Buffer.from(td.mrSignerSeam).toString('hex') !== identity.mrsigner) throw moduleMismatch(`${id} MRSIGNER_SEAM`)
-  if (!maskedEqual(td.seamAttributes, identity.attributes, identity.attributesMask)) {
-    throw moduleMismatch(`${id} SEAMATTRIBUTES`)
-  }
+  return identity
+}
+
+/**
+ * Intel's TDX module check: MRSIGNER_SEAM equals the module signer and SEAMATTRIBUTES are zero and
+ * equal the module's attributes; a versioned module (TEE_TCB_SVN[1] > 0) is judged by its identity
+ * `TDX_<version>` and the first of its levels at or below its SVN. TDX 1.0 modules: undefined.
+ */
+function matchTdxModule(tcbInfo: TcbInfo, td: TdTcb): PlatformTcbMatch['module'] {
+  const version = td.teeTcbSvn[1] ?? 0
+  const base = tcbInfo.tdxModule
+  if (base === undefined) throw new VerificationError('COLLATERAL_INVALID', 'TDX TCB Info has no tdxModule')
+  const identity = version === 0 ? undefined : moduleIdentity(tcbInfo, version)
+  const expected = identity ?? base
+  if (Buffer.from(td.mrSignerSeam).toString('hex') !== expected.mrsigner) throw moduleMismatch('MRSIGNER_SEAM')
+  const attributes = Buffer.from(td.seamAttributes).toString('hex')
+  if (!/^0*$/.test(attributes) || attributes !== expected.attributes) throw moduleMismatch('SEAMATTRIBUTES')
+  if (identity === undefined) return undefined
   const svn = td.teeTcbSvn[0] ?? 0
   const level = identity.tcbLevels.find((l) => svn >= l.isvsvn)
-  if (level === undefined) throw notSupported(`TDX module ${id} SVN ${String(svn)} is below every level`)
+  if (level === undefined) throw notSupported(`TDX module ${identity.id} SVN ${String(svn)} is below every level`)
   return { identity, level }
 }
 
 /** Intel's convergence of the platform status with the TDX module's. */
 function foldModuleStatus(platform: TcbLevelStatus, module: TcbLevelStatus): TcbLevelStatus {
   if (module === 'Revoked') return 'Revoked'
-  if (module === 'OutOfDate' || module === 'OutOfDateConfigurationNeeded') {
+  if (module === 'OutOfDate') {
     if (platform === 'ConfigurationNeeded' || platform === 'ConfigurationAndSWHardeningNeeded') {
       return 'OutOfDateConfigurationNeeded'
     }
@@ -82,6 +87,29 @@ function foldModuleStatus(platform: TcbLevelStatus, module: TcbLevelStatus): Tcb
 }
 
 const outOfDate = (s: TcbLevelStatus): boolean => s === 'OutOfDate' || s === 'OutOfDateConfigurationNeeded'
+const configurationNeeded = (s: TcbLevelStatus): boolean =>
+  s === 'ConfigurationNeeded' || s === 'ConfigurationAndSWHardeningNeeded' || s === 'OutOfDateConfigurationNeeded'
+
+/** Intel's TD relaunch rule for TDX 1.5 quotes (TEE_TCB_SVN2 against the latest level). */
+function relaunchAdvice(
+  tcbInfo: TcbInfo,
+  sgxStatus: TcbLevelStatus,
+  status: TcbLevelStatus,
+  module: PlatformTcbMatch['module'],
+  svn2: Uint8Array,
+): PlatformTcbMatch['relaunch'] {
+  if (outOfDate(sgxStatus) || sgxStatus === 'Revoked' || !outOfDate(status)) return undefined
+  if (module?.level.tcbStatus !== 'OutOfDate') return undefined
+  const latest = tcbInfo.tcbLevels[0]?.tdxTcbComponents
+  if (latest === undefined) return undefined
+  const version2 = svn2[1] ?? 0
+  const moduleSvnNeeded =
+    version2 === 0 ? (latest[0] ?? 0) : (moduleIdentity(tcbInfo, version2).tcbLevels[0]?.isvsvn ?? Infinity)
+  if ((svn2[0] ?? 0) < moduleSvnNeeded || (svn2[2] ?? 0) < (latest[2] ?? 0)) return undefined
+  return configurationNeeded(sgxStatus) || configurationNeeded(status)
+    ? 'TDRelaunchAdvisedConfigurationNeeded'
+    : 'TDRelaunchAdvised'
+}
 
 /**
  * Intel's TCB level matching: the first level (highest first) whose SGX components and PCESVN the PCK
@@ -94,32 +122,22 @@ export function matchPlatformTcb(tcbInfo: TcbInfo, pck: PckTcb, td?: TdTcb): Pla
   }
   const sgxLevel = tcbInfo.tcbLevels.find((l) => sgxMatches(l, pck))
   if (sgxLevel === undefined) throw notSupported('no TCB level matches the PCK certificate (no matching TCB level)')
-  if (tcbInfo.id === 'SGX') {
-    return { level: sgxLevel, status: sgxLevel.tcbStatus, sgxStatus: sgxLevel.tcbStatus, relaunchAdvised: false }
-  }
+  if (tcbInfo.id === 'SGX') return { level: sgxLevel, status: sgxLevel.tcbStatus, sgxStatus: sgxLevel.tcbStatus }
   if (td === undefined) throw new VerificationError('COLLATERAL_INVALID', 'a TDX TCB Info was given for an SGX quote')
   if (td.teeTcbSvn.length !== 16) throw new VerificationError('EVIDENCE_MALFORMED', 'TEE_TCB_SVN is not 16 bytes')
-  const hasIdentities = tcbInfo.tdxModuleIdentities !== undefined
-  const module = matchTdxModule(tcbInfo, td)
-  const level = tcbInfo.tcbLevels.find((l) => sgxMatches(l, pck) && tdxMatches(l, td.teeTcbSvn, hasIdentities))
-  if (level === undefined)
+  const level = tcbInfo.tcbLevels.find((l) => sgxMatches(l, pck) && tdxMatches(l, td.teeTcbSvn))
+  if (level === undefined) {
     throw notSupported('no TCB level matches the PCK certificate and TEE_TCB_SVN (no matching TCB level)')
+  }
+  const module = matchTdxModule(tcbInfo, td)
   const status = module === undefined ? level.tcbStatus : foldModuleStatus(level.tcbStatus, module.level.tcbStatus)
-  const latest = tcbInfo.tcbLevels[0]
-  const svn2 = td.teeTcbSvn2
-  const relaunchAdvised =
-    svn2 !== undefined &&
-    latest !== undefined &&
-    outOfDate(status) &&
-    !outOfDate(sgxLevel.tcbStatus) &&
-    sgxLevel.tcbStatus !== 'Revoked' &&
-    tdxMatches(latest, svn2, hasIdentities) &&
-    (module === undefined || (svn2[0] ?? 0) >= (module.identity.tcbLevels[0]?.isvsvn ?? Infinity))
+  const relaunch =
+    td.teeTcbSvn2 === undefined ? undefined : relaunchAdvice(tcbInfo, sgxLevel.tcbStatus, status, module, td.teeTcbSvn2)
   return {
     level,
     status,
     sgxStatus: sgxLevel.tcbStatus,
     ...(module === undefined ? {} : { module }),
-    relaunchAdvised,
+    ...(relaunch === undefined ? {} : { relaunch }),
   }
 }
