@@ -39,17 +39,17 @@ export function fwidOfCertificate(cert: X509Certificate): string {
   return Buffer.from(extension.value.subarray(extension.value.length - FWID_SIZE)).toString('hex')
 }
 
+/** What a validated chain gives: the signing certificate and its FWID. */
+export interface NvidiaSigner {
+  readonly leaf: X509Certificate
+  readonly fwid: string
+}
+
 /**
- * Checks the chain against `root` at time `at` and that the leaf's FWID is `reportFwid` (the FWID
- * the signed report carries). The path itself (signatures, validity at `at`, CA constraints) is
- * `verifyCertificateChain`'s. Returns the leaf, whose key verifies the report.
+ * Validates the chain against `root` at time `at`: the last certificate is the root, the leaf has
+ * an FWID, and the path (signatures, validity at `at`, CA constraints) is `verifyCertificateChain`'s.
  */
-export function verifyNvidiaChain(
-  chain: readonly X509Certificate[],
-  root: X509Certificate,
-  at: Date,
-  reportFwid: string | undefined,
-): X509Certificate {
+export function verifyNvidiaChain(chain: readonly X509Certificate[], root: X509Certificate, at: Date): NvidiaSigner {
   const leaf = chain[0]
   const last = chain.at(-1)
   if (leaf === undefined || last === undefined || chain.length < 2) {
@@ -61,14 +61,18 @@ export function verifyNvidiaChain(
       `NVIDIA certificate chain ends at ${JSON.stringify(last.subject)}, not the trusted NVIDIA root`,
     )
   }
-  const certFwid = fwidOfCertificate(leaf)
+  const fwid = fwidOfCertificate(leaf)
+  verifyCertificateChain({ leaf, intermediates: chain.slice(1, -1), trustedRoots: [root], at })
+  return { leaf, fwid }
+}
+
+/** The report's FWID must be the one the signing certificate was issued for. */
+export function checkReportFwid(signer: NvidiaSigner, reportFwid: string | undefined): void {
   if (reportFwid === undefined) throw new VerificationError('EVIDENCE_MALFORMED', 'NVIDIA report carries no fwid')
-  if (certFwid !== reportFwid.toLowerCase()) {
+  if (signer.fwid !== reportFwid.toLowerCase()) {
     throw new VerificationError(
       'TCB_OUT_OF_DATE',
-      `NVIDIA report fwid ${reportFwid} is not the signing certificate's ${certFwid}`,
+      `NVIDIA report fwid ${reportFwid} is not the signing certificate's ${signer.fwid}`,
     )
   }
-  verifyCertificateChain({ leaf, intermediates: chain.slice(1, -1), trustedRoots: [root], at })
-  return leaf
 }

@@ -63,13 +63,14 @@ describe('nvidia certificate chains (upstream cases 1–4)', () => {
   const chain = (n: number): X509Certificate[] => parsePemChain(fixtureText(`hopper_cert_chain_case${String(n)}.txt`))
 
   test('case 1: the real H100 chain verifies to the pinned root and yields its leaf', () => {
-    const leaf = verifyNvidiaChain(chain(1), pinnedNvidiaRoot(), AT, fwid)
-    assert.match(leaf.subject, /GH100 A01 GSP FMC LF/u)
+    const signer = verifyNvidiaChain(chain(1), pinnedNvidiaRoot(), AT)
+    assert.match(signer.leaf.subject, /GH100 A01 GSP FMC LF/u)
+    assert.equal(signer.fwid, fwid)
   })
   const refused = (n: number, message: RegExp, label: string): void => {
     test(`case ${String(n)}: ${label} is CERT_CHAIN_INVALID`, () => {
       assert.throws(
-        () => verifyNvidiaChain(chain(n), pinnedNvidiaRoot(), AT, fwid),
+        () => verifyNvidiaChain(chain(n), pinnedNvidiaRoot(), AT),
         (e: unknown) => e instanceof Error && 'code' in e && e.code === 'CERT_CHAIN_INVALID' && message.test(e.message),
       )
     })
@@ -161,6 +162,17 @@ describe('nvidia verifier', () => {
       verifier.verify(nvidiaEvidence(deviceEvidence({ report })), { reportData }, context),
       'EVIDENCE_MALFORMED',
     )
+  })
+
+  test('a chain remembered as valid is judged again at a time outside its certificates’ validity', async () => {
+    const same = createNvidiaVerifier()
+    await same.verify(golden, { reportData }, context)
+    await rejectsWith(same.verify(golden, { reportData }, { at: new Date('2019-01-01T00:00:00Z') }), 'CERT_EXPIRED')
+    await rejectsWith(
+      same.verify(nvidiaEvidence(deviceEvidence({ report: tamperedSignatureReport() })), { reportData }, context),
+      'SIGNATURE_INVALID',
+    )
+    await same.verify(golden, { reportData }, context)
   })
 
   test('report data shorter than 32 bytes is zero-padded before the nonce comparison', async () => {
