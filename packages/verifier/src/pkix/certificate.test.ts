@@ -115,5 +115,9 @@ describe('PEM', () => {
     assert.throws(() => pemCertificates('-----BEGIN CERTIFICATE-----\nAAA*\n-----END CERTIFICATE-----\n'), isCode)
     assert.throws(() => pemCertificates('-----BEGIN CERTIFICATE-----\nAAAA\n-----END X509 CRL-----\n'), isCode)
     assert.throws(() => pemCertificates('-----BEGIN CERTIFICATE-----\nAAAA\n'), isCode)
+    assert.deepEqual(pemCertificates('-----BEGIN CERTIFICATE-----\nAA==\n-----END CERTIFICATE-----\n'), [
+      new Uint8Array([0]),
+    ])
+    assert.throws(() => pemCertificates('-----BEGIN CERTIFICATE-----\nAB==\n-----END CERTIFICATE-----\n'), isCode)
   })
 })

@@ -21,7 +21,10 @@ export function pemBlocks(text: string, errorCode: VerificationErrorCode = 'EVID
     if (label !== endLabel) derFail(errorCode, `PEM block BEGIN ${label} ends with END ${endLabel}`)
     const compact = body.replace(/\s+/g, '')
     if (!BASE64.test(compact) || compact.length % 4 !== 0) derFail(errorCode, `PEM block ${label} is not base64`)
-    blocks.push({ label, der: new Uint8Array(Buffer.from(compact, 'base64')) })
+    const der = Buffer.from(compact, 'base64')
+    // Refuse non-canonical base64 (non-zero padding bits): two texts must not give the same bytes.
+    if (der.toString('base64') !== compact) derFail(errorCode, `PEM block ${label} is not canonical base64`)
+    blocks.push({ label, der: new Uint8Array(der) })
   }
   const begins = text.match(/-----BEGIN /g)?.length ?? 0
   if (begins !== blocks.length) derFail(errorCode, 'unterminated or malformed PEM block')
