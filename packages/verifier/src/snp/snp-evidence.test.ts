@@ -75,3 +75,17 @@ test('snp evidence: malformed fields are EVIDENCE_MALFORMED', async () => {
   }
   assert.throws(() => parseSnpEvidence(new Uint8Array(1183)), VerificationError)
 })
+
+test('snp evidence: byte fields written as hex strings (as some wrappers of the sev struct do) read the same', () => {
+  const bytes = snpFixture('oak-genoa-report.bin')
+  const json = reportToJson(bytes)
+  const hex = (v: unknown): string => Buffer.from(v as number[]).toString('hex')
+  for (const field of ['family_id', 'image_id', 'report_data', 'measurement', 'host_data', 'chip_id', 'report_id']) {
+    json[field] = hex(json[field])
+  }
+  const signature = json['signature'] as JsonObject
+  json['signature'] = { r: hex(signature['r']), s: hex(signature['s']) }
+  assert.deepEqual(parseSnpEvidence({ attestation_report: json, cert_chain: null }).report, bytes)
+  json['measurement'] = 'zz'.repeat(48)
+  assert.throws(() => parseSnpEvidence({ attestation_report: json }), VerificationError)
+})

@@ -39,6 +39,10 @@ export function parseSnpEvidence(evidence: unknown): SnpEvidence {
 }
 
 function byteArray(value: JsonValue | undefined, length: number, field: string): Uint8Array {
+  // Some wrappers of the sev struct write the byte arrays as hex; accept that spelling too.
+  if (typeof value === 'string' && value.length === 2 * length && /^[0-9a-fA-F]*$/.test(value)) {
+    return new Uint8Array(Buffer.from(value, 'hex'))
+  }
   if (!Array.isArray(value) || value.length !== length)
     malformed(`${field} must be an array of ${String(length)} bytes`)
   const bytes = new Uint8Array(length)
