@@ -14,6 +14,8 @@ interface Case {
   readonly collateral: string
   readonly tcbInfo: string
   readonly at: string
+  /** A root other than Intel's (the synthetic test PKI case). */
+  readonly root?: string
   readonly input: {
     readonly tee: 'sgx' | 'tdx'
     readonly pck: { fmspc: string; pceId: string; sgxTcbComponents: number[]; pcesvn: number }
@@ -34,7 +36,7 @@ function caseInput(c: Case, overrides: Partial<DcapCollateralInput> = {}): DcapC
     tee: c.input.tee,
     tcbInfo: { body: file(d + c.tcbInfo), issuerChain: text(`${d}tcb-info-issuer-chain.pem`) },
     qeIdentity: { body: file(`${d}qe-identity.json`), issuerChain: text(`${d}qe-identity-issuer-chain.pem`) },
-    trust: { root },
+    trust: { root: c.root === undefined ? root : new X509Certificate(file(c.root)) },
     at: new Date(c.at),
     pck: { ...c.input.pck, fmspc: h(c.input.pck.fmspc), pceId: h(c.input.pck.pceId) },
     qeReport: {
@@ -125,6 +127,10 @@ describe('DCAP collateral: each failed check has its own code', () => {
     rejects({ ...good, trust: { root: signing } }, 'CERT_UNTRUSTED_ROOT')
     const rootOnly = good.tcbInfo.issuerChain.slice(good.tcbInfo.issuerChain.indexOf('-----END CERTIFICATE-----') + 25)
     rejects({ ...good, tcbInfo: { ...good.tcbInfo, issuerChain: rootOnly } }, 'CERT_CHAIN_INVALID')
+  })
+
+  test('collateral signed under Intel’s synthetic test PKI, judged against the real Intel root: CERT_UNTRUSTED_ROOT', () => {
+    rejects({ ...caseInput(byId('IQVL-SGX')), trust: { root } }, 'CERT_UNTRUSTED_ROOT')
   })
 
   test('the TCB Signing certificate on the root CA CRL: CERT_REVOKED', () => {
