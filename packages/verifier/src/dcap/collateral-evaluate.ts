@@ -43,9 +43,9 @@ export interface CollateralDates {
 export interface DcapTcbVerdict {
   /** Accepted statuses only; Revoked and unsupported TCBs throw `TCB_OUT_OF_DATE`. */
   readonly status: QuoteTcbStatus
-  /** The date of the TCB level(s) that decided the status (the oldest of platform, module and QE). */
+  /** The matched TCB Info level's `tcbDate` (Intel's `tcb_level_date_tag`). */
   readonly tcbDate: Date
-  /** INTEL-SA-… of the matched platform, TDX module and QE levels, deduplicated, in that order. */
+  /** INTEL-SA-… of the matched TCB Info level (Intel's supplemental `sa_list`). */
   readonly advisoryIds: readonly string[]
   /** TCB Info or QE Identity is past its `nextUpdate` at the verification time. */
   readonly collateralExpired: boolean
@@ -120,17 +120,14 @@ export function evaluateDcapCollateral(input: DcapCollateralInput): DcapTcbVerdi
   const qeCurrent = qe.tcbStatus !== 'OutOfDate' && qe.tcbStatus !== 'OutOfDateConfigurationNeeded'
   if (platform.relaunch !== undefined && qeCurrent) status = platform.relaunch
 
-  const decidingDates = [platform.level.tcbDate, qe.tcbDate]
-  if (platform.module !== undefined) decidingDates.push(platform.module.level.tcbDate)
-  const advisoryIds = [
-    ...new Set([...platform.level.advisoryIds, ...(platform.module?.level.advisoryIds ?? []), ...qe.advisoryIds]),
-  ]
+  // As Intel's QvE fills its supplemental data: the matched TCB Info level's date and advisories.
+  const advisoryIds = [...new Set(platform.level.advisoryIds)]
   const certs = [tcbSigner, qeSigner, input.trust.root]
   const issued = [tcbInfo.issueDate, qeIdentity.issueDate, ...certs.map((c) => new Date(c.validFrom))]
   const expiring = [tcbInfo.nextUpdate, qeIdentity.nextUpdate, ...certs.map((c) => new Date(c.validTo))]
   return {
     status,
-    tcbDate: minDate(decidingDates),
+    tcbDate: platform.level.tcbDate,
     advisoryIds,
     collateralExpired,
     dates: { earliestIssue: minDate(issued), latestIssue: maxDate(issued), earliestExpiration: minDate(expiring) },
