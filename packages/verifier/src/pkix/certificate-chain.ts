@@ -9,6 +9,7 @@ import {
   type CertificateRevocationList,
   type CrlInput,
 } from './crl.ts'
+import { bytesEqual } from './der.ts'
 import { verifySignature } from './signature-algorithm.ts'
 import {
   authorityKeyIdentifier,
@@ -83,7 +84,15 @@ function node(input: CertificateInput, role: string): Node {
     x509Cache.set(input, x509)
   }
   const parsed = parseCertificate(x509, 'CERT_CHAIN_INVALID')
-  return { x509, parsed, subject: x509.subject.replace(/\n/g, ', ') }
+  const cert = x509
+  return {
+    x509,
+    parsed,
+    // Only error messages need it; node builds the string on every access.
+    get subject() {
+      return cert.subject.replace(/\n/g, ', ')
+    },
+  }
 }
 
 function publicKeyOf(x509: X509Certificate): KeyObject {
@@ -99,7 +108,7 @@ function publicKeyOf(x509: X509Certificate): KeyObject {
   return key
 }
 
-const same = (a: Uint8Array, b: Uint8Array): boolean => Buffer.from(a).equals(b)
+const same = bytesEqual
 
 /** Whether `issuer` plausibly issued `child`: names match, and key ids match where both exist. */
 function mayHaveIssued(issuer: Node, child: Node): boolean {

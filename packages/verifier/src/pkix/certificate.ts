@@ -1,6 +1,7 @@
 import { X509Certificate } from 'node:crypto'
 import type { VerificationErrorCode } from '../verifier.ts'
 import {
+  bytesEqual,
   DerCursor,
   DerTag,
   derBitStringBytes,
@@ -80,7 +81,7 @@ export function parseCertificate(
   const serialElement = tbs.next(DerTag.integer, 'serialNumber')
   if (serialElement.content.length === 0) derFail(errorCode, 'empty serialNumber')
   const innerAlgorithm = tbs.next(DerTag.sequence, 'signature')
-  if (!Buffer.from(innerAlgorithm.bytes).equals(signatureAlgorithm.bytes)) {
+  if (!bytesEqual(innerAlgorithm.bytes, signatureAlgorithm.bytes)) {
     derFail(errorCode, 'the signature algorithm inside the certificate differs from the outer one')
   }
   const issuer = tbs.next(DerTag.sequence, 'issuer')

@@ -2,6 +2,8 @@ import { X509Certificate, type KeyObject } from 'node:crypto'
 import { VerificationError, type VerificationErrorCode } from '../verifier.ts'
 import { parseCertificate, parseExtensions, type CertificateExtension, type CertificateInput } from './certificate.ts'
 import {
+  bufferView,
+  bytesEqual,
   DerCursor,
   DerTag,
   derBitStringBytes,
@@ -66,7 +68,7 @@ export function parseCrl(
   const version = versionElement === undefined ? 1 : derSmallInteger(versionElement) + 1
   if (version !== 1 && version !== 2) derFail(errorCode, `unknown CRL version ${version}`)
   const innerAlgorithm = tbs.next(DerTag.sequence, 'signature')
-  if (!Buffer.from(innerAlgorithm.bytes).equals(signatureAlgorithm.bytes)) {
+  if (!bytesEqual(innerAlgorithm.bytes, signatureAlgorithm.bytes)) {
     derFail(errorCode, 'the signature algorithm inside the CRL differs from the outer one')
   }
   const issuer = tbs.next(DerTag.sequence, 'issuer')
@@ -123,7 +125,7 @@ export function parseCrl(
 
 function crlDer(input: CrlInput, errorCode: VerificationErrorCode): Uint8Array {
   const text =
-    typeof input === 'string' ? input : looksLikePem(input) ? Buffer.from(input).toString('latin1') : undefined
+    typeof input === 'string' ? input : looksLikePem(input) ? bufferView(input).toString('latin1') : undefined
   if (text === undefined) return input as Uint8Array
   const blocks = pemBlocks(text, errorCode).filter((block) => block.label === 'X509 CRL')
   if (blocks.length !== 1) derFail(errorCode, `expected one X509 CRL PEM block, found ${blocks.length}`)
@@ -136,9 +138,9 @@ function crlDer(input: CrlInput, errorCode: VerificationErrorCode): Uint8Array {
  */
 export function crlSignedBy(crl: CertificateRevocationList, issuer: CertificateInput): boolean {
   const parsedIssuer = parseCertificate(issuer)
-  if (!Buffer.from(crl.issuer).equals(parsedIssuer.subject)) return false
+  if (!bytesEqual(crl.issuer, parsedIssuer.subject)) return false
   const keyId = subjectKeyIdentifier(issuer)
-  if (crl.authorityKeyId !== undefined && keyId !== undefined && !Buffer.from(crl.authorityKeyId).equals(keyId)) {
+  if (crl.authorityKeyId !== undefined && keyId !== undefined && !bytesEqual(crl.authorityKeyId, keyId)) {
     return false
   }
   let publicKey: KeyObject
@@ -176,5 +178,5 @@ export function checkCrlCurrent(crl: CertificateRevocationList, at: Date): void 
 /** The CRL entry for the certificate's serial, if it is listed (the caller checks the CRL's issuer). */
 export function revocationOf(crl: CertificateRevocationList, cert: CertificateInput): RevokedCertificate | undefined {
   const serial = parseCertificate(cert).serial
-  return crl.revoked.find((entry) => Buffer.from(entry.serial).equals(serial))
+  return crl.revoked.find((entry) => bytesEqual(entry.serial, serial))
 }

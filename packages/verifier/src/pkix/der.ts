@@ -292,7 +292,7 @@ export function derTime(element: DerElement): Date {
   if (!isUtc && element.tag !== DerTag.generalizedTime) {
     derFail(element.errorCode, `expected UTCTime or GeneralizedTime, got tag 0x${hex(element.tag)}`)
   }
-  const text = Buffer.from(element.content).toString('latin1')
+  const text = bufferView(element.content).toString('latin1')
   const match = TIME.exec(text)
   if (match === null || (match[1] as string).length !== (isUtc ? 2 : 4) || (isUtc && match[7] !== undefined)) {
     return derFail(element.errorCode, `bad time ${JSON.stringify(text)}`)
@@ -327,7 +327,7 @@ export function derString(element: DerElement): string {
     case DerTag.printableString:
     case DerTag.ia5String:
     case DerTag.t61String:
-      return Buffer.from(element.content).toString('latin1')
+      return bufferView(element.content).toString('latin1')
     case DerTag.bmpString: {
       if (element.content.length % 2 !== 0) derFail(element.errorCode, 'odd-length BMPString')
       return Buffer.from(element.content).swap16().toString('utf16le')
@@ -335,6 +335,16 @@ export function derString(element: DerElement): string {
     default:
       return derFail(element.errorCode, `tag 0x${hex(element.tag)} is not a string type`)
   }
+}
+
+/** Whether two byte ranges are equal (no copies). */
+export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && bufferView(a).equals(b)
+}
+
+/** A Buffer over the same memory (Buffer.from(uint8array) would copy). */
+export function bufferView(bytes: Uint8Array): Buffer {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
 }
 
 function hex(tag: number): string {

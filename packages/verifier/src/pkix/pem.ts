@@ -1,5 +1,5 @@
 import type { VerificationErrorCode } from '../verifier.ts'
-import { derFail } from './der.ts'
+import { bufferView, derFail } from './der.ts'
 
 export interface PemBlock {
   /** The label between `BEGIN ` and the dashes, e.g. `CERTIFICATE`, `X509 CRL`. */
@@ -51,5 +51,5 @@ export function derToPem(der: Uint8Array, label = 'CERTIFICATE'): string {
 
 /** Whether the bytes look like PEM text (a BEGIN line near the start) rather than DER (which starts with 0x30 here). */
 export function looksLikePem(bytes: Uint8Array): boolean {
-  return bytes[0] !== 0x30 && Buffer.from(bytes.subarray(0, 256)).toString('latin1').includes('-----BEGIN ')
+  return bytes[0] !== 0x30 && bufferView(bytes.subarray(0, 256)).toString('latin1').includes('-----BEGIN ')
 }

@@ -1,6 +1,7 @@
 import { constants, verify, type KeyObject } from 'node:crypto'
 import type { VerificationErrorCode } from '../verifier.ts'
 import {
+  bufferView,
   DerCursor,
   DerTag,
   derExplicit,
@@ -50,6 +51,18 @@ export function signatureScheme(
   algorithmIdentifier: Uint8Array,
   errorCode: VerificationErrorCode = 'CERT_CHAIN_INVALID',
 ): SignatureScheme {
+  const key = bufferView(algorithmIdentifier).toString('latin1')
+  const known = schemes.get(key)
+  if (known !== undefined) return known
+  const scheme = readScheme(algorithmIdentifier, errorCode)
+  // Few distinct identifiers exist; the bound only guards against a flood of garbage ones.
+  if (schemes.size < 64) schemes.set(key, scheme)
+  return scheme
+}
+
+const schemes = new Map<string, SignatureScheme>()
+
+function readScheme(algorithmIdentifier: Uint8Array, errorCode: VerificationErrorCode): SignatureScheme {
   const cursor = new DerCursor(readDer(algorithmIdentifier, errorCode), DerTag.sequence, 'AlgorithmIdentifier')
   const oid = derOid(cursor.next(DerTag.objectIdentifier, 'algorithm'))
   const parameters = cursor.done ? undefined : cursor.next()
