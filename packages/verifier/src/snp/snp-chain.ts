@@ -45,7 +45,7 @@ export async function verifySnpCertificates(
   }
   const crl = await amdCrl(collateral, product, vek.kind)
   const { path } = verifyCertificateChain({
-    leaf: vek.der,
+    leaf: vek.certificate ?? vek.der,
     intermediates: [
       ...(supplied.intermediate === undefined ? [] : [supplied.intermediate]),
       pinned[vek.kind === 'vcek' ? 'ask' : 'asvk'],

@@ -1,4 +1,4 @@
-import { verify, type X509Certificate } from 'node:crypto'
+import { verify, type KeyObject, type X509Certificate } from 'node:crypto'
 import { VerificationError } from '../verifier.ts'
 import { SNP_SIGNATURE_COMPONENT, SNP_SIGNED_LENGTH, SnpOffset, type SnpReport } from './snp-report.ts'
 
@@ -12,6 +12,18 @@ function scalar(report: Uint8Array, offset: number): Buffer | undefined {
   return Buffer.from(le.subarray(0, SCALAR)).reverse()
 }
 
+// A KeyObject per certificate: importing the key is a large part of one verification.
+const keys = new WeakMap<X509Certificate, KeyObject>()
+
+function publicKeyOf(certificate: X509Certificate): KeyObject {
+  let key = keys.get(certificate)
+  if (key === undefined) {
+    key = certificate.publicKey
+    keys.set(certificate, key)
+  }
+  return key
+}
+
 /** The report signature: ECDSA P-384 with SHA-384 over bytes 0..0x29F, by the VEK's key. */
 export function verifySnpSignature(report: SnpReport, vek: X509Certificate): void {
   if (report.signatureAlgo !== ECDSA_P384_SHA384) {
@@ -20,7 +32,7 @@ export function verifySnpSignature(report: SnpReport, vek: X509Certificate): voi
       `SNP signature algorithm ${String(report.signatureAlgo)} is not ECDSA P-384 SHA-384`,
     )
   }
-  const key = vek.publicKey
+  const key = publicKeyOf(vek)
   if (key.asymmetricKeyType !== 'ec' || key.asymmetricKeyDetails?.namedCurve !== 'secp384r1') {
     throw new VerificationError('CERT_CHAIN_INVALID', 'the VCEK/VLEK key is not an ECDSA P-384 key')
   }

@@ -10,6 +10,7 @@ import { checkSnpReportVersion, parseSnpReport } from './snp-report.ts'
 import { verifySnpSignature } from './snp-signature.ts'
 import { checkSnpTcb } from './snp-tcb.ts'
 import { vekExtensions } from './vek-extensions.ts'
+import { createVekCache } from './vek-cache.ts'
 import { selectVek } from './vek-select.ts'
 
 /**
@@ -24,6 +25,7 @@ export interface SnpVerifierOptions {
 
 export function createSnpVerifier(options: SnpVerifierOptions = {}): Verifier {
   const roots = options.roots ?? amdRoots
+  const cache = createVekCache()
   return {
     async verify(evidence, expected, context) {
       const at = context?.at ?? new Date()
@@ -32,7 +34,8 @@ export function createSnpVerifier(options: SnpVerifierOptions = {}): Verifier {
       const report = parseSnpReport(bytes)
       checkSnpReportVersion(report)
       const product = snpProduct(report)
-      const vek = await selectVek(report, product, certChain, collateral)
+      const selected = await selectVek(report, product, certChain, collateral)
+      const vek = { ...selected, certificate: cache.certificate(selected.der) }
       const chain = await verifySnpCertificates(vek, product, roots(product), certChain, collateral, at)
       checkSnpTcb(report, product, vek.kind, vekExtensions(vek.der))
       verifySnpSignature(report, chain.vek)

@@ -1,3 +1,4 @@
+import type { X509Certificate } from 'node:crypto'
 import type { CollateralSource, SnpProduct } from '../collateral/collateral-source.ts'
 import { VerificationError } from '../verifier.ts'
 import type { SnpCertEntry } from './snp-evidence.ts'
@@ -8,6 +9,8 @@ import type { SnpReport } from './snp-report.ts'
 export interface SelectedVek {
   readonly kind: 'vcek' | 'vlek'
   readonly der: Uint8Array
+  /** The parsed certificate when the caller has one (e.g. from a cache). */
+  readonly certificate?: X509Certificate
 }
 
 /**
