@@ -31,7 +31,7 @@ export function intelSgxRootCa(): X509Certificate {
   return pinnedRoot
 }
 
-const PEM_CERT = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g
+const PEM_CERT = /-----BEGIN CERTIFICATE-----[A-Za-z0-9+/=\s]+-----END CERTIFICATE-----/g
 
 /** The certificates of a type-5 certification data block (PEM, leaf first; trailing NULs allowed). */
 export function pckCertificates(quote: DcapQuote): X509Certificate[] {
@@ -52,7 +52,11 @@ export function pckCertificates(quote: DcapQuote): X509Certificate[] {
   if (pems.length < 2)
     throw new VerificationError('CERT_CHAIN_INVALID', 'DCAP quote: the PCK chain has fewer than 2 certificates')
   try {
-    return pems.map((pem) => new X509Certificate(pem))
+    return pems.map((pem) => {
+      const cert = new X509Certificate(pem)
+      cert.publicKey.export({ format: 'der', type: 'spki' }) // node decodes the key lazily
+      return cert
+    })
   } catch (cause) {
     throw new VerificationError('CERT_CHAIN_INVALID', 'DCAP quote: a PCK chain certificate does not parse', { cause })
   }
@@ -101,6 +105,12 @@ export async function verifyPckChain(quote: DcapQuote, options: PckChainOptions)
   const [leaf, intermediate, supplied] = pckCertificates(quote)
   if (leaf === undefined || intermediate === undefined) {
     throw new VerificationError('CERT_CHAIN_INVALID', 'DCAP quote: the PCK chain has fewer than 2 certificates')
+  }
+  if (supplied !== undefined && !supplied.verify(supplied.publicKey)) {
+    throw new VerificationError(
+      'CERT_CHAIN_INVALID',
+      'DCAP quote: the root certificate of the PCK chain is not self-signed',
+    )
   }
   if (supplied !== undefined && !sameKey(supplied, trusted)) {
     throw new VerificationError(

@@ -7,8 +7,16 @@ import type { DcapTcbEvaluator } from './quote-verify.ts'
  * CRLs that fit them, and the evaluation time of each case.
  */
 
+const cache = new Map<string, Uint8Array>()
+
+/** A file of fixtures/dcap (read once; callers copy before changing it). */
 export function dcapFixture(name: string): Uint8Array {
-  return new Uint8Array(readFileSync(new URL(`../../fixtures/dcap/${name}`, import.meta.url)))
+  let bytes = cache.get(name)
+  if (bytes === undefined) {
+    bytes = new Uint8Array(readFileSync(new URL(`../../fixtures/dcap/${name}`, import.meta.url)))
+    cache.set(name, bytes)
+  }
+  return bytes
 }
 
 export interface DcapQuoteCase {
@@ -49,12 +57,20 @@ export function fixedTcbEvaluation(claims: Record<string, string | number | stri
   return () => Promise.resolve({ claims, issued: [], expires: [] })
 }
 
+const collateralCache = new Map<string, Uint8Array | undefined>()
+
 function collateralFile(dir: string, name: string): Uint8Array | undefined {
-  try {
-    return new Uint8Array(readFileSync(new URL(`../../fixtures/dcap-collateral/${dir}/${name}`, import.meta.url)))
-  } catch {
-    return undefined
+  const key = `${dir}/${name}`
+  if (!collateralCache.has(key)) {
+    let bytes: Uint8Array | undefined
+    try {
+      bytes = new Uint8Array(readFileSync(new URL(`../../fixtures/dcap-collateral/${key}`, import.meta.url)))
+    } catch {
+      bytes = undefined
+    }
+    collateralCache.set(key, bytes)
   }
+  return collateralCache.get(key)
 }
 
 /**

@@ -1,0 +1,19 @@
+import assert from 'node:assert/strict'
+import { test } from 'node:test'
+import { caseCollateral, dcapFixture } from '../dcap/quote-fixtures.ts'
+import { fuzzQuote } from '../dcap/quote-fuzz.ts'
+import { createSgxVerifier } from './sgx-verifier.ts'
+
+test('sgx fuzz: 10,000 mutations of the dcap-qvl SGX quote are refused with typed errors unless they only append bytes', async () => {
+  const { rejected, appendedOnly } = await fuzzQuote({
+    verifier: createSgxVerifier(),
+    quote: dcapFixture('qvl-sgx-quote.dat'),
+    evidence: (q) => ({ quote: Buffer.from(q).toString('base64') }),
+    expected: { reportData: new TextEncoder().encode('Hello, world!') },
+    context: { at: new Date('2025-07-19T10:01:17Z'), collateral: caseCollateral('qvl-sgx', 'qvl-sgx') },
+    runs: 10_000,
+    seed: 0x5a3,
+  })
+  assert.ok(rejected > 8_000, `${String(rejected)} rejected`)
+  assert.ok(appendedOnly < 2_000)
+})
