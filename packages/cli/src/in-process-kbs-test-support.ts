@@ -108,6 +108,7 @@ export async function startInProcessKbs(options: { readonly https: boolean }): P
         return Promise.resolve()
       },
       queryReferenceValue: (id) => Promise.resolve(referenceValues.get(id)),
+      listReferenceValues: () => Promise.resolve(Object.fromEntries(referenceValues)),
     },
   })
   const handler = (req: IncomingMessage, res: ServerResponse): void => {

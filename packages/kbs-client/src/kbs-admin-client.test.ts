@@ -106,6 +106,18 @@ test('reference values: POST the RVPS message as JSON, GET by id returns the JSO
   assert.equal(at(seen, 1).url, 'http://kbs.test/kbs/v0/reference-value/svn')
 })
 
+test('listReferenceValues GETs /reference-value without an id and wants a JSON object', async () => {
+  const { seen, fetch } = recorder(() => Response.json({ svn: ['1'], launch_digest: ['abc'] }))
+  const admin = createKbsAdminClient({ url: 'http://kbs.test', token: 't', fetch })
+  assert.deepEqual(await admin.listReferenceValues(), { svn: ['1'], launch_digest: ['abc'] })
+  assert.equal(at(seen, 0).url, 'http://kbs.test/kbs/v0/reference-value')
+  assert.equal(at(seen, 0).method, 'GET')
+  const array = recorder(() => Response.json(['svn'])).fetch
+  await assert.rejects(createKbsAdminClient({ url: 'http://kbs.test', fetch: array }).listReferenceValues(), {
+    code: 'PROTOCOL',
+  })
+})
+
 test('getResourcePolicy returns the JSON the KBS answers (policy ids)', async () => {
   const { fetch } = recorder(() => Response.json(['resource-policy']))
   assert.deepEqual(await createKbsAdminClient({ url: 'http://kbs.test', fetch }).getResourcePolicy(), [

@@ -20,6 +20,8 @@ export interface KbsAdminClient {
   /** An RVPS `Message`: `{"version":"0.1.0","type":…,"payload":…}`. */
   setReferenceValue(message: JsonValue): Promise<void>
   getReferenceValue(id: string): Promise<unknown>
+  /** Carapace extension (`GET /kbs/v0/reference-value`): every unexpired value by id; an upstream KBS lacks it. */
+  listReferenceValues(): Promise<Record<string, unknown>>
 }
 
 export function createKbsAdminClient(options: KbsAdminClientOptions): KbsAdminClient {
@@ -68,6 +70,13 @@ export function createKbsAdminClient(options: KbsAdminClientOptions): KbsAdminCl
       postJson('attestation-policy', { type: 'rego', policy_id: policyId, policy: base64UrlNoPad(rego) }),
     setReferenceValue: (message) => postJson('reference-value', message),
     getReferenceValue: (id) => getJson(`reference-value/${id}`),
+    async listReferenceValues() {
+      const listed = await getJson('reference-value')
+      if (typeof listed !== 'object' || listed === null || Array.isArray(listed)) {
+        throw new KbsClientError('PROTOCOL', 'GET /kbs/v0/reference-value: KBS answered JSON that is not an object')
+      }
+      return listed as Record<string, unknown>
+    },
   }
 }
 

@@ -26,6 +26,7 @@ export const CONFIG_COMMANDS = [
   'set-attestation-policy',
   'set-sample-reference-value',
   'get-reference-value',
+  'get-reference-values',
 ] as const
 
 const COMMON_FLAGS = { ...KBS_TARGET_FLAGS, ...ADMIN_FLAGS } as const
@@ -180,6 +181,13 @@ export async function clientConfig(
         throw new UsageError(`--id ${JSON.stringify(id)} must not contain '/', '?', '#' or spaces`)
       const value = await adminClient(values, environment, holder).getReferenceValue(encodeURIComponent(id))
       io.stdout(`${JSON.stringify(value)}\n`)
+      return EXIT_OK
+    }
+    case 'get-reference-values': {
+      const { values, positionals } = parseFlags(rest, COMMON_FLAGS)
+      noPositionals(positionals)
+      const listed = await adminClient(values, environment, holder).listReferenceValues()
+      io.stdout(`${JSON.stringify(listed, null, 2)}\n`)
       return EXIT_OK
     }
     default:

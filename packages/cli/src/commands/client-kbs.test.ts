@@ -185,6 +185,9 @@ describe('carapace client against a KBS over HTTPS', () => {
     const got = await run([...admin, 'get-reference-value', '--id', 'svn'])
     assert.equal(got.status, 0, got.err)
     assert.deepEqual(JSON.parse(got.out), [3])
+    const all = await run([...admin, 'get-reference-values'])
+    assert.equal(all.status, 0, all.err)
+    assert.deepEqual(JSON.parse(all.out), { svn: [3] })
   })
 
   it('admin calls without credentials, or with a wrong key, show the 401 body and what was used', async () => {

@@ -71,6 +71,12 @@ describe('carapace client against carapace kbs serve', () => {
       '--as-single-value',
     ])
     assert.deepEqual(JSON.parse(await ok([...admin, 'get-reference-value', '--id', 'svn'])), ['1'])
+    assert.deepEqual(JSON.parse(await ok([...admin, 'get-reference-values'])), {
+      launch_digest: ['abcde'],
+      major_version: 1,
+      minimum_minor_version: 0,
+      svn: ['1'],
+    })
     const secret = Uint8Array.from([0, 1, 2, 250, 255])
     await ok([...admin, 'set-resource', '--path', 'default/key/one', '--resource-file', file('secret', secret)])
 

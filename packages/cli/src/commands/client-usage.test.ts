@@ -40,6 +40,7 @@ describe('carapace client: flags', () => {
     [[...url, 'config', 'set-sample-reference-value', 'svn', 'x', '--as-integer'], /"x" is not a 32-bit integer/],
     [[...url, 'config', 'get-reference-value'], /--id NAME is required/],
     [[...url, 'config', 'get-reference-value', '--id', 'a/b'], /must not contain/],
+    [[...url, 'config', 'get-reference-values', 'svn'], /unexpected argument "svn"/],
     [
       [...url, 'config', '--admin-token', 'x.y.z', '--admin-key', 'k', 'delete-resource', '--path', 'a/b/c'],
       /give only one of --admin-token, --admin-key/,

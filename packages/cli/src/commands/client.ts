@@ -40,6 +40,8 @@ Operator commands: config [admin credentials] <command>
   set-attestation-policy --policy-file FILE [--id default_cpu] [--type rego]
   set-sample-reference-value NAME VALUE [--as-integer | --as-bool] [--as-single-value]
   get-reference-value --id NAME
+  get-reference-values        every unexpired reference value, as a JSON object by name
+                              (a Carapace extension; an upstream Trustee KBS lacks it)
 
 Exit status: 0 success, 1 failure (the KBS's error body is printed), 2 usage error.
 

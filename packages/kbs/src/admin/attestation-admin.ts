@@ -6,6 +6,8 @@ export interface AttestationAdmin {
   registerReferenceValue(message: unknown): Promise<void>
   /** The stored value for an id, or undefined. */
   queryReferenceValue(id: string): Promise<unknown>
+  /** Every value `queryReferenceValue` would answer now, by id (expired ones left out). */
+  listReferenceValues(): Promise<Record<string, unknown>>
 }
 
 const BASE64URL_NO_PAD = /^[A-Za-z0-9_-]*$/
@@ -47,4 +49,13 @@ export async function queryReferenceValue(admin: AttestationAdmin, id: string): 
   }
   if (value === undefined) throw new KbsError('RVPS_ERROR', `RVPS error: reference value ${id} not found`)
   return value
+}
+
+/** Carapace extension (`GET /kbs/v0/reference-value`, no id): upstream has no listing route. */
+export async function listReferenceValues(admin: AttestationAdmin): Promise<Record<string, unknown>> {
+  try {
+    return await admin.listReferenceValues()
+  } catch (cause) {
+    throw new KbsError('RVPS_ERROR', 'RVPS error: listing failed', { cause })
+  }
 }

@@ -104,6 +104,24 @@ describe('admin routes', () => {
     const register = await kbs.app.request('/kbs/v0/reference-value', { method: 'POST', headers, body: '{}' })
     assert.equal(register.status, 200)
   })
+
+  it('lists reference values (a Carapace extension) only for an authorized admin', async () => {
+    const kbs = await kbsFixture()
+    const headers = { authorization: `Bearer ${await kbs.adminToken({ role: 'admin' })}` }
+    const listed = await kbs.app.request('/kbs/v0/reference-value', { headers })
+    assert.equal(listed.status, 200)
+    assert.deepEqual(await listed.json(), { measurement: ['1'] })
+    const anonymous = await kbs.app.request('/kbs/v0/reference-value')
+    assert.equal(anonymous.status, 401)
+    assert.equal(((await anonymous.json()) as { type: string }).type, upstreamError('AdminAuthAccess').type)
+    const reader = { authorization: `Bearer ${await kbs.adminToken({ role: 'reader' })}` }
+    const denied = await kbs.app.request('/kbs/v0/reference-value', { headers: reader })
+    assert.equal(denied.status, 401)
+    // The upstream per-id route is unchanged: an empty id is simply not found.
+    const emptyId = await kbs.app.request('/kbs/v0/reference-value/', { headers })
+    assert.equal(emptyId.status, 401)
+    assert.equal(((await emptyId.json()) as { type: string }).type, upstreamError('RvpsError').type)
+  })
 })
 
 describe('resource release and the edge', () => {

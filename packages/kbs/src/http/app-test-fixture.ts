@@ -83,6 +83,7 @@ export async function kbsFixture(
             setPolicy: () => Promise.resolve(),
             registerReferenceValue: () => Promise.resolve(),
             queryReferenceValue: (id) => Promise.resolve(id === 'measurement' ? ['1'] : undefined),
+            listReferenceValues: () => Promise.resolve({ measurement: ['1'] }),
           },
     random: (size) => {
       counter += 1
@@ -128,6 +129,8 @@ function realAttestationAdmin(storage: Storage): AttestationAdmin {
       await rvps.register(message)
     },
     queryReferenceValue: async (id) => (await rvps.query(id)) ?? undefined,
+    listReferenceValues: async () =>
+      Object.fromEntries((await rvps.list()).filter((entry) => !entry.expired).map((e) => [e.name, e.value])),
   }
 }
 

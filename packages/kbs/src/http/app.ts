@@ -4,6 +4,7 @@ import { Hono, type Context } from 'hono'
 import { getCookie } from 'hono/cookie'
 import type { AdminAuthorizer } from '../admin/admin-authorizer.ts'
 import {
+  listReferenceValues,
   queryReferenceValue,
   registerReferenceValue,
   setAttestationPolicy,
@@ -239,6 +240,12 @@ export function createKbsApp(deps: KbsAppDeps): KbsApp {
     const body = parseJsonBody(await c.req.arrayBuffer(), 'RVPS_ERROR', 'RVPS error')
     await registerReferenceValue(admin, body)
     return c.body(null, 200)
+  })
+  // Carapace extension: upstream has no listing route (it would look up the empty id).
+  app.get(`${KBS_PREFIX}/reference-value`, async (c) => {
+    const admin = requireAttestationAdmin()
+    await adminCheck(c)
+    return c.json(await listReferenceValues(admin))
   })
   app.get(`${KBS_PREFIX}/reference-value/*`, async (c) => {
     const admin = requireAttestationAdmin()

@@ -56,5 +56,10 @@ export function attestationAdminOf(service: AttestationService, rvps: Rvps): Att
       const value = await rvps.query(id)
       return value ?? undefined
     },
+    listReferenceValues: async () => {
+      const listed: Record<string, unknown> = {}
+      for (const entry of await rvps.list()) if (!entry.expired) listed[entry.name] = entry.value
+      return listed
+    },
   }
 }

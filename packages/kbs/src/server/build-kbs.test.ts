@@ -57,6 +57,14 @@ describe('buildKbs', () => {
       const got = await kbs.app.request('/kbs/v0/reference-value/svn')
       assert.deepEqual(await got.json(), ['3'])
       assert.deepEqual(await kbs.rvps.query('svn'), ['3'])
+      const stale = { ...message, payload: Buffer.from('{"old":["1"]}').toString('base64') }
+      await kbs.rvps.register(stale, { expiration: new Date(Date.now() - 60_000) })
+      const listed = await kbs.app.request('/kbs/v0/reference-value')
+      assert.equal(listed.status, 200)
+      assert.match(listed.headers.get('content-type') ?? '', /^application\/json/)
+      assert.deepEqual(await listed.json(), { svn: ['3'] }, 'the expired value is not listed')
+      const old = await kbs.app.request('/kbs/v0/reference-value/old')
+      assert.equal(old.status, 401)
     } finally {
       await kbs.close()
     }
