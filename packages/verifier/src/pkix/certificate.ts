@@ -11,11 +11,11 @@ import {
   derOctetString,
   derOid,
   derSmallInteger,
-  derTime,
   expectTag,
   readDer,
   type DerElement,
 } from './der.ts'
+import { derTime } from './der-time.ts'
 
 /** A certificate as node parsed it, or its DER bytes. */
 export type CertificateInput = X509Certificate | Uint8Array

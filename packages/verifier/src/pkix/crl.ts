@@ -11,9 +11,9 @@ import {
   derFail,
   derInteger,
   derSmallInteger,
-  derTime,
   readDer,
 } from './der.ts'
+import { derTime } from './der-time.ts'
 import { looksLikePem, pemBlocks } from './pem.ts'
 import { verifySignature } from './signature-algorithm.ts'
 import { authorityKeyIdentifierOf, ExtensionOid, subjectKeyIdentifier } from './standard-extensions.ts'

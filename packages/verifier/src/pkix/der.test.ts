@@ -13,9 +13,9 @@ import {
   derIntegerBytes,
   derOid,
   derString,
-  derTime,
   readDer,
 } from './der.ts'
+import { derTime } from './der-time.ts'
 
 const bytes = (hex: string): Uint8Array => new Uint8Array(Buffer.from(hex.replace(/\s/g, ''), 'hex'))
 
