@@ -156,6 +156,11 @@ test('snp: the ARK/ASK of the evidence or of the collateral are used when they a
   const withChain = snpEvidenceJson(report, [{ certType: 'ARK', data: ark }, { certType: 'ASK', data: ask }, vcekEntry])
   const [result] = await createSnpVerifier().verify(withChain, { reportData }, { at })
   assert.deepEqual(result?.claims, oak.claims)
+  // KDS-style PEM (ASK then ARK) from the collateral is used when the evidence has none.
+  const kds = fakeCollateral({ 'amd-cert-chain': roots })
+  const [fromKds] = await createSnpVerifier().verify(evidence, { reportData }, { at, collateral: kds })
+  assert.deepEqual(fromKds?.claims, oak.claims)
+  assert.ok(kds.requests.some((r) => r.kind === 'amd-cert-chain' && r.product === 'Milan' && r.signer === 'vcek'))
   const collateral = fakeCollateral({ 'amd-cert-chain': snpFixture('selfmade-ark.pem') })
   await rejectsWith(createSnpVerifier().verify(evidence, { reportData }, { at, collateral }), 'COLLATERAL_INVALID')
 })
