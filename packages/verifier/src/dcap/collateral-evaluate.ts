@@ -1,13 +1,10 @@
 import type { JsonObject } from '@carapace/protocol'
 import { VerificationError } from '../verifier.ts'
-import {
-  verifyCollateralIssuerChain,
-  verifyCollateralSignature,
-  type IntelCollateralTrust,
-} from './collateral-issuer-chain.ts'
+import { verifyCollateralIssuerChain, type IntelCollateralTrust } from './collateral-issuer-chain.ts'
+import { verifiedQeIdentity, verifiedTcbInfo } from './collateral-verified.ts'
 import { matchQeIdentity } from './qe-identity-match.ts'
-import { parseQeIdentityResponse, type QeIdentity, type QeTcbLevel } from './qe-identity.ts'
-import { parseTcbInfoResponse, type TcbInfo } from './tcb-info.ts'
+import type { QeIdentity, QeTcbLevel } from './qe-identity.ts'
+import type { TcbInfo } from './tcb-info.ts'
 import type { PckTcb, QeReportIdentity, TdTcb } from './tcb-inputs.ts'
 import { matchPlatformTcb, type PlatformTcbMatch } from './tcb-level-match.ts'
 import { acceptedQuoteStatus, convergeTcbStatus, type QuoteTcbStatus } from './tcb-status.ts'
@@ -65,14 +62,10 @@ const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex')
  */
 export function evaluateDcapCollateral(input: DcapCollateralInput): DcapTcbVerdict {
   const { at } = input
-  const tcbSigned = parseTcbInfoResponse(input.tcbInfo.body)
-  const qeSigned = parseQeIdentityResponse(input.qeIdentity.body)
   const tcbSigner = verifyCollateralIssuerChain(input.tcbInfo.issuerChain, input.trust, at, 'TCB Info')
-  verifyCollateralSignature(tcbSigned.signedBytes, tcbSigned.signature, tcbSigner, 'TCB Info')
+  const tcbInfo = verifiedTcbInfo(input.tcbInfo.body, tcbSigner)
   const qeSigner = verifyCollateralIssuerChain(input.qeIdentity.issuerChain, input.trust, at, 'QE Identity')
-  verifyCollateralSignature(qeSigned.signedBytes, qeSigned.signature, qeSigner, 'QE Identity')
-  const tcbInfo = tcbSigned.tcbInfo
-  const qeIdentity = qeSigned.qeIdentity
+  const qeIdentity = verifiedQeIdentity(input.qeIdentity.body, qeSigner)
 
   let collateralExpired = false
   for (const [what, c] of [

@@ -51,6 +51,29 @@ export function verifyCollateralIssuerChain(
   at: Date,
   what: string,
 ): X509Certificate {
+  const chain = signedChain(chainPem, trust, what)
+  for (const cert of chain) checkValidity(cert, at, what)
+  const leaf = chain[0] as X509Certificate
+  if (chain.length !== 2 || !leaf.subject.split('\n').includes(`CN=${SIGNING_CN}`)) {
+    throw new VerificationError(
+      'CERT_CHAIN_INVALID',
+      `${what} is not signed by the ${SIGNING_CN} certificate under the root`,
+    )
+  }
+  if (trust.rootCrlRevokedSerials?.has(leaf.serialNumber.toUpperCase()) === true) {
+    throw new VerificationError('CERT_REVOKED', `${what}: the ${SIGNING_CN} certificate is on the root CA CRL`)
+  }
+  return leaf
+}
+
+/** Chains whose signatures were checked, per root: the time-independent part, done once per chain. */
+const signedChains = new Map<string, readonly X509Certificate[]>()
+const CACHE_LIMIT = 64
+
+function signedChain(chainPem: string, trust: IntelCollateralTrust, what: string): readonly X509Certificate[] {
+  const key = `${trust.root.fingerprint256}\n${chainPem}`
+  const cached = signedChains.get(key)
+  if (cached !== undefined) return cached
   const chain = parseChain(chainPem, what)
   const last = chain[chain.length - 1]
   if (last === undefined) throw new VerificationError('CERT_CHAIN_INVALID', `${what} issuer chain is empty`)
@@ -71,18 +94,9 @@ export function verifyCollateralIssuerChain(
       )
     }
   }
-  for (const cert of chain) checkValidity(cert, at, what)
-  const leaf = chain[0] as X509Certificate
-  if (chain.length !== 2 || !leaf.subject.split('\n').includes(`CN=${SIGNING_CN}`)) {
-    throw new VerificationError(
-      'CERT_CHAIN_INVALID',
-      `${what} is not signed by the ${SIGNING_CN} certificate under the root`,
-    )
-  }
-  if (trust.rootCrlRevokedSerials?.has(leaf.serialNumber.toUpperCase()) === true) {
-    throw new VerificationError('CERT_REVOKED', `${what}: the ${SIGNING_CN} certificate is on the root CA CRL`)
-  }
-  return leaf
+  if (signedChains.size >= CACHE_LIMIT) signedChains.clear()
+  signedChains.set(key, chain)
+  return chain
 }
 
 /** ECDSA-P256/SHA-256 over the exact served bytes; the signature is r ‖ s. */
