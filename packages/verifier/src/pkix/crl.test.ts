@@ -76,6 +76,16 @@ describe('CRLs', () => {
     })
   }
 
+  test('a CRL with an unknown critical extension (e.g. a delta CRL) is not used', () => {
+    const ca = createTestCertificate({ commonName: 'CA', ca: true })
+    const delta = { oid: '2.5.29.27', critical: true, value: new Uint8Array([0x02, 0x01, 0x01]) }
+    assert.throws(() => parseCrl(createTestCrl({ issuer: ca, extensions: [delta] })), isCode('COLLATERAL_INVALID'))
+    assert.equal(
+      parseCrl(createTestCrl({ issuer: ca, extensions: [{ ...delta, critical: false }] })).extensions.size,
+      3,
+    )
+  })
+
   test('a CRL without nextUpdate is never current; malformed CRLs are COLLATERAL_INVALID', () => {
     const ca = createTestCertificate({ commonName: 'CA', ca: true })
     const crl = parseCrl(createTestCrl({ issuer: ca, nextUpdate: null }))

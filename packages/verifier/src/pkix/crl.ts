@@ -45,6 +45,19 @@ export interface CertificateRevocationList {
   readonly signature: Uint8Array
 }
 
+/**
+ * Critical CRL and entry extensions a CRL may carry and still be used (RFC 5280 §5.2, §5.3). A delta-CRL
+ * indicator or an indirect CRL's certificateIssuer is not among them. The issuing distribution point is
+ * accepted without narrowing the CRL's scope (vendor CRLs cover all of their issuer's certificates).
+ */
+const UNDERSTOOD_CRITICAL: ReadonlySet<string> = new Set([
+  ExtensionOid.crlNumber,
+  ExtensionOid.authorityKeyIdentifier,
+  ExtensionOid.issuingDistributionPoint,
+  ExtensionOid.crlReason,
+  '2.5.29.24', // invalidityDate
+])
+
 /** A CRL as DER bytes, PEM text (`X509 CRL`), or PEM bytes. */
 export type CrlInput = Uint8Array | string
 
@@ -101,6 +114,10 @@ export function parseCrl(
     extensionsElement === undefined
       ? new Map<string, CertificateExtension>()
       : parseExtensions(derExplicit(extensionsElement, 0))
+  for (const [oid, extension] of [...extensions, ...revoked.flatMap((entry) => [...entry.extensions])]) {
+    if (extension.critical && !UNDERSTOOD_CRITICAL.has(oid))
+      derFail(errorCode, `CRL has unknown critical extension ${oid}`)
+  }
   const crlNumberExtension = extensions.get(ExtensionOid.crlNumber)
   const akiExtension = extensions.get(ExtensionOid.authorityKeyIdentifier)
   const crlNumber =

@@ -193,6 +193,8 @@ export interface TestCrlOptions {
   readonly nextUpdate?: Date | null
   readonly revoked?: readonly { readonly certificate: TestCertificate; readonly date?: Date }[]
   readonly crlNumber?: number
+  /** Extra CRL extensions. */
+  readonly extensions?: readonly TestExtension[]
 }
 
 /** A v2 CRL with cRLNumber and authorityKeyIdentifier, DER. */
@@ -207,6 +209,13 @@ export function createTestCrl(options: TestCrlOptions): Uint8Array {
   const extensions = sequence(
     sequence(objectIdentifier('2.5.29.35'), octetString(sequence(implicitPrimitive(0, options.issuer.keyId)))),
     sequence(objectIdentifier('2.5.29.20'), octetString(smallInteger(options.crlNumber ?? 1))),
+    ...(options.extensions ?? []).map((extra) =>
+      sequence(
+        objectIdentifier(extra.oid),
+        ...(extra.critical === true ? [boolean(true)] : []),
+        octetString(extra.value),
+      ),
+    ),
   )
   const tbs = sequence(
     smallInteger(1),
