@@ -152,6 +152,14 @@ describe('DCAP collateral: each failed check has its own code', () => {
     rejects({ ...later, rejectExpiredCollateral: true }, 'CERT_EXPIRED', /expired/)
   })
 
+  test('with the same collateral already verified, time and revocation are still judged per call', () => {
+    assert.equal(evaluateDcapCollateral(good).status, 'UpToDate')
+    rejects({ ...good, at: new Date('2053-07-01T01:00:00Z') }, 'CERT_EXPIRED')
+    const signing = new X509Certificate(good.tcbInfo.issuerChain)
+    rejects({ ...good, trust: { root, rootCrlRevokedSerials: new Set([signing.serialNumber]) } }, 'CERT_REVOKED')
+    assert.equal(evaluateDcapCollateral(good).status, 'UpToDate')
+  })
+
   test('collateral for another FMSPC or TEE: COLLATERAL_INVALID', () => {
     rejects({ ...good, pck: { ...good.pck, fmspc: Buffer.from('00806f050000', 'hex') } }, 'COLLATERAL_INVALID', /FMSPC/)
     rejects({ ...good, tee: 'sgx' }, 'COLLATERAL_INVALID', /TDX, SGX expected/)
