@@ -40,6 +40,20 @@ describe('buildKbs', () => {
     }
   })
 
+  it('warns loudly at start about InsecureAllowAll and insecure_header_jwk', async () => {
+    const { config } = memoryConfig('[attestation_token]\ninsecure_header_jwk = true\n')
+    const logger = capturingLogger()
+    const kbs = await buildKbs({ config, logger })
+    try {
+      const insecure = logger.lines.filter((l) => l.level === 'warn' && /^INSECURE:/.test(l.message))
+      assert.equal(insecure.length, 2)
+      assert.ok(insecure.some((l) => l.message.includes('authorization_mode = "InsecureAllowAll"')))
+      assert.ok(insecure.some((l) => l.message.includes('insecure_header_jwk = true')))
+    } finally {
+      await kbs.close()
+    }
+  })
+
   it('refuses a legacy policy that does not compile', async () => {
     const policyPath = join(temp.dir, 'broken.rego')
     writeFileSync(policyPath, 'package policy\nallow if {\n')

@@ -14,6 +14,7 @@ import { attestationAdminOf, attestationEvaluatorOf } from './attestation-adapte
 import { createJsonLinesLogger } from './json-lines-logger.ts'
 import { ensureAdminKeyPair } from './key-material.ts'
 import { DEFAULT_DATA_DIR, type KbsServerOptions } from './kbs-server-options.ts'
+import { insecureConfigWarnings } from './insecure-config-warnings.ts'
 import { checkServedConfig } from './served-config.ts'
 import { startSessionSweeper } from './session-sweeper.ts'
 import { openStorageSet } from './storage-set.ts'
@@ -115,6 +116,7 @@ export async function buildKbs(options: KbsServerOptions = {}): Promise<BuiltKbs
     }
     await installDefaultResourcePolicy(storages.main)
     if (insecureAllowSampleTee) logger.log('warn', SAMPLE_TEE_WARNING, { flag: '--insecure-allow-sample-tee' })
+    for (const warning of insecureConfigWarnings(config)) logger.log('warn', warning, {})
     const app = createKbsApp({
       storage: storages.kbs,
       admin,
