@@ -132,5 +132,7 @@ describe('carapace admin token', () => {
     const io = captureIo()
     assert.equal(await main(['admin', 'token', '--help'], io, [command]), 0)
     assert.match(io.out(), /--key FILE/)
+    assert.match(io.out(), /\[\[admin\.authorization\.regex_acl\.acls\]\]/)
+    assert.doesNotMatch(io.out(), /admin\.roles/)
   })
 })

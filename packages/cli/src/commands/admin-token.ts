@@ -21,7 +21,8 @@ writes it to --out with mode 0600.
 Options:
   --key FILE        the admin private key (PEM); default $CARAPACE_DATA_DIR/admin/admin-key.pem,
                     else ./carapace-data/admin/admin-key.pem (what \`carapace kbs serve\` generates)
-  --role ROLE       the role claim matched by the KBS's [[admin.roles]] ACLs (default admin)
+  --role ROLE       the role claim, which needs an entry in the KBS's
+                    [[admin.authorization.regex_acl.acls]] (default admin)
   --ttl DURATION    lifetime: 90s, 15m, 1h (default), 7d; at most 366d
   --issuer ISS      the iss claim (needed when the KBS's identity provider sets issuer)
   --audience AUD    an aud entry (repeatable; default kbs)
