@@ -37,8 +37,20 @@ export function parseAzSnpEvidence(evidence: unknown): AzSnpEvidence {
     version,
     quote: vtpmQuoteFromHex(object['tpm_quote'], TEE),
     hclReport: base64UrlField(object, 'hcl_report', TEE),
-    vcekDer: base64UrlField(object, 'vcek', TEE),
+    vcekDer: exactCertificate(base64UrlField(object, 'vcek', TEE)),
   }
+}
+
+/** The DER of exactly one certificate (OpenSSL would ignore trailing bytes). */
+function exactCertificate(der: Uint8Array): Uint8Array {
+  let raw: Buffer
+  try {
+    raw = new X509Certificate(der).raw
+  } catch (cause) {
+    throw new VerificationError('EVIDENCE_MALFORMED', `${TEE} evidence: vcek is not a DER certificate`, { cause })
+  }
+  if (!raw.equals(der)) throw new VerificationError('EVIDENCE_MALFORMED', `${TEE} evidence: vcek has trailing bytes`)
+  return der
 }
 
 export function base64UrlField(object: JsonObject, field: string, tee: string): Uint8Array {

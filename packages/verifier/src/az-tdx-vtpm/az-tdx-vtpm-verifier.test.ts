@@ -2,47 +2,19 @@ import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
 import { describe, test } from 'node:test'
 import type { JsonObject } from '@carapace/protocol'
-import type { CollateralSource } from '../collateral/collateral-source.ts'
 import { parseDcapQuote, quoteReportData } from '../dcap/quote-parse.ts'
 import { checkHclVarDataBinding, hclAttestationKey, parseHclReport } from '../tpm/hcl-report.ts'
 import { checkVtpmQuote, vtpmQuoteFromHex } from '../tpm/vtpm-quote.ts'
 import { rejectsWith, verifierContract } from '../verifier-contract.ts'
+import { azTdxTestCollateral, AZ_TDX_TEST_TIME } from './az-tdx-test-support.ts'
 import { createAzTdxVtpmVerifier } from './az-tdx-vtpm-verifier.ts'
 
 const FIXTURES = new URL('../../fixtures/az-tdx-vtpm/', import.meta.url)
-const COLLATERAL = new URL('../../fixtures/dcap-collateral/', import.meta.url)
-const file = (name: string, base = FIXTURES): Buffer => readFileSync(new URL(name, base))
+const file = (name: string): Buffer => readFileSync(new URL(name, FIXTURES))
 const text = (name: string): string => file(name).toString('utf8')
 const challenge = new Uint8Array(Buffer.from('challenge'))
-/** teekit's TCB Info for the Azure FMSPC and dcap-qvl's PCK/root CRLs are all current then. */
-const at = new Date('2025-09-29T23:00:00Z')
-
-/** Intel collateral current at `at`: see fixtures/az-tdx-vtpm/README.md. */
-const collateral: CollateralSource = {
-  get(request) {
-    const item = (() => {
-      switch (request.kind) {
-        case 'intel-pck-crl':
-          return request.ca === 'platform' ? { body: file('qvl-near-pck-crl.der') } : undefined
-        case 'intel-root-ca-crl':
-          return { body: file('qvl-near/root-ca-crl.der', COLLATERAL) }
-        case 'intel-tcb-info':
-          return {
-            body: file(`teekit-tdx/tcb-info-${request.fmspc}.json`, COLLATERAL),
-            issuerChain: file('teekit-tdx/tcb-info-issuer-chain.pem', COLLATERAL).toString('utf8'),
-          }
-        case 'intel-qe-identity':
-          return {
-            body: file('teekit-tdx/qe-identity.json', COLLATERAL),
-            issuerChain: file('teekit-tdx/qe-identity-issuer-chain.pem', COLLATERAL).toString('utf8'),
-          }
-        default:
-          return undefined
-      }
-    })()
-    return Promise.resolve(item === undefined ? undefined : { ...item, body: new Uint8Array(item.body) })
-  },
-}
+const at = AZ_TDX_TEST_TIME
+const collateral = azTdxTestCollateral()
 
 const v1 = JSON.parse(text('evidence-v1.json')) as JsonObject & { tpm_quote: JsonObject & { signature: string } }
 const golden = JSON.parse(text('expected-claims-v1.json')) as JsonObject
@@ -157,4 +129,29 @@ describe('az-tdx-vtpm: upstream evidence and expectations', () => {
     )
     await rejectsWith(createAzTdxVtpmVerifier().verify(v1, { reportData: challenge }, { at }), 'COLLATERAL_UNAVAILABLE')
   })
+})
+
+describe('az-tdx-vtpm: unsigned parts of the HCL report must agree with the signed ones', () => {
+  const hcl = file('hcl-report.bin')
+  const withHcl = (mutate: (b: Buffer) => void): JsonObject => {
+    const copy = Buffer.from(hcl)
+    mutate(copy)
+    return { ...v1, hcl_report: copy.toString('base64url') }
+  }
+  const cases: [string, (b: Buffer) => void][] = [
+    ['TDREPORT report data', (b) => (b[0x20 + 128] = (b[0x20 + 128] ?? 0) ^ 1)],
+    ['TDREPORT MRTD', (b) => (b[0x20 + 512 + 16] = (b[0x20 + 512 + 16] ?? 0) ^ 1)],
+    ['TDREPORT padding', (b) => (b[0x20 + 1100] = 1)],
+    ['HCL header status', (b) => (b[16] = 1)],
+    ['HCL header reserved bytes', (b) => (b[24] = 1)],
+    ['padding after report_size', (b) => (b[b.length - 1] = 1)],
+  ]
+  for (const [name, mutate] of cases) {
+    test(`${name} changed is EVIDENCE_MALFORMED`, async () => {
+      await rejectsWith(
+        createAzTdxVtpmVerifier().verify(withHcl(mutate), { reportData: challenge }, { at, collateral }),
+        'EVIDENCE_MALFORMED',
+      )
+    })
+  }
 })

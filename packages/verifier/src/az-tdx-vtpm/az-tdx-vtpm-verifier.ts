@@ -10,6 +10,7 @@ import { withVtpmClaims } from '../tpm/vtpm-claims.ts'
 import { checkVtpmQuote } from '../tpm/vtpm-quote.ts'
 import { VerificationError, type Verifier } from '../verifier.ts'
 import { parseAzTdxEvidence } from './az-tdx-evidence.ts'
+import { checkHclTdReport } from './hcl-td-report.ts'
 
 export interface AzTdxVtpmVerifierOptions {
   /** The TCB step (default: Intel TCB Info + QE Identity from the collateral, `evaluateQuoteTcb`). */
@@ -43,6 +44,7 @@ export function createAzTdxVtpmVerifier(options: AzTdxVtpmVerifierOptions = {}):
         ...(options.trustedRoot === undefined ? {} : { trustedRoot: options.trustedRoot }),
       })
       checkHclVarDataBinding(hcl, quoteReportData(verified.quote))
+      checkHclTdReport(hcl, verified.quote)
       checkInitDataPcr(quote.pcrs, expected.initDataDigest)
       const claims = withVtpmClaims({ ...tdxQuoteClaims(verified.quote), ...verified.dcapClaims }, quote)
       return [{ claims, teeClass: 'cpu' }]

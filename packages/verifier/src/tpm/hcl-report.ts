@@ -21,8 +21,15 @@ const HW_REPORT_SIZE = 1184
 const IGVM_HEADER_SIZE = 20
 const REPORT_TYPES: Record<number, 'snp' | 'tdx'> = { 2: 'snp', 4: 'tdx' }
 const HASH_TYPE_SHA256 = 1
+const REQUEST_TYPE_AK_CERT = 2
+const IGVM_REQUEST_VERSION = 1
 
-/** Parses an HCL report; anything not of that shape is `EVIDENCE_MALFORMED`. */
+/**
+ * Parses an HCL report; anything not of that shape is `EVIDENCE_MALFORMED`. The header and the
+ * IGVM request header are not signed by anything, so they must be exactly what the paravisor
+ * writes (versions, request type 2, status 0, sizes that add up, zero reserved bytes and zero
+ * padding after `report_size`): unauthenticated bytes may not carry anything else.
+ */
 export function parseHclReport(bytes: Uint8Array): HclReport {
   const malformed = (why: string): never => {
     throw new VerificationError('EVIDENCE_MALFORMED', `HCL report: ${why}`)
@@ -31,14 +38,27 @@ export function parseHclReport(bytes: Uint8Array): HclReport {
     malformed(`${String(bytes.length)} bytes is too short`)
   const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
   if (b.readUInt32LE(0) !== HCL_SIGNATURE) malformed('no HCLA signature')
+  if (![1, 2].includes(b.readUInt32LE(4))) malformed(`header version ${String(b.readUInt32LE(4))}`)
+  const reportSize = b.readUInt32LE(8)
+  if (b.readUInt32LE(12) !== REQUEST_TYPE_AK_CERT) malformed(`request type ${String(b.readUInt32LE(12))}`)
+  if (b.readUInt32LE(16) !== 0) malformed(`status ${String(b.readUInt32LE(16))}`)
+  if (b.subarray(20, HEADER_SIZE).some((x) => x !== 0)) malformed('reserved header bytes are not zero')
   const igvm = HEADER_SIZE + HW_REPORT_SIZE
+  const dataSize = b.readUInt32LE(igvm)
+  if (b.readUInt32LE(igvm + 4) !== IGVM_REQUEST_VERSION)
+    malformed(`IGVM request data version ${String(b.readUInt32LE(igvm + 4))}`)
   const reportType = REPORT_TYPES[b.readUInt32LE(igvm + 8)]
   if (reportType === undefined)
     malformed(`report type ${String(b.readUInt32LE(igvm + 8))} is neither SNP (2) nor TDX (4)`)
   if (b.readUInt32LE(igvm + 12) !== HASH_TYPE_SHA256) malformed('variable data is not hashed with SHA-256')
   const varDataSize = b.readUInt32LE(igvm + 16)
+  if (dataSize !== IGVM_HEADER_SIZE + varDataSize || reportSize !== igvm + dataSize) {
+    malformed('report, request data and variable data sizes do not add up')
+  }
+  if (reportSize > bytes.length)
+    malformed(`report size ${String(reportSize)} exceeds the ${String(bytes.length)} bytes`)
+  if (b.subarray(reportSize).some((x) => x !== 0)) malformed('bytes after the report are not zero padding')
   const start = igvm + IGVM_HEADER_SIZE
-  if (varDataSize > bytes.length - start) malformed(`variable data size ${String(varDataSize)} exceeds the report`)
   const varData = bytes.slice(start, start + varDataSize)
   let varDataJson: unknown
   try {

@@ -33,6 +33,11 @@ export function parseTpmEvidence(evidence: unknown): TpmEvidence {
   } catch (cause) {
     throw new VerificationError('EVIDENCE_MALFORMED', 'tpm evidence: ak_public is not a DER public key', { cause })
   }
+  // The claim `ak_public` is matched against reference values, so only the exact encoding is accepted
+  // (OpenSSL would ignore trailing bytes, giving one key many spellings).
+  if (!ak.export({ format: 'der', type: 'spki' }).equals(akDer)) {
+    throw new VerificationError('EVIDENCE_MALFORMED', 'tpm evidence: ak_public is not exactly one DER public key')
+  }
   const quote = object['tpm_quote']
   if (!isJsonObject(quote))
     throw new VerificationError('EVIDENCE_MALFORMED', 'tpm evidence: tpm_quote is not an object')
