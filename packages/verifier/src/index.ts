@@ -35,3 +35,21 @@ export { createHttpCollateral, type HttpCollateralOptions } from './collateral/h
 export { createCachedCollateral, type CachedCollateralOptions } from './collateral/cached-collateral.ts'
 export { exportBundle, importCollateral, writeBundleIndex } from './collateral/collateral-bundle.ts'
 export { requestFromJson, requestToJson } from './collateral/collateral-request-json.ts'
+export { createTpmVerifier, regularize as regularizeTpmReportData, TPM_REPORT_DATA_SIZE } from './tpm/tpm-verifier.ts'
+export {
+  marshalTpmsAttestQuote,
+  parseTpmsAttestQuote,
+  TPM_GENERATED_VALUE,
+  TPM_ST_ATTEST_QUOTE,
+  type PcrSelection,
+  type TpmsAttestQuote,
+  type TpmsClockInfo,
+} from './tpm/tpms-attest.ts'
+export { marshalTpmtSignature, parseTpmtSignature, type TpmtSignature } from './tpm/tpmt-signature.ts'
+export { TPM_ALG } from './tpm/tpm-alg.ts'
+export { verifyQuoteSignature } from './tpm/quote-signature.ts'
+export { checkPcrDigest, pcrDigestSha256 } from './tpm/pcr-digest.ts'
+export { checkInitDataPcr, INIT_DATA_PCR, initDataPcrValue } from './tpm/init-data-pcr.ts'
+export { parseTpmEvidence, type TpmEvidence } from './tpm/tpm-evidence.ts'
+export { createAzSnpVtpmVerifier } from './az-snp-vtpm/az-snp-vtpm-verifier.ts'
+export { createAzTdxVtpmVerifier, type AzTdxVtpmVerifierOptions } from './az-tdx-vtpm/az-tdx-vtpm-verifier.ts'
