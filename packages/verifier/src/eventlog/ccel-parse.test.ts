@@ -125,4 +125,21 @@ describe('verifiedTdxEventLog', () => {
     assert.deepEqual(verifiedTdxEventLog(file('CCEL_data_ovmf'), rtmrs), golden('CCEL_data_ovmf_out.json'))
     assert.throws(() => verifiedTdxEventLog(file('CCEL_data_grub'), rtmrs), { code: 'MEASUREMENT_MISMATCH' })
   })
+
+  test('a log seen before is not re-parsed, and its claim objects are fresh per call', async () => {
+    const { verifiedTdxEventLog } = await import('./tdx-event-log.ts')
+    const rtmrs = (RTMRS['CCEL_data_ovmf'] ?? []).map((r) => Buffer.from(r, 'hex'))
+    const first = verifiedTdxEventLog(file('CCEL_data_ovmf'), rtmrs)
+    const entry = first[0]
+    assert.ok(entry)
+    entry['index'] = 99
+    ;(entry['details'] as Record<string, unknown>)['string'] = 'changed'
+    assert.deepEqual(verifiedTdxEventLog(file('CCEL_data_ovmf'), rtmrs), golden('CCEL_data_ovmf_out.json'))
+    const wrong = rtmrs.map((r, n) => (n === 2 ? Buffer.alloc(48) : r))
+    assert.throws(
+      () => verifiedTdxEventLog(file('CCEL_data_ovmf'), wrong),
+      (e: unknown) =>
+        e instanceof VerificationError && e.code === 'MEASUREMENT_MISMATCH' && e.message.includes('RTMR2'),
+    )
+  })
 })

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto'
 import type { JsonObject } from '@carapace/protocol'
 import { VerificationError } from '../verifier.ts'
 import { eventDetails } from './event-details.ts'
-import { TCG_ALGORITHMS, TCG_EVENT_TYPES, type TcgHashName } from './tcg-types.ts'
+import { TCG_ALGORITHMS, TCG_EVENT_TYPES, TCG_HASHES, type TcgHashName } from './tcg-types.ts'
 
 export interface EventDigest {
   readonly alg: TcgHashName
@@ -110,6 +110,7 @@ export function parseCcEventLog(data: Uint8Array): UefiEventLogEntry[] {
 }
 
 function hashOf(alg: TcgHashName, data: Buffer): string {
-  const hash = [...TCG_ALGORITHMS.values()].find((a) => a.name === alg)?.hash ?? 'sha384'
-  return createHash(hash).update(data).digest('hex')
+  return createHash(TCG_HASHES.get(alg)?.hash ?? 'sha384')
+    .update(data)
+    .digest('hex')
 }

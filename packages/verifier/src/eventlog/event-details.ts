@@ -46,9 +46,12 @@ export function eventDetails(typeName: string, data: Buffer): JsonObject | undef
 
 const stringDetails = (s: string | undefined): JsonObject | undefined => (s === undefined ? undefined : { string: s })
 
+const UTF8 = new TextDecoder('utf-8', { fatal: true })
+const UTF16 = new TextDecoder('utf-16le', { fatal: true })
+
 function utf8(data: Buffer): string | undefined {
   try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(data)
+    return UTF8.decode(data)
   } catch {
     return undefined
   }
@@ -57,7 +60,7 @@ function utf8(data: Buffer): string | undefined {
 function utf16(data: Buffer): string | undefined {
   if (data.length % 2 !== 0) return undefined
   try {
-    return new TextDecoder('utf-16le', { fatal: true }).decode(data)
+    return UTF16.decode(data)
   } catch {
     return undefined
   }

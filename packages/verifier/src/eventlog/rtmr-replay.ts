@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import { VerificationError } from '../verifier.ts'
 import type { UefiEventLogEntry } from './ccel-parse.ts'
-import { TCG_ALGORITHMS, type TcgHashName } from './tcg-types.ts'
+import { TCG_HASHES, type TcgHashName } from './tcg-types.ts'
 
 /**
  * Replays the measurement register `index` (CC MR index; RTMRn is n+1 on TDX): starting from zeros,
@@ -9,7 +9,7 @@ import { TCG_ALGORITHMS, type TcgHashName } from './tcg-types.ts'
  * not extended.
  */
 export function replayRegister(log: readonly UefiEventLogEntry[], index: number, alg: TcgHashName): Buffer {
-  const algorithm = [...TCG_ALGORITHMS.values()].find((a) => a.name === alg)
+  const algorithm = TCG_HASHES.get(alg)
   if (algorithm === undefined) throw new VerificationError('UNSUPPORTED_VERSION', `no ${alg} replay`)
   let value = Buffer.alloc(algorithm.size)
   for (const entry of log) {

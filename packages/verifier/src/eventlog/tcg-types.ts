@@ -51,3 +51,8 @@ export const TCG_ALGORITHMS: ReadonlyMap<
   [0xd, { name: 'SHA-512', hash: 'sha512', size: 64 }],
   [0x12, { name: 'SM3', hash: 'sm3', size: 32 }],
 ])
+
+/** Claim name → node:crypto hash and digest size. */
+export const TCG_HASHES: ReadonlyMap<TcgHashName, { readonly hash: string; readonly size: number }> = new Map(
+  [...TCG_ALGORITHMS.values()].map((a) => [a.name, { hash: a.hash, size: a.size }]),
+)
