@@ -36,6 +36,8 @@ export function teeKeyInput(file: string | undefined): TeeKeyPair | undefined {
   }
 }
 
-/** The note printed before attesting with the sample attester. */
-export const SAMPLE_ATTESTER_NOTE =
-  'using the sample attester (no TEE hardware): a KBS treats it as untrusted unless run with --insecure-allow-sample-tee'
+/**
+ * The note printed before attesting with the sample attester. Whether the KBS accepts sample
+ * evidence shows only in its answer (sample-tee-hint.ts), so nothing is guessed here.
+ */
+export const SAMPLE_ATTESTER_NOTE = 'using the sample attester (no TEE hardware)'

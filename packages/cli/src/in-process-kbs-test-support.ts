@@ -22,6 +22,8 @@ export interface InProcessKbs {
   readonly referenceValues: Map<string, unknown>
   /** The `ear.status` of the tokens issued from now on. */
   status: string
+  /** The `ear.trustworthiness-vector` hardware claim of the tokens issued from now on (none when undefined). */
+  hardware: number | undefined
   close(): Promise<void>
 }
 
@@ -65,7 +67,7 @@ export async function startInProcessKbs(options: { readonly https: boolean }): P
   const appraised: EvidenceToEvaluate[] = []
   const policies = new Map<string, string>()
   const referenceValues = new Map<string, unknown>()
-  const state = { status: 'affirming' }
+  const state: { status: string; hardware?: number } = { status: 'affirming' }
   const app = createKbsApp({
     storage: createMemoryStorage(),
     admin: await createAdminAuthorizer(config.admin),
@@ -87,6 +89,7 @@ export async function startInProcessKbs(options: { readonly https: boolean }): P
           submods: {
             cpu0: {
               'ear.status': state.status,
+              ...(state.hardware === undefined ? {} : { 'ear.trustworthiness-vector': { hardware: state.hardware } }),
               'ear.veraison.annotated-evidence': {
                 runtime_data_claims: { 'tee-pubkey': first?.runtimeData['tee-pubkey'] },
               },
@@ -133,6 +136,13 @@ export async function startInProcessKbs(options: { readonly https: boolean }): P
     },
     set status(value: string) {
       state.status = value
+    },
+    get hardware() {
+      return state.hardware
+    },
+    set hardware(value: number | undefined) {
+      if (value === undefined) delete state.hardware
+      else state.hardware = value
     },
     close: async () => {
       server.closeAllConnections()

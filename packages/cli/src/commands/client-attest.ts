@@ -7,6 +7,7 @@ import { initDataInput, SAMPLE_ATTESTER_NOTE, teeKeyInput } from '../guest-input
 import { writePrivateFile } from '../input-files.ts'
 import { KBS_TARGET_FLAGS, kbsTarget } from '../kbs-target.ts'
 import { EXIT_OK } from '../output.ts'
+import { sampleTeeGateHint } from '../sample-tee-hint.ts'
 
 /** `carapace client attest`: one RCAR handshake; prints the attestation token. */
 export async function clientAttest(
@@ -33,6 +34,8 @@ export async function clientAttest(
     ...(teeKey === undefined ? {} : { teeKey }),
   })
   const token = await client.attest()
+  const hint = sampleTeeGateHint(token)
+  if (hint !== undefined) io.stderr(`carapace client attest: note: ${hint}\n`)
   if (values.out === undefined) io.stdout(`${token}\n`)
   else writePrivateFile('--out', values.out, `${token}\n`)
   return EXIT_OK

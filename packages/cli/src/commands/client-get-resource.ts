@@ -9,6 +9,7 @@ import { initDataInput, SAMPLE_ATTESTER_NOTE, teeKeyInput } from '../guest-input
 import { readInputText, writePrivateFile } from '../input-files.ts'
 import { KBS_TARGET_FLAGS, kbsTarget } from '../kbs-target.ts'
 import { EXIT_OK } from '../output.ts'
+import { sampleTeeGateHint } from '../sample-tee-hint.ts'
 
 /**
  * `carapace client get-resource --path repo/type/tag`: attests (or uses --attestation-token with
@@ -60,6 +61,10 @@ export async function clientGetResource(
   } catch (e) {
     if (tokenProvider !== undefined && e instanceof KbsClientError && e.code === 'PROTOCOL') {
       throw new CliFailure(`${e.message}\n  is --tee-key-file the key the --attestation-token binds?`, { cause: e })
+    }
+    if (tokenProvider === undefined && e instanceof KbsClientError && e.code === 'UNAUTHORIZED') {
+      const hint = sampleTeeGateHint(await client.getToken().catch(() => ''))
+      if (hint !== undefined) io.stderr(`carapace client get-resource: note: ${hint}\n`)
     }
     throw e
   }

@@ -206,6 +206,33 @@ describe('carapace client against a KBS over HTTPS', () => {
     assert.match(wrong.err, /admin credentials used: a token minted from --admin-key/)
   })
 
+  it('hints at --insecure-allow-sample-tee only when the token shows the sample TEE gate', async () => {
+    const plain = await run([...connect, 'attest'])
+    assert.equal(plain.status, 0, plain.err)
+    assert.doesNotMatch(plain.err, /insecure-allow-sample-tee/)
+    const admin = [...connect, 'config', '--auth-private-key', kbs.adminKeyPath]
+    assert.equal((await run([...admin, 'set-resource-policy', '--affirming'])).status, 0)
+    kbs.status = 'contraindicated'
+    kbs.hardware = 97
+    try {
+      const gated = await run([...connect, 'attest'])
+      assert.equal(gated.status, 0, gated.err)
+      assert.match(gated.err, /note: the token rates cpu0 hardware 97 .*without --insecure-allow-sample-tee/)
+      const denied = await run([...connect, 'get-resource', '--path', 'default/key/one'])
+      assert.equal(denied.status, 1)
+      assert.match(denied.err, /get-resource: note: the token rates cpu0 hardware 97/)
+      assert.match(denied.err, /errors\/PolicyDeny/)
+      kbs.hardware = undefined
+      const otherDenial = await run([...connect, 'get-resource', '--path', 'default/key/one'])
+      assert.equal(otherDenial.status, 1)
+      assert.doesNotMatch(otherDenial.err, /insecure-allow-sample-tee/)
+    } finally {
+      kbs.status = 'affirming'
+      kbs.hardware = undefined
+      assert.equal((await run([...admin, 'set-resource-policy', '--allow-all'])).status, 0)
+    }
+  })
+
   it('TLS and network failures say what to do', async () => {
     const untrusted = await run(['--url', kbs.url, 'attest'])
     assert.equal(untrusted.status, 1)
