@@ -6,6 +6,7 @@ import type { JsonObject } from '@carapace/protocol'
 import { NO_COLLATERAL, type CollateralSource } from '../collateral/collateral-source.ts'
 import { caseCollateral, crlSource, dcapFixture, fixedTcbEvaluation } from '../dcap/quote-fixtures.ts'
 import { rejectsWith, verifierContract } from '../verifier-contract.ts'
+import { parseCcEventLog } from '../eventlog/ccel-parse.ts'
 import { createTdxVerifier } from './tdx-verifier.ts'
 
 const b64 = (b: Uint8Array): string => Buffer.from(b).toString('base64')
@@ -14,6 +15,8 @@ const evidence = (quote: Uint8Array, ccel: Uint8Array | null = null): JsonObject
   cc_eventlog: ccel === null ? null : b64(ccel),
   quote: b64(quote),
 })
+const ccelData = (): Uint8Array =>
+  new Uint8Array(readFileSync(new URL('../../fixtures/eventlog/CCEL_data.head', import.meta.url)))
 const at = new Date('2023-07-01T01:00:00Z')
 const collateral = caseCollateral('gtg', 'go-tdx-guest-v4')
 const reportData = Buffer.from(
@@ -169,29 +172,38 @@ describe('tdx verifier', () => {
     )
   })
 
-  test('a CC event log is replayed against RTMR0-3 and claimed as uefi_event_logs; without a replay it is refused', async () => {
-    const ccel = new Uint8Array([1, 2, 3])
+  test('the CC event log is replayed against RTMR0-3: CCEL_data does not match tdx_quote_4.dat (MEASUREMENT_MISMATCH), garbage is EVIDENCE_MALFORMED', async () => {
+    const v = createTdxVerifier()
     await rejectsWith(
-      createTdxVerifier().verify(evidence(quote4, ccel), { reportData }, { at, collateral }),
+      v.verify(evidence(quote4, ccelData()), { reportData }, { at, collateral }),
       'MEASUREMENT_MISMATCH',
     )
+    await rejectsWith(
+      v.verify(evidence(quote4, new Uint8Array([1, 2, 3])), { reportData }, { at, collateral }),
+      'EVIDENCE_MALFORMED',
+    )
+  })
+
+  test('with the replay left out, tdx_quote_4.dat + CCEL_data give upstream parse golden in full (uefi_event_logs included)', async () => {
     let seen: readonly Uint8Array[] = []
     const v = createTdxVerifier({
       replayEventLog: (log, rtmrs) => {
-        assert.deepEqual(log, ccel)
         seen = rtmrs
-        return [{ event: 'replayed' }]
+        return parseCcEventLog(log).map((e) => JSON.parse(JSON.stringify(e)) as JsonObject)
       },
     })
-    const [r] = await v.verify(evidence(quote4, ccel), { reportData }, { at, collateral })
-    assert.deepEqual(r?.claims['uefi_event_logs'], [{ event: 'replayed' }])
+    const [r] = await v.verify(evidence(quote4, ccelData()), { reportData }, { at, collateral })
+    const golden = JSON.parse(
+      readFileSync(new URL('../../fixtures/dcap/parse_tdx_claims_expected.json', import.meta.url), 'utf8'),
+    ) as JsonObject
+    assert.deepEqual(r?.claims, { ...goldenClaims(), uefi_event_logs: golden['uefi_event_logs'] ?? null })
+    assert.equal(seen.length, 4)
     assert.equal(
       Buffer.from(seen[1] ?? [])
         .toString('hex')
         .slice(0, 8),
       '559cfcf4',
     )
-    assert.equal(seen.length, 4)
   })
 
   test('cc_eventlog that is neither a string nor null: EVIDENCE_MALFORMED', async () => {

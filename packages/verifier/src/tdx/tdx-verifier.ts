@@ -4,6 +4,7 @@ import { NO_COLLATERAL } from '../collateral/collateral-source.ts'
 import { quoteInitDataField, quoteReportData } from '../dcap/quote-parse.ts'
 import { evaluateQuoteTcb } from '../dcap/quote-tcb.ts'
 import { checkInitData, checkReportData, verifyDcapQuote, type DcapTcbEvaluator } from '../dcap/quote-verify.ts'
+import { verifiedTdxEventLog } from '../eventlog/tdx-event-log.ts'
 import { base64Field, evidenceObject } from '../evidence-json.ts'
 import { VerificationError, type Verifier } from '../verifier.ts'
 import { tdxQuoteClaims } from './tdx-claims.ts'
@@ -14,13 +15,10 @@ import { tdxQuoteClaims } from './tdx-claims.ts'
  */
 export type TdxEventLogReplay = (ccel: Uint8Array, rtmrs: readonly Uint8Array[]) => JsonValue[]
 
-const NO_EVENT_LOG_REPLAY: TdxEventLogReplay = () => {
-  throw new VerificationError('MEASUREMENT_MISMATCH', 'TDX: the CC event log cannot be replayed (no replay configured)')
-}
-
 export interface TdxVerifierOptions {
   /** The TCB step (default: TCB Info + QE Identity from the collateral, Intel's rules). */
   readonly evaluateTcb?: DcapTcbEvaluator
+  /** The CCEL step (default: parse the CC event log and replay it against RTMR0–3). */
   readonly replayEventLog?: TdxEventLogReplay
   /** Trust anchor for the PCK chain (default: the pinned Intel SGX Root CA). */
   readonly trustedRoot?: X509Certificate
@@ -33,7 +31,7 @@ export interface TdxVerifierOptions {
  */
 export function createTdxVerifier(options: TdxVerifierOptions = {}): Verifier {
   const evaluateTcb = options.evaluateTcb ?? evaluateQuoteTcb
-  const replay = options.replayEventLog ?? NO_EVENT_LOG_REPLAY
+  const replay = options.replayEventLog ?? verifiedTdxEventLog
   return {
     async verify(evidence, expected, context) {
       const at = context?.at ?? new Date()
