@@ -7,6 +7,7 @@ import { createSampleVerifier } from './sample/sample-verifier.ts'
 import { createSampleDeviceVerifier } from './sampledevice/sampledevice-verifier.ts'
 import { createSgxVerifier } from './sgx/sgx-verifier.ts'
 import { createSnpVerifier } from './snp/snp-verifier.ts'
+import { createTdxVerifier } from './tdx/tdx-verifier.ts'
 import { createTpmVerifier } from './tpm/tpm-verifier.ts'
 import { VerificationError, type Verifier } from './verifier.ts'
 
@@ -20,7 +21,7 @@ export const VERIFIER_FACTORIES = {
   'nvidia-dpu': null,
   sgx: createSgxVerifier,
   snp: createSnpVerifier,
-  tdx: null,
+  tdx: createTdxVerifier,
   cca: createCcaVerifier,
   csv: null,
   se: null,
