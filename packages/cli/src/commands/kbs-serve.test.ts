@@ -7,7 +7,7 @@ import { after, describe, it } from 'node:test'
 import type { RunningKbs } from '@carapace/kbs'
 import { createNodeFetch } from '@carapace/kbs-client'
 import { captureIo } from '../captured-io.ts'
-import { runKbsServe } from './kbs-serve.ts'
+import { carapaceInvocation, runKbsServe } from './kbs-serve.ts'
 
 const dir = mkdtempSync(join(tmpdir(), 'carapace-kbs-serve-'))
 after(() => {
@@ -45,7 +45,8 @@ describe('carapace kbs serve', () => {
     assert.ok(out.includes(`SHA-256 fingerprint: ${kbs.fingerprintSha256 ?? '?'}`))
     assert.ok(out.includes(`Admin private key:   ${join(dataDir, 'admin', 'admin-key.pem')}`))
     assert.match(out, /denied: sample evidence is never affirming/)
-    assert.ok(out.includes(`carapace admin token --key ${join(dataDir, 'admin', 'admin-key.pem')}`))
+    assert.ok(out.includes(`\n  carapace admin token --key ${join(dataDir, 'admin', 'admin-key.pem')}`))
+    assert.doesNotMatch(out, /npx/)
     assert.ok(
       out.includes(`carapace client --url ${kbs.url} --cert-file ${join(dataDir, 'tls', 'server-cert.pem')} config`),
     )
@@ -65,7 +66,7 @@ describe('carapace kbs serve', () => {
       ['--listen', '127.0.0.1:0', '--insecure-allow-sample-tee', '--tls-san', 'kbs.example.test'],
       io,
       {
-        env: { CARAPACE_DATA_DIR: join(dir, 'dev') },
+        env: { CARAPACE_DATA_DIR: join(dir, 'dev'), npm_command: 'start' },
         stop: Promise.resolve(),
         onStarted: (kbs) => {
           certificatePem = kbs.certificatePem ?? ''
@@ -75,9 +76,18 @@ describe('carapace kbs serve', () => {
     assert.equal(code, 0, io.err())
     assert.match(io.out(), /WARNING: --insecure-allow-sample-tee is on/)
     assert.match(io.out(), /set-sample-reference-value major_version 1 --as-integer --as-single-value/)
+    // Started through npm (`npm start`): the repository's bin is not on PATH, so the steps say npx.
+    assert.match(io.out(), /\n {2}npx carapace admin token --key /)
+    assert.match(io.out(), /\n {2}npx carapace client --url /)
     assert.match(io.out(), new RegExp(`Data directory: +${join(dir, 'dev')}`))
     assert.match(io.err(), /"level":"warn","msg":"INSECURE DEVELOPMENT MODE/)
     assert.match(new X509Certificate(certificatePem).subjectAltName ?? '', /DNS:kbs\.example\.test/)
+  })
+
+  it('carapaceInvocation: npx carapace under npm, else carapace', () => {
+    assert.equal(carapaceInvocation({ npm_command: 'exec' }), 'npx carapace')
+    assert.equal(carapaceInvocation({ npm_command: 'start' }), 'npx carapace')
+    assert.equal(carapaceInvocation({}), 'carapace')
   })
 
   it('names the key and the file of a bad config, and exits 1', async () => {

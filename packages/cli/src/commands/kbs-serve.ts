@@ -71,12 +71,21 @@ function quote(path: string): string {
 
 const field = (label: string, value: string): string => `  ${label.padEnd(21)}${value}`
 
+/**
+ * How to run this CLI again in the user's shell: under npm (`npm start`, `npx carapace`), which
+ * sets `npm_command`, the package's bin is not on PATH, so `npx carapace`; otherwise `carapace`.
+ */
+export function carapaceInvocation(env: Readonly<Record<string, string | undefined>>): string {
+  return env['npm_command'] === undefined ? 'carapace' : 'npx carapace'
+}
+
 /** What a user needs next: where to connect, what to trust, where the admin key is, what to run. */
 export function startupSummary(
   kbs: RunningKbs,
-  where: { readonly dataDir: string; readonly configPath: string | undefined },
+  where: { readonly dataDir: string; readonly configPath: string | undefined; readonly command?: string },
   sampleTeeAllowed: boolean,
 ): string {
+  const carapace = where.command ?? 'carapace'
   const lines = ['Carapace trust plane (KBS + Attestation Service + RVPS) is running.', '']
   lines.push(field('URL:', kbs.urls.join(' ')))
   if (kbs.certificatePath !== undefined) lines.push(field('TLS certificate:', kbs.certificatePath))
@@ -92,13 +101,13 @@ export function startupSummary(
     `--url ${kbs.url}`,
     ...(kbs.certificatePath === undefined ? [] : [`--cert-file ${quote(kbs.certificatePath)}`]),
   ]
-  const client = `carapace client ${connection.join(' ')}`
+  const client = `${carapace} client ${connection.join(' ')}`
   const key = kbs.adminPrivateKeyPath === undefined ? '<admin-key.pem>' : quote(kbs.adminPrivateKeyPath)
   const config = `${client} config --admin-token-file admin.jwt`
   lines.push(
     '',
     'Next, in another terminal (operator, then a sample guest):',
-    `  carapace admin token --key ${key} --out admin.jwt`,
+    `  ${carapace} admin token --key ${key} --out admin.jwt`,
     `  ${config} set-resource --path default/key/one --resource-file secret.txt`,
     `  ${config} set-resource-policy --affirming`,
   )
@@ -165,7 +174,7 @@ export async function runKbsServe(args: readonly string[], io: CommandIo, deps: 
         io.stderr(`carapace kbs serve: ${message}\n`)
         return EXIT_FAILURE
       }
-      io.stdout(startupSummary(kbs, { dataDir, configPath }, insecureAllowSampleTee))
+      io.stdout(startupSummary(kbs, { dataDir, configPath, command: carapaceInvocation(env) }, insecureAllowSampleTee))
       deps.onStarted?.(kbs)
       const reason = await (deps.stop ?? signal?.promise)
       logger.log('info', 'stopping', { reason: typeof reason === 'string' ? reason : 'stop requested' })
