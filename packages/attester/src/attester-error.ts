@@ -7,5 +7,9 @@ export type AttesterErrorCode =
   | 'UNSUPPORTED_TEE'
   /** The TEE interface failed to produce evidence. */
   | 'EVIDENCE_FAILED'
+  /** The TEE interface is absent or unreachable (no device, tools not installed, TPM not answering). */
+  | 'TEE_UNAVAILABLE'
+  /** The init-data digest cannot be bound (e.g. a TPM binds exactly 32 bytes). */
+  | 'INIT_DATA_INVALID'
 
 export class AttesterError extends CocoError<AttesterErrorCode> {}
