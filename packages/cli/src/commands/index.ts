@@ -2,6 +2,10 @@ import type { Command } from '../command.ts'
 import { adminToken } from './admin-token.ts'
 import { cdhServe } from './cdh-serve.ts'
 import { client } from './client.ts'
+import { collateralExport } from './collateral-export.ts'
+import { collateralFetch } from './collateral-fetch.ts'
+import { collateralImport } from './collateral-import.ts'
+import { evidenceVerify } from './evidence-verify.ts'
 import { kbsServe } from './kbs-serve.ts'
 import { policyConformance } from './policy-conformance.ts'
 import { policyEval } from './policy-eval.ts'
@@ -16,4 +20,8 @@ export const COMMANDS: readonly Command[] = [
   policyEval,
   policyTest,
   policyConformance,
+  evidenceVerify,
+  collateralFetch,
+  collateralExport,
+  collateralImport,
 ]
