@@ -32,6 +32,7 @@ export const REAL_QUOTES = {
   'tdx-v4-go-tdx-guest': { quote: 'gtg-v4-quote.dat', crls: 'gtg', at: new Date('2023-07-01T01:00:00Z') },
   'tdx-v4-dcap-qvl': { quote: 'qvl-tdx-quote.dat', crls: 'qvl-tdx', at: new Date('2025-07-19T10:00:34Z') },
   'tdx-v5-dcap-qvl': { quote: 'qvl-tdx5-quote.dat', crls: 'qvl-tdx5', at: new Date('2026-03-20T10:41:14Z') },
+  'tdx-v4-near': { quote: 'qvl-near-quote.dat', crls: 'qvl-near', at: new Date('2025-09-10T00:00:00Z') },
   'tdx-v4-dcap-rs': { quote: 'drs-tdx-quote.dat', crls: 'drs', at: new Date('2025-02-13T04:00:32Z') },
   'sgx-v3-dcap-qvl': { quote: 'qvl-sgx-quote.dat', crls: 'qvl-sgx', at: new Date('2025-07-19T10:01:17Z') },
   'sgx-v3-occlum': { quote: 'occlum_quote.dat', crls: 'drs', at: new Date('2025-02-13T04:00:32Z') },

@@ -113,7 +113,7 @@ describe('tdx verifier', () => {
     )
   })
 
-  test('real v4/v5 quotes with their collateral: UpToDate (dcap-qvl), OutOfDate with advisories (dcap-rs)', async () => {
+  test('real v4/v5 quotes with their collateral: UpToDate (dcap-qvl sample and NEAR), OutOfDate with advisories (dcap-rs)', async () => {
     const v = createTdxVerifier()
     const run = async (name: string, crls: string, dir: string, when: string): Promise<JsonObject> => {
       const q = dcapFixture(name)
@@ -129,6 +129,8 @@ describe('tdx verifier', () => {
     const qvl = await run('qvl-tdx-quote.dat', 'qvl-tdx', 'qvl-tdx', '2025-07-19T10:00:34Z')
     assert.equal(qvl['tcb_status'], 'UpToDate')
     assert.deepEqual(qvl['advisory_ids'], [])
+    const near = await run('qvl-near-quote.dat', 'qvl-near', 'qvl-near', '2025-09-10T00:00:00Z')
+    assert.equal(near['tcb_status'], 'UpToDate')
     const drs = await run('drs-tdx-quote.dat', 'drs', 'dcap-rs-tdx', '2025-02-13T04:00:32Z')
     assert.equal(drs['tcb_status'], 'OutOfDate')
     assert.deepEqual(drs['advisory_ids'], ['INTEL-SA-00960', 'INTEL-SA-00982', 'INTEL-SA-00986'])
