@@ -68,6 +68,24 @@ describe('carapace evidence verify', () => {
     assert.deepEqual(JSON.parse(r.out), snpGolden?.claims)
   })
 
+  test('a raw report file works too; a chain of the wrong kind in the folder is named in the causes', async () => {
+    const raw = join(tmp, 'report.bin')
+    writeFileSync(raw, report)
+    const r = await run('--tee', 'snp', '--evidence', raw, '--collateral', snpDir, ...snpArgs)
+    assert.equal(r.code, 0, r.err)
+    assert.deepEqual(JSON.parse(r.out), snpGolden?.claims)
+    const wrong = join(tmp, 'vlek-chain')
+    mkdirSync(wrong)
+    copyFileSync(join(fixtures, 'snp/oak-milan-oc-vcek.der'), join(wrong, 'vcek.der'))
+    writeFileSync(join(wrong, 'cert-chain.pem'), readFileSync(join(fixtures, 'pkix/amd-milan-ask-ark-asvk.pem')))
+    const bad = await run('--tee', 'snp', '--evidence', raw, '--collateral', wrong, ...snpArgs)
+    assert.equal(bad.code, 1)
+    assert.match(
+      bad.err,
+      /COLLATERAL_UNAVAILABLE: .*chain[\s\S]*caused by MISMATCH: the AMD chain is not the VCEK chain/,
+    )
+  })
+
   test('failures name the check and its code (exit 1)', async () => {
     const tampered = Buffer.from(quote)
     tampered[48 + 64] = (tampered[48 + 64] ?? 0) ^ 1 // MRENCLAVE
