@@ -60,12 +60,13 @@ export function fixedTcbEvaluation(claims: Record<string, string | number | stri
 
 const collateralCache = new Map<string, Uint8Array | undefined>()
 
+/** `dir` is a folder of fixtures/dcap-collateral, or of fixtures when it starts with `dcap/`. */
 function collateralFile(dir: string, name: string): Uint8Array | undefined {
-  const key = `${dir}/${name}`
+  const key = `${dir.startsWith('dcap/') ? dir : `dcap-collateral/${dir}`}/${name}`
   if (!collateralCache.has(key)) {
     let bytes: Uint8Array | undefined
     try {
-      bytes = new Uint8Array(readFileSync(new URL(`../../fixtures/dcap-collateral/${key}`, import.meta.url)))
+      bytes = new Uint8Array(readFileSync(new URL(`../../fixtures/${key}`, import.meta.url)))
     } catch {
       bytes = undefined
     }

@@ -72,3 +72,15 @@ describe('sgx verifier', () => {
     await rejectsWith(v.verify(evidence(quote), { reportData }, { at }), 'COLLATERAL_UNAVAILABLE')
   })
 })
+
+test('occlum_quote.dat (trustee, SGX v3) with dcap-rs collateral at 2025-02-13: OutOfDate, upstream sgx claims', async () => {
+  const occlum = dcapFixture('occlum_quote.dat')
+  const [r] = await createSgxVerifier().verify(
+    evidence(occlum),
+    { reportData: new TextEncoder().encode('test') },
+    { at: new Date('2025-02-13T04:00:32Z'), collateral: caseCollateral('drs', 'dcap/occlum-collateral') },
+  )
+  assert.equal(r?.claims['tcb_status'], 'OutOfDate')
+  assert.equal(r?.claims['platform_instance_id'], '7a3a6941065cd5060bd93d3db2cfc0c8')
+  assert.deepEqual(r?.claims['body'], sgxQuoteClaims(parseDcapQuote(occlum))['body'])
+})
