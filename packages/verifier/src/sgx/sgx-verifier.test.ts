@@ -80,7 +80,8 @@ test('occlum_quote.dat (trustee, SGX v3) with dcap-rs collateral at 2025-02-13: 
     { reportData: new TextEncoder().encode('test') },
     { at: new Date('2025-02-13T04:00:32Z'), collateral: caseCollateral('drs', 'dcap/occlum-collateral') },
   )
-  assert.equal(r?.claims['tcb_status'], 'OutOfDate')
-  assert.equal(r?.claims['platform_instance_id'], '7a3a6941065cd5060bd93d3db2cfc0c8')
-  assert.deepEqual(r?.claims['body'], sgxQuoteClaims(parseDcapQuote(occlum))['body'])
+  assert.ok(r !== undefined)
+  assert.equal(r.claims['tcb_status'], 'OutOfDate')
+  assert.equal(r.claims['platform_instance_id'], '7a3a6941065cd5060bd93d3db2cfc0c8')
+  assert.deepEqual(r.claims['body'], sgxQuoteClaims(parseDcapQuote(occlum))['body'])
 })
