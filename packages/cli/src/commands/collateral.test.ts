@@ -33,6 +33,17 @@ const routes: Record<string, { body: Buffer; headers?: Record<string, string> }>
   '/sgx/certification/v4/pckcrl?ca=processor&encoding=der': { body: fixture('dcap/qvl-sgx-pck-crl.der') },
   '/root.crl': { body: fixture('dcap-collateral/qvl-sgx/root-ca-crl.der') },
 }
+// …and a fake AMD KDS: the Milan VCEK of oak's report at its reported TCB, and AMD's Milan chain.
+const report = fixture('snp/oak-milan-oc-report.bin')
+const chipId = report.subarray(0x1a0, 0x1e0).toString('hex')
+const [ask = '', ark = ''] =
+  fixture('pkix/amd-milan-ask-ark-asvk.pem')
+    .toString()
+    .match(/-----BEGIN[\s\S]*?-----END CERTIFICATE-----\n?/g) ?? []
+routes[`/vcek/v1/Milan/${chipId}?blSPL=4&teeSPL=0&snpSPL=24&ucodeSPL=219`] = {
+  body: fixture('snp/oak-milan-oc-vcek.der'),
+}
+routes['/vcek/v1/Milan/cert_chain'] = { body: Buffer.from(ask + ark) }
 const requests: string[] = []
 const server = createServer((req, res) => {
   requests.push(req.url ?? '')
@@ -105,6 +116,38 @@ describe('carapace collateral fetch | export | import', () => {
     assert.deepEqual((JSON.parse(e.out) as { entries: string[] }).entries, sgxKeys)
     const again = await run('collateral', 'import', exported, '--cache', join(tmp, 'cache2'))
     assert.deepEqual((JSON.parse(again.out) as { entries: string[] }).entries.sort(), sgxKeys)
+  })
+
+  test('an SNP report without certificates: fetch gets its VCEK and chain from KDS; verify then runs offline', async () => {
+    const evidenceFile = join(tmp, 'report.bin')
+    writeFileSync(evidenceFile, report)
+    const snpArgs = ['--report-data', report.subarray(0x50, 0x90).toString('hex'), '--at', '2025-09-12T00:00:00Z']
+    const out = join(tmp, 'snp-bundle')
+    const f = await run(
+      'collateral',
+      'fetch',
+      '--evidence',
+      evidenceFile,
+      '--tee',
+      'snp',
+      ...snpArgs,
+      '--kds-url',
+      url,
+      '--out',
+      out,
+    )
+    assert.equal(f.code, 0, f.err)
+    const fetched = (JSON.parse(f.out) as { fetched: string[] }).fetched
+    assert.ok(fetched.includes(`amd/Milan/vcek/${chipId}/bl4_tee0_snp24_ucode219`), fetched.join())
+    assert.ok(fetched.includes('amd/Milan/vcek/cert_chain'))
+    const cache = join(tmp, 'snp-cache')
+    assert.equal((await run('collateral', 'import', out, '--cache', cache)).code, 0)
+    const before = requests.length
+    const v = await run('evidence', 'verify', '--tee', 'snp', '--evidence', evidenceFile, '--cache', cache, ...snpArgs)
+    assert.equal(v.code, 0, v.err)
+    const golden = JSON.parse(fixture('snp/expected-claims.json').toString()) as Record<string, { claims: object }>
+    assert.deepEqual(JSON.parse(v.out), golden['oak-milan-oc']?.claims)
+    assert.equal(requests.length, before)
   })
 
   test('import also takes the flat --collateral layout; a malformed object is refused and nothing is written', async () => {
