@@ -1,4 +1,5 @@
 import { X509Certificate, verify } from 'node:crypto'
+import { basicConstraints, keyUsageAllows, KeyUsageBit } from '../pkix/standard-extensions.ts'
 import { VerificationError } from '../verifier.ts'
 
 /** How collateral signatures are anchored. */
@@ -93,6 +94,16 @@ function signedChain(chainPem: string, trust: IntelCollateralTrust, what: string
         `${what} issuer chain: certificate ${String(i)} is not signed by the next`,
       )
     }
+    if (basicConstraints(issuer)?.ca !== true || !keyUsageAllows(issuer, KeyUsageBit.keyCertSign)) {
+      throw new VerificationError(
+        'CERT_CHAIN_INVALID',
+        `${what} issuer chain: certificate ${String(i + 1)} is not a CA`,
+      )
+    }
+  }
+  const leaf = chain[0] as X509Certificate
+  if (basicConstraints(leaf)?.ca === true || !keyUsageAllows(leaf, KeyUsageBit.digitalSignature)) {
+    throw new VerificationError('CERT_CHAIN_INVALID', `${what}: the signing certificate may not sign data`)
   }
   if (signedChains.size >= CACHE_LIMIT) signedChains.clear()
   signedChains.set(key, chain)

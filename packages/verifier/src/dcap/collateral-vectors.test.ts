@@ -133,6 +133,11 @@ describe('DCAP collateral: each failed check has its own code', () => {
     rejects({ ...caseInput(byId('IQVL-SGX')), trust: { root } }, 'CERT_UNTRUSTED_ROOT')
   })
 
+  test('a chain whose leaf is a CA (the PCK CRL issuer chain): CERT_CHAIN_INVALID', () => {
+    const issuerChain = text('qvl-tdx/pck-crl-issuer-chain.pem')
+    rejects({ ...good, tcbInfo: { ...good.tcbInfo, issuerChain } }, 'CERT_CHAIN_INVALID', /may not sign/)
+  })
+
   test('the TCB Signing certificate on the root CA CRL: CERT_REVOKED', () => {
     const signing = new X509Certificate(good.tcbInfo.issuerChain)
     rejects({ ...good, trust: { root, rootCrlRevokedSerials: new Set([signing.serialNumber]) } }, 'CERT_REVOKED')
