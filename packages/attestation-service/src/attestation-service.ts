@@ -20,7 +20,7 @@ import { AttestationServiceError } from './errors.ts'
 import { evaluatePolicy, type PolicyExplanation } from './policy/evaluate-policy.ts'
 import { createPolicyStore } from './policy/policy-store.ts'
 import { gateSampleTee, SAMPLE_TEE_GATE_REASON } from './sample-tee-gate.ts'
-import { verifierFor } from '@carapace/verifier'
+import { verifierFor, type CollateralSource, type VerificationContext } from '@carapace/verifier'
 
 /** One piece of evidence to appraise (the AS `VerificationRequest`). */
 export interface VerificationRequest {
@@ -37,7 +37,10 @@ export interface VerificationRequest {
 export interface AttestationServiceOptions {
   readonly storage: Storage
   readonly rvps: Pick<Rvps, 'lookup'>
+  /** The clock: token times, and the time certificates, CRLs and TCB levels are judged at. */
   readonly now?: () => Date
+  /** Vendor collateral for the hardware verifiers (AMD KDS, Intel PCS, …); absent: evidence and pinned roots only. */
+  readonly collateral?: CollateralSource
   /** A signer, or how to make one (P-256 PEM; absent: an ephemeral key). */
   readonly signer?: EarSigner | EarSignerOptions
   /** `attestation_token_broker` settings. */
@@ -124,6 +127,10 @@ export function createAttestationService(options: AttestationServiceOptions): At
   const allowSample = options.insecureAllowSampleTee ?? false
   let installed: Promise<void> | undefined
   const ready = (): Promise<void> => (installed ??= policies.installDefaults())
+  const verificationContext = (): VerificationContext => ({
+    ...(options.now ? { at: options.now() } : {}),
+    ...(options.collateral ? { collateral: options.collateral } : {}),
+  })
 
   return {
     ready,
@@ -145,10 +152,14 @@ export function createAttestationService(options: AttestationServiceOptions): At
       for (const request of requests) {
         const reportData = expectedReportData(request)
         const initData = expectedInitData(request)
-        const verified = await verifierFor(request.tee).verify(request.evidence, {
-          reportData: reportData.digest,
-          ...(initData.digest === undefined ? {} : { initDataDigest: initData.digest }),
-        })
+        const verified = await verifierFor(request.tee).verify(
+          request.evidence,
+          {
+            reportData: reportData.digest,
+            ...(initData.digest === undefined ? {} : { initDataDigest: initData.digest }),
+          },
+          verificationContext(),
+        )
         for (const { claims, teeClass } of verified) {
           const annotated = transformClaims({
             tee: request.tee,
