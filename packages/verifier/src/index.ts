@@ -33,6 +33,7 @@ export { createDirectoryCollateral, DIRECTORY_LAYOUT_FILES } from './collateral/
 export { directoryRequests } from './collateral/directory-requests.ts'
 export { createHttpCollateral, type HttpCollateralOptions } from './collateral/http-collateral.ts'
 export { createCachedCollateral, type CachedCollateralOptions } from './collateral/cached-collateral.ts'
+export { createOfflineStoreCollateral, DEFAULT_OFFLINE_STORE_PATH } from './collateral/offline-store.ts'
 export { exportBundle, importCollateral, writeBundleIndex } from './collateral/collateral-bundle.ts'
 export { requestFromJson, requestToJson } from './collateral/collateral-request-json.ts'
 export { createTpmVerifier, regularize as regularizeTpmReportData, TPM_REPORT_DATA_SIZE } from './tpm/tpm-verifier.ts'
