@@ -183,6 +183,20 @@ describe('DCAP collateral: each failed check has its own code', () => {
     rejects({ ...good, td: { ...td, mrSignerSeam: Buffer.alloc(48, 7) } }, 'POLICY_VIOLATION', /MRSIGNER_SEAM/)
   })
 
+  test('TDX 1.5, real v5 collateral: a TD running module SVN 4 (OutOfDate) whose TEE_TCB_SVN2 is at the latest level: TDRelaunchAdvised', () => {
+    const v5 = caseInput(byId('A-GTG-V5'))
+    assert.ok(v5.td)
+    const older = { ...v5, td: { ...v5.td, teeTcbSvn: Buffer.from('04010400000000000000000000000000', 'hex') } }
+    const verdict = evaluateDcapCollateral(older)
+    assert.equal(verdict.platform.status, 'OutOfDate')
+    assert.equal(verdict.platform.module?.identity.id, 'TDX_01')
+    assert.equal(verdict.status, 'TDRelaunchAdvised')
+    const stale = { ...older, td: { ...older.td, teeTcbSvn2: Buffer.from('05010400000000000000000000000000', 'hex') } }
+    assert.equal(evaluateDcapCollateral(stale).status, 'OutOfDate')
+    const v10 = { ...older, td: { ...older.td, teeTcbSvn2: undefined } }
+    assert.equal(evaluateDcapCollateral(v10).status, 'OutOfDate')
+  })
+
   test('claims: upstream names and encodings', () => {
     const claims = tcbVerdictClaims(evaluateDcapCollateral(caseInput(byId('QVL-SGX'))))
     assert.deepEqual(claims, {
