@@ -35,7 +35,9 @@ Options:
       --kds-url URL              AMD KDS (default https://kdsintf.amd.com)
       --pcs-url URL              Intel PCS (default https://api.trustedservices.intel.com)
       --root-crl-url URL         the Intel SGX Root CA CRL
-      --timeout-ms N             per request (default 10000)`
+      --timeout-ms N             per request (default 10000)
+      --kds-spacing-ms N         least time between AMD KDS requests (default 10000: AMD allows
+                                 about one request per 10 s per IP; HTTP 429 is also retried)`
 
 function recording(inner: CollateralSource, fetched: string[]): CollateralSource {
   return {
@@ -87,17 +89,20 @@ export const collateralFetch: Command = {
         'pcs-url': { type: 'string' },
         'root-crl-url': { type: 'string' },
         'timeout-ms': { type: 'string' },
+        'kds-spacing-ms': { type: 'string' },
       })
       if (positionals.length > 0) throw new UsageError(`unexpected argument ${positionals[0] ?? ''}`)
       if (values.out === undefined) throw new UsageError('--out DIR is required')
       const modes = [values.evidence, values.fmspc, values['amd-product']].filter((v) => v !== undefined)
       if (modes.length !== 1) throw new UsageError('give exactly one of --evidence, --fmspc, --amd-product')
       const timeoutMs = integerFlag('timeout-ms', values['timeout-ms'], 1)
+      const amdKdsSpacingMs = integerFlag('kds-spacing-ms', values['kds-spacing-ms'], 0) ?? 10_000
       const http = createHttpCollateral({
         ...(values['kds-url'] === undefined ? {} : { amdKdsUrl: values['kds-url'] }),
         ...(values['pcs-url'] === undefined ? {} : { intelPcsUrl: values['pcs-url'] }),
         ...(values['root-crl-url'] === undefined ? {} : { intelRootCaCrlUrl: values['root-crl-url'] }),
         ...(timeoutMs === undefined ? {} : { timeoutMs }),
+        amdKdsSpacingMs,
       })
       const fetched: string[] = []
       const source = recording(createCachedCollateral(http, { dir: values.out }), fetched)

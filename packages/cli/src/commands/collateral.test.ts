@@ -133,6 +133,8 @@ describe('carapace collateral fetch | export | import', () => {
       ...snpArgs,
       '--kds-url',
       url,
+      '--kds-spacing-ms',
+      '0',
       '--out',
       out,
     )

@@ -131,6 +131,27 @@ describe('http collateral (fake KDS/PCS on 127.0.0.1 serving real files)', () =>
     assert.equal(retryAfterMs('soon', new Date()), undefined)
   })
 
+  test('KDS pacing: requests to AMD spaced amdKdsSpacingMs apart by the injected clock; Intel not paced', async () => {
+    let t = 1_000_000
+    const { s, sleeps } = source({
+      amdKdsSpacingMs: 10_000,
+      now: () => new Date(t),
+      sleep: (ms) => {
+        sleeps.push(ms)
+        t += ms
+        return Promise.resolve()
+      },
+    })
+    const chain = (signer: 'vcek' | 'vlek'): CollateralRequest => ({ kind: 'amd-cert-chain', product: 'Milan', signer })
+    await Promise.all([s.get(chain('vcek')), s.get(chain('vlek')), s.get(vcekRequest)])
+    assert.deepEqual(sleeps, [10_000, 10_000])
+    t += 4000
+    await s.get(chain('vcek'))
+    assert.deepEqual(sleeps, [10_000, 10_000, 6000])
+    await s.get(tcbInfo)
+    assert.equal(sleeps.length, 3)
+  })
+
   test('every request has a timeout; HTTP errors and unreachable services are typed', async () => {
     const { s } = source({ timeoutMs: 50 })
     await rejectsCode(s.get({ kind: 'intel-qe-identity', tee: 'tdx' }), 'TIMEOUT')

@@ -22,6 +22,11 @@ export interface HttpCollateralOptions {
   readonly defaultRetryAfterMs?: number
   /** A longer `Retry-After` is not waited for: `RATE_LIMITED` at once (default 120 s). */
   readonly maxRetryAfterMs?: number
+  /**
+   * Least time between two AMD KDS requests of this source (default 0: only 429s slow it down).
+   * `carapace collateral fetch` uses 10 s, AMD's published allowance, so a bundle fetch is not throttled.
+   */
+  readonly amdKdsSpacingMs?: number
 }
 
 interface Target {
@@ -107,6 +112,20 @@ export function createHttpCollateral(options: HttpCollateralOptions = {}): Colla
   const maxRetries = options.maxRetries ?? 3
   const defaultRetryAfterMs = options.defaultRetryAfterMs ?? 10_000
   const maxRetryAfterMs = options.maxRetryAfterMs ?? 120_000
+  const kdsSpacingMs = options.amdKdsSpacingMs ?? 0
+  let kdsQueue: Promise<void> = Promise.resolve()
+  let lastKdsAt: number | undefined
+
+  /** Serializes KDS requests and spaces them `kdsSpacingMs` apart (by the injected clock and sleep). */
+  function kdsTurn(): Promise<void> {
+    const turn = kdsQueue.then(async () => {
+      const wait = lastKdsAt === undefined ? 0 : lastKdsAt + kdsSpacingMs - now().getTime()
+      if (wait > 0) await sleep(wait)
+      lastKdsAt = now().getTime()
+    })
+    kdsQueue = turn.catch(() => undefined)
+    return turn
+  }
 
   async function once(url: string): Promise<{ status: number; headers: Headers; body: Uint8Array }> {
     const controller = new AbortController()
@@ -134,7 +153,9 @@ export function createHttpCollateral(options: HttpCollateralOptions = {}): Colla
     async get(request) {
       const target = targetOf(request, kds, pcs, rootCrl)
       if (target === undefined) return undefined
+      const paced = kdsSpacingMs > 0 && request.kind.startsWith('amd-')
       for (let attempt = 0; ; attempt++) {
+        if (paced) await kdsTurn()
         const response = await once(target.url)
         if (response.status === 404) return undefined
         if (response.status === 429) {
