@@ -9,6 +9,7 @@ import {
   type CertificateRevocationList,
 } from '../pkix/crl.ts'
 import { VerificationError } from '../verifier.ts'
+import { ContentCache } from './pck-cache.ts'
 import { parsePckExtensions, type PckExtensions } from './pck-extensions.ts'
 import type { DcapQuote } from './quote-parse.ts'
 
@@ -100,8 +101,18 @@ export interface PckChainOptions {
  * the trusted root (by key), all within validity, the leaf not on the PCK CRL of its CA and the CA
  * not on the root CA CRL (both from the collateral: without them COLLATERAL_UNAVAILABLE).
  */
-export async function verifyPckChain(quote: DcapQuote, options: PckChainOptions): Promise<VerifiedPckChain> {
-  const trusted = options.trustedRoot ?? intelSgxRootCa()
+interface SignedPckChain {
+  readonly leaf: X509Certificate
+  readonly intermediate: X509Certificate
+  readonly ca: 'platform' | 'processor'
+  readonly extensions: PckExtensions
+}
+
+const chains = new ContentCache<SignedPckChain>()
+const crls = new ContentCache<CertificateRevocationList>()
+
+/** The time-independent chain checks: parse, signatures up to the trusted root, CA kind, SGX extension. */
+function signedPckChain(quote: DcapQuote, trusted: X509Certificate): SignedPckChain {
   const [leaf, intermediate, supplied] = pckCertificates(quote)
   if (leaf === undefined || intermediate === undefined) {
     throw new VerificationError('CERT_CHAIN_INVALID', 'DCAP quote: the PCK chain has fewer than 2 certificates')
@@ -128,11 +139,24 @@ export async function verifyPckChain(quote: DcapQuote, options: PckChainOptions)
     throw new VerificationError('CERT_CHAIN_INVALID', 'DCAP quote: the PCK CA is not signed by the Intel SGX Root CA')
   }
   issuedBy(leaf, intermediate, 'DCAP quote: the PCK certificate')
+  return { leaf, intermediate, ca: caOf(intermediate), extensions: parsePckExtensions(leaf) }
+}
+
+/**
+ * Checks the quote's PCK chain at `at`: each certificate signed by the next, the chain ending at
+ * the trusted root (by key), all within validity, the leaf not on the PCK CRL of its CA and the CA
+ * not on the root CA CRL (both from the collateral: without them COLLATERAL_UNAVAILABLE).
+ */
+export async function verifyPckChain(quote: DcapQuote, options: PckChainOptions): Promise<VerifiedPckChain> {
+  const trusted = options.trustedRoot ?? intelSgxRootCa()
+  // Everything the cached checks read is in the key: the chain bytes, their type and the trust anchor.
+  const context = `${trusted.fingerprint256}:${String(quote.qe.certType)}`
+  const { leaf, intermediate, ca, extensions } = chains.get(quote.qe.certData, context, () =>
+    signedPckChain(quote, trusted),
+  )
   checkValidity(trusted, options.at, 'the Intel SGX Root CA')
   checkValidity(intermediate, options.at, 'the PCK CA certificate')
   checkValidity(leaf, options.at, 'the PCK certificate')
-  const ca = caOf(intermediate)
-  const extensions = parsePckExtensions(leaf)
 
   const pckItem = await options.collateral.get({ kind: 'intel-pck-crl', ca })
   if (pckItem === undefined) throw new VerificationError('COLLATERAL_UNAVAILABLE', `no Intel PCK ${ca} CA CRL`)
@@ -152,8 +176,11 @@ export async function verifyPckChain(quote: DcapQuote, options: PckChainOptions)
 /** A CRL signed by `issuer` and current at `at` (COLLATERAL_INVALID / CERT_EXPIRED otherwise). */
 function currentCrl(body: Uint8Array, issuer: X509Certificate, at: Date, what: string): CertificateRevocationList {
   try {
-    const crl = parseCrl(body)
-    verifyCrlSignature(crl, issuer)
+    const crl = crls.get(body, issuer.fingerprint256, () => {
+      const parsed = parseCrl(body)
+      verifyCrlSignature(parsed, issuer)
+      return parsed
+    })
     checkCrlCurrent(crl, at)
     return crl
   } catch (error) {
