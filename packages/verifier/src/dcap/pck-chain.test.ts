@@ -148,3 +148,37 @@ describe('DCAP checks refuse', () => {
     )
   })
 })
+
+describe('remembered PCK chain checks', () => {
+  test('after a success the time, revocation, trust anchor and certification data type are still checked', async () => {
+    const c = REAL_QUOTES['tdx-v4-trustee']
+    const bytes = Uint8Array.from(dcapFixture(c.quote))
+    const quote = parseDcapQuote(bytes)
+    await verifyPckChain(quote, { at: c.at, collateral: crlSource(c.crls) })
+    await rejectsWith(
+      verifyPckChain(quote, { at: new Date('2053-07-01T01:00:00Z'), collateral: crlSource(c.crls) }),
+      'CERT_EXPIRED',
+    )
+    await rejectsWith(
+      verifyPckChain(quote, { at: c.at, collateral: crlSource(c.crls), trustedRoot: syntheticRoot() }),
+      'CERT_UNTRUSTED_ROOT',
+    )
+    const typeAt = quote.qe.certData.byteOffset - bytes.byteOffset - 6
+    bytes[typeAt] = 1
+    await rejectsWith(
+      verifyPckChain(parseDcapQuote(bytes), { at: c.at, collateral: crlSource(c.crls) }),
+      'UNSUPPORTED_VERSION',
+    )
+
+    const synthetic = parseDcapQuote(dcapFixture('synthetic/tdx-quote-synthetic-chain.dat'))
+    const at = new Date('2027-01-01T00:00:00Z')
+    const revoking = crlSource('synthetic/x', 'synthetic/pck-crl-revoking-leaf.der')
+    for (let i = 0; i < 2; i++) {
+      await rejectsWith(
+        verifyPckChain(synthetic, { at, collateral: revoking, trustedRoot: syntheticRoot() }),
+        'CERT_REVOKED',
+      )
+    }
+    await rejectsWith(verifyPckChain(synthetic, { at, collateral: revoking }), 'CERT_UNTRUSTED_ROOT')
+  })
+})
