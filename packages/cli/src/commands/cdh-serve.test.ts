@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict'
+import { createHash } from 'node:crypto'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, test } from 'node:test'
+import { startSwtpm } from '@carapace/attester/swtpm'
 import { captureIo } from '../captured-io.ts'
 import { cdhServe, makeCdhServe } from './cdh-serve.ts'
 
@@ -102,4 +104,48 @@ test('bad files, non-loopback listen and bad URLs exit 1 with a clear message', 
   const io = captureIo()
   assert.equal(await cdhServe.run(['--kbs-url', 'kbs:8080', '--listen', '127.0.0.1:0'], io), 1)
   assert.match(io.err(), /KBS URL "kbs:8080" must be http\(s\)/)
+})
+
+test('--attester tpm serves TPM evidence from a software TPM, with the sha256 init data extended into PCR8', async () => {
+  const swtpm = await startSwtpm()
+  const initDataText = 'version = "0.1.0"\nalgorithm = "sha256"\n[data]\n'
+  const initData = join(dir, 'tpm-initdata.toml')
+  writeFileSync(initData, initDataText)
+  let stop: (signal: string) => void = () => undefined
+  const io = captureIo()
+  const running = makeCdhServe(() => new Promise((resolve) => (stop = resolve))).run(
+    [
+      ...['--kbs-url', 'http://127.0.0.1:1', '--listen', '127.0.0.1:0'],
+      ...['--attester', 'tpm', '--tpm-tcti', swtpm.tcti, '--init-data', initData],
+    ],
+    io,
+  )
+  try {
+    await waitFor(() => io.out().includes('listening'))
+    const url = /CDH API listening on (http:\/\/127\.0\.0\.1:[0-9]+)/.exec(io.out())?.[1]
+    assert.ok(url !== undefined, io.out())
+    const response = await fetch(`${url}/aa/evidence?runtime_data=abc`)
+    assert.equal(response.status, 200)
+    const evidence = JSON.parse(await response.text()) as { ak_public: string; tpm_quote: { pcrs: string[] } }
+    assert.match(evidence.ak_public, /^MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA/)
+    const digest = createHash('sha256').update(initDataText).digest()
+    const pcr8 = createHash('sha256').update(Buffer.alloc(32)).update(digest).digest('hex')
+    assert.equal(evidence.tpm_quote.pcrs[8], pcr8)
+    assert.doesNotMatch(io.err(), /sample attester/)
+  } finally {
+    stop('SIGTERM')
+    await running
+    await swtpm.stop()
+  }
+})
+
+test('--attester tpm refuses init data it cannot put into PCR8, and --tpm-tcti needs --attester tpm', async () => {
+  const initData = join(dir, 'sha384-initdata.toml')
+  writeFileSync(initData, 'version = "0.1.0"\nalgorithm = "sha384"\n[data]\n')
+  const io = captureIo()
+  assert.equal(await cdhServe.run(['--kbs-url', 'http://k', '--attester', 'tpm', '--init-data', initData], io), 1)
+  assert.match(io.err(), /needs algorithm = "sha256", not "sha384"/)
+  const usage = captureIo()
+  assert.equal(await cdhServe.run(['--kbs-url', 'http://k', '--tpm-tcti', 'device:/dev/tpmrm0'], usage), 2)
+  assert.match(usage.err(), /--tpm-tcti goes with --attester tpm/)
 })

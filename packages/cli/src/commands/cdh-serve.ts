@@ -1,8 +1,12 @@
 import { readFileSync } from 'node:fs'
+import { createTpmAttester, type Attester } from '@carapace/attester'
+import { initDataDigest as initDataDigestOf, parseInitData } from '@carapace/protocol'
 import { CdhError, createStderrCdhLogger, DEFAULT_CDH_LISTEN, startCdhServer } from '@carapace/data-hub'
 import type { Command, CommandIo } from '../command.ts'
 import { choiceFlag, parseFlags, UsageError } from '../flags.ts'
 import { EXIT_FAILURE, EXIT_OK, runAction } from '../output.ts'
+
+const DEFAULT_TPM_TCTI = 'device:/dev/tpmrm0'
 
 const usage = `Usage: carapace cdh serve --kbs-url URL [options]
 
@@ -21,12 +25,17 @@ Options:
                           default: the system roots
       --listen HOST:PORT  where to listen (default ${DEFAULT_CDH_LISTEN}); must be loopback
       --init-data FILE    init-data TOML sent to the KBS and bound at attestation
-      --attester NAME     the TEE attester: sample (the only one in this build; default)
+      --attester NAME     the TEE attester: sample (default; no hardware) or tpm (a TPM 2.0
+                          through tpm2-tools: quotes PCRs 0-23, extends PCR8 with the
+                          init-data digest, which must then use algorithm = "sha256")
+      --tpm-tcti TCTI     the TPM for --attester tpm (default ${DEFAULT_TPM_TCTI}),
+                          e.g. swtpm:host=127.0.0.1,port=2321 for a software TPM
       --insecure-allow-non-loopback
                           listen on a non-loopback address and serve remote peers (DANGEROUS)
 
-Example:
-  carapace cdh serve --kbs-url https://127.0.0.1:8080 --cert-file carapace-data/tls/server-cert.pem`
+Examples:
+  carapace cdh serve --kbs-url https://127.0.0.1:8080 --cert-file carapace-data/tls/server-cert.pem
+  carapace cdh serve --kbs-url https://kbs:8080 --attester tpm --init-data initdata.toml`
 
 /** Resolves when the process is asked to stop. */
 export type StopSignal = () => Promise<string>
@@ -63,13 +72,17 @@ async function serve(args: readonly string[], io: CommandIo, stopSignal: StopSig
     listen: { type: 'string' },
     'init-data': { type: 'string' },
     attester: { type: 'string', default: 'sample' },
+    'tpm-tcti': { type: 'string' },
     'insecure-allow-non-loopback': { type: 'boolean' },
   })
   if (positionals.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`)
   const kbsUrl = values['kbs-url']
   if (kbsUrl === undefined) throw new UsageError('--kbs-url is required')
-  // Only the sample attester exists here; startCdhServer uses it by default and says so.
-  choiceFlag('attester', values.attester, ['sample'])
+  // With the sample attester, startCdhServer picks it by default and says so.
+  const attesterName = choiceFlag('attester', values.attester, ['sample', 'tpm'])
+  if (values['tpm-tcti'] !== undefined && attesterName !== 'tpm') {
+    throw new UsageError('--tpm-tcti goes with --attester tpm')
+  }
   const name = 'carapace cdh serve'
   let kbsCertPem: string | undefined
   let initData: string | undefined
@@ -84,6 +97,15 @@ async function serve(args: readonly string[], io: CommandIo, stopSignal: StopSig
     io.stderr(`${name}: ${String(values['cert-file'])} holds no PEM certificate\n`)
     return EXIT_FAILURE
   }
+  let attester: Attester | undefined
+  if (attesterName === 'tpm') {
+    try {
+      attester = tpmAttester(values['tpm-tcti'] ?? DEFAULT_TPM_TCTI, initData)
+    } catch (e) {
+      io.stderr(`${name}: ${e instanceof Error ? e.message : String(e)}\n`)
+      return EXIT_FAILURE
+    }
+  }
   let cdh
   try {
     cdh = await startCdhServer({
@@ -91,6 +113,7 @@ async function serve(args: readonly string[], io: CommandIo, stopSignal: StopSig
       logger: createStderrCdhLogger(io.stderr),
       ...(kbsCertPem === undefined ? {} : { kbsCertPem }),
       ...(initData === undefined ? {} : { initData }),
+      ...(attester === undefined ? {} : { attester }),
       ...(values.listen === undefined ? {} : { listen: values.listen }),
       ...(values['insecure-allow-non-loopback'] === true ? { insecureAllowNonLoopback: true } : {}),
     })
@@ -106,6 +129,19 @@ async function serve(args: readonly string[], io: CommandIo, stopSignal: StopSig
   io.stdout(`${signal}: stopping\n`)
   await cdh.close()
   return EXIT_OK
+}
+
+/** The init-data digest goes into PCR8 under the document's own algorithm (a TPM takes only sha256). */
+function tpmAttester(tcti: string, initData: string | undefined): Attester {
+  let initDataDigest: Uint8Array | undefined
+  if (initData !== undefined) {
+    const { algorithm } = parseInitData(initData)
+    if (algorithm !== 'sha256') {
+      throw new Error(`--attester tpm binds init data into PCR8 and needs algorithm = "sha256", not "${algorithm}"`)
+    }
+    initDataDigest = initDataDigestOf(initData, algorithm)
+  }
+  return createTpmAttester({ tcti, ...(initDataDigest === undefined ? {} : { initDataDigest }) })
 }
 
 function readText(path: string, what: string): string {
