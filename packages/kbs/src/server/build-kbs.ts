@@ -20,6 +20,7 @@ import { startSessionSweeper } from './session-sweeper.ts'
 import { openStorageSet } from './storage-set.ts'
 import { KbsServerError } from './server-error.ts'
 import { createTokenVerifier, tokenSignerOptions } from './token-keys.ts'
+import { verifierCollateral } from './verifier-collateral.ts'
 
 /** `ear.verifier-id.build` when the config names none. */
 export const KBS_BUILD_NAME = 'carapace-kbs 0.1.0'
@@ -83,6 +84,14 @@ export async function buildKbs(options: KbsServerOptions = {}): Promise<BuiltKbs
     logger.log('warn', 'config', { file: warning.file, key: warning.key, detail: warning.message })
   }
   const as = checkServedConfig(config, options.configPath)
+  const collateral = await verifierCollateral(as.verifierConfig, {
+    dataDir,
+    logger,
+    now,
+    ...(options.configPath === undefined ? {} : { configPath: options.configPath }),
+    ...(options.collateralDir === undefined ? {} : { collateralDir: options.collateralDir }),
+    ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
+  })
   const generated = config.admin.generatedKey
   if (generated !== undefined) {
     const admin = await ensureAdminKeyPair(generated)
@@ -98,6 +107,7 @@ export async function buildKbs(options: KbsServerOptions = {}): Promise<BuiltKbs
       storage: storages.attestationPolicies,
       rvps,
       now,
+      collateral: collateral.source,
       ...(signer === undefined ? {} : { signer }),
       token: {
         durationMin: broker.durationMin,
@@ -115,6 +125,7 @@ export async function buildKbs(options: KbsServerOptions = {}): Promise<BuiltKbs
       await importLegacyResourcePolicy(storages.main, config.legacyResourcePolicyPath, logger)
     }
     await installDefaultResourcePolicy(storages.main)
+    logger.log('info', 'hardware verifiers take vendor collateral from', { sources: collateral.sources.join('; ') })
     if (insecureAllowSampleTee) logger.log('warn', SAMPLE_TEE_WARNING, { flag: '--insecure-allow-sample-tee' })
     for (const warning of insecureConfigWarnings(config)) logger.log('warn', warning, {})
     const app = createKbsApp({

@@ -21,6 +21,13 @@ export interface KbsServerOptions {
   readonly tlsSubjectAltNames?: readonly string[]
   /** Development only: sample TEE evidence may be affirming (logged loudly). Not settable in the config file. */
   readonly insecureAllowSampleTee?: boolean
+  /**
+   * `--collateral DIR`: a flat folder of vendor collateral (docs/collateral.md) for the hardware
+   * verifiers; with it no vendor service (AMD KDS, Intel PCS) is asked (air-gapped sites).
+   */
+  readonly collateralDir?: string
+  /** How collateral is fetched from AMD KDS / Intel PCS (tests inject a fake; default: global fetch). */
+  readonly fetch?: typeof globalThis.fetch
   /** Default: JSON lines on stderr. */
   readonly logger?: KbsLogger
   readonly now?: () => Date
