@@ -80,6 +80,16 @@ describe('the tpm attester on a software TPM (swtpm + tpm2-tools)', () => {
     assert.equal(result?.claims['pcr11'], expected)
   })
 
+  it('serializes concurrent evidence requests, each quote bound to its own report data', async () => {
+    const attester = createTpmAttester({ tcti: swtpm.tcti })
+    const reports = [1, 2, 3].map((n) => new Uint8Array(32).fill(n))
+    const evidence = await Promise.all(reports.map((reportData) => attester.evidence(reportData)))
+    for (const [i, reportData] of reports.entries()) {
+      const [result] = await createTpmVerifier().verify(evidence[i], { reportData })
+      assert.equal(result?.claims['report_data'], Buffer.from(reportData).toString('hex'))
+    }
+  })
+
   it('refuses an init-data digest that is not 32 bytes', () => {
     assert.throws(
       () => createTpmAttester({ tcti: swtpm.tcti, initDataDigest: new Uint8Array(48) }),
@@ -96,6 +106,14 @@ describe('the tpm attester without a TPM', () => {
 })
 
 describe('the tpm2-tools runner', () => {
+  it('stops a command that outlives its time limit', async () => {
+    const run = createTpm2Runner({ tcti: 'swtpm:host=127.0.0.1,port=1', timeoutMs: 100 })
+    await assert.rejects(
+      run('sleep', ['5']),
+      (error: unknown) => isAttesterError('EVIDENCE_FAILED')(error) && /within 100 ms/.test((error as Error).message),
+    )
+  })
+
   it('names the install script when a tool is not installed', async () => {
     const run = createTpm2Runner({ tcti: 'swtpm:host=127.0.0.1,port=1' })
     await assert.rejects(
