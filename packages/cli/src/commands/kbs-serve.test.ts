@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { X509Certificate } from 'node:crypto'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, describe, it } from 'node:test'
@@ -116,5 +116,26 @@ describe('carapace kbs serve', () => {
     assert.equal(await runKbsServe(['extra'], io, { env: {}, stop: Promise.resolve() }), 2)
     assert.match(io.err(), /unexpected argument "extra"/)
     assert.equal(await runKbsServe(['--listen'], captureIo(), { env: {}, stop: Promise.resolve() }), 2)
+  })
+
+  it('--collateral DIR: the hardware verifiers read that folder (logged at start); a missing folder is refused', async () => {
+    const collateral = join(dir, 'collateral')
+    mkdirSync(collateral)
+    const io = captureIo()
+    const args = ['--data-dir', join(dir, 'airgap'), '--listen', '127.0.0.1:0', '--collateral', collateral]
+    assert.equal(await runKbsServe(args, io, { env: {}, stop: Promise.resolve() }), 0, io.err())
+    const logs = io
+      .err()
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { msg: string; sources?: string })
+    const sources = logs.find((l) => l.msg === 'hardware verifiers take vendor collateral from')?.sources ?? ''
+    assert.ok(sources.startsWith(`folder ${collateral}`), sources)
+    assert.doesNotMatch(sources, /KDS|PCS/)
+
+    const missing = captureIo()
+    const absent = ['--data-dir', join(dir, 'airgap'), '--listen', '127.0.0.1:0', '--collateral', join(dir, 'nope')]
+    assert.equal(await runKbsServe(absent, missing, { env: {}, stop: Promise.resolve() }), 1)
+    assert.match(missing.err(), /carapace kbs serve: --collateral: .*nope is not a readable folder/)
   })
 })

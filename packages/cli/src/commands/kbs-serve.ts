@@ -32,6 +32,10 @@ Options:
       --tls-san NAME             a DNS name or IP address the generated TLS certificate should
                                  also name (repeatable; it always names localhost, 127.0.0.1,
                                  ::1 and the listened host). Only when it is first generated
+      --collateral DIR           vendor collateral for the hardware verifiers from this flat folder
+                                 (docs/collateral.md), for air-gapped sites: no AMD KDS or Intel
+                                 PCS is then asked; also read: VCEK stores named in the config and
+                                 what \`carapace collateral import\` put in DATA_DIR/collateral-cache
       --insecure-allow-sample-tee
                                  DEVELOPMENT ONLY: let sample TEE evidence (no real TEE) be
                                  affirming, so the default policy releases secrets to it
@@ -147,6 +151,7 @@ export async function runKbsServe(args: readonly string[], io: CommandIo, deps: 
       listen: { type: 'string' },
       'tls-san': { type: 'string', multiple: true },
       'insecure-allow-sample-tee': { type: 'boolean' },
+      collateral: { type: 'string' },
     })
     if (positionals.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`)
     const env = deps.env ?? process.env
@@ -167,6 +172,7 @@ export async function runKbsServe(args: readonly string[], io: CommandIo, deps: 
           ...(loaded === undefined ? {} : { config: loaded.config, configPath, configWarnings: loaded.warnings }),
           ...(values.listen === undefined ? {} : { listen: values.listen }),
           ...(values['tls-san'] === undefined ? {} : { tlsSubjectAltNames: values['tls-san'] }),
+          ...(values.collateral === undefined ? {} : { collateralDir: values.collateral }),
         })
       } catch (error) {
         const message = expectedFailure(error)
