@@ -4,7 +4,13 @@ import { test } from 'node:test'
 import type { JsonObject } from '@carapace/protocol'
 import { createRvps } from '@carapace/rvps'
 import { createMemoryStorage } from '@carapace/storage'
-import { snpEvidenceJson, VerificationError, type CollateralRequest, type CollateralSource } from '@carapace/verifier'
+import {
+  CollateralError,
+  snpEvidenceJson,
+  VerificationError,
+  type CollateralRequest,
+  type CollateralSource,
+} from '@carapace/verifier'
 import { createAttestationService, type VerificationRequest } from './attestation-service.ts'
 
 // A real Milan report (no certificate table) and its VCEK: packages/verifier/fixtures/snp/README.md.
@@ -66,6 +72,17 @@ test('the verification time is the service clock: the same evidence after the VC
 test('without collateral a report with no VCEK is COLLATERAL_UNAVAILABLE', async () => {
   await assert.rejects(
     service(new Date('2025-09-12T00:00:00Z')).evaluate(snpRequest()),
+    (e: unknown) => e instanceof VerificationError && e.code === 'COLLATERAL_UNAVAILABLE',
+  )
+})
+
+test('a collateral source failure a verifier lets through is still COLLATERAL_UNAVAILABLE', async () => {
+  const failing: CollateralSource = {
+    get: () => Promise.reject(new CollateralError('HTTP_ERROR', 'https://kds.test/vcek: HTTP 503')),
+  }
+  const as = service(new Date('2025-09-12T00:00:00Z'), failing)
+  await assert.rejects(
+    as.evaluate(snpRequest()),
     (e: unknown) => e instanceof VerificationError && e.code === 'COLLATERAL_UNAVAILABLE',
   )
 })

@@ -20,7 +20,15 @@ import { AttestationServiceError } from './errors.ts'
 import { evaluatePolicy, type PolicyExplanation } from './policy/evaluate-policy.ts'
 import { createPolicyStore } from './policy/policy-store.ts'
 import { gateSampleTee, SAMPLE_TEE_GATE_REASON } from './sample-tee-gate.ts'
-import { verifierFor, type CollateralSource, type VerificationContext } from '@carapace/verifier'
+import {
+  CollateralError,
+  VerificationError,
+  verifierFor,
+  type CollateralSource,
+  type ExpectedBinding,
+  type VerificationContext,
+  type VerifiedClaims,
+} from '@carapace/verifier'
 
 /** One piece of evidence to appraise (the AS `VerificationRequest`). */
 export interface VerificationRequest {
@@ -131,6 +139,17 @@ export function createAttestationService(options: AttestationServiceOptions): At
     ...(options.now ? { at: options.now() } : {}),
     ...(options.collateral ? { collateral: options.collateral } : {}),
   })
+  async function verify(request: VerificationRequest, expected: ExpectedBinding): Promise<VerifiedClaims[]> {
+    try {
+      return await verifierFor(request.tee).verify(request.evidence, expected, verificationContext())
+    } catch (cause) {
+      // The contract is that verifiers wrap source failures; this keeps a denial typed if one does not.
+      if (cause instanceof CollateralError) {
+        throw new VerificationError('COLLATERAL_UNAVAILABLE', `${request.tee}: ${cause.message}`, { cause })
+      }
+      throw cause
+    }
+  }
 
   return {
     ready,
@@ -152,14 +171,10 @@ export function createAttestationService(options: AttestationServiceOptions): At
       for (const request of requests) {
         const reportData = expectedReportData(request)
         const initData = expectedInitData(request)
-        const verified = await verifierFor(request.tee).verify(
-          request.evidence,
-          {
-            reportData: reportData.digest,
-            ...(initData.digest === undefined ? {} : { initDataDigest: initData.digest }),
-          },
-          verificationContext(),
-        )
+        const verified = await verify(request, {
+          reportData: reportData.digest,
+          ...(initData.digest === undefined ? {} : { initDataDigest: initData.digest }),
+        })
         for (const { claims, teeClass } of verified) {
           const annotated = transformClaims({
             tee: request.tee,
