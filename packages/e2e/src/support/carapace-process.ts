@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 
-/** The `carapace` command as a user runs it, one process per step (processes.test.ts keeps its own copy). */
+/** The `carapace` command as a user runs it, one process per step. */
 export const CARAPACE = fileURLToPath(new URL('../../../cli/bin/carapace.js', import.meta.url))
 
 export interface Finished {
