@@ -185,19 +185,40 @@ const cases = []
   })
 }
 
-// CCA: the example token (platform + realm tokens, both COSE_Sign1 ES384) under the test anchors.
+// CCA: the example token (platform + realm tokens, both COSE_Sign1) under the test anchors.
 {
   const { createCcaVerifier } = await dist('cca/cca-verifier.js')
   const { ccaEvidence, exampleToken, testTrustAnchors } = await dist('cca/cca-test-token.js')
-  const verifier = createCcaVerifier({ trustAnchors: testTrustAnchors() })
+  const { splitCcaToken } = await dist('cca/cca-token.js')
+  const { parseCoseSign1, sigStructure } = await dist('cca/cose-sign1.js')
+  const { parsePlatformClaims } = await dist('cca/platform-claims.js')
+  const { parseRealmClaims } = await dist('cca/realm-claims.js')
+  const { findTrustAnchor } = await dist('cca/trust-anchors.js')
+  const { realmAttestationKey } = await dist('cca/rak-binding.js')
+  const anchors = testTrustAnchors()
+  const verifier = createCcaVerifier({ trustAnchors: anchors })
   const token = exampleToken()
   const index = Buffer.from(token).indexOf(Buffer.from('57e979ae2618de0c', 'hex'))
   const reportData = token.slice(index, index + 64)
+  const parts = splitCcaToken(token)
+  const platformToken = parseCoseSign1(parts.platform, 'platform')
+  const realmToken = parseCoseSign1(parts.realm, 'realm')
+  const platform = parsePlatformClaims(platformToken.payload)
+  const cpak = findTrustAnchor(anchors, platform.instanceId, platform.implementationId).cpak
+  const rak = realmAttestationKey(parseRealmClaims(realmToken.payload).publicKey)
+  const hashOf = { [-7]: 'sha256', [-35]: 'sha384', [-36]: 'sha512' }
+  const signed = (t) => [hashOf[t.alg], sigStructure(t.protectedHeader, t.payload), t.signature]
+  const [platformSigned, realmSigned] = [signed(platformToken), signed(realmToken)]
+  const check = ([hash, data, signature], key) => verify(hash, data, { key, dsaEncoding: 'ieee-p1363' }, signature)
   cases.push({
     tee: 'cca',
     evidence: 'example CCA token (test trust anchors)',
     verify: () => verifier.verify(ccaEvidence(token), { reportData }),
-    floorWhat: null,
+    floorWhat: 'platform token (CPAK) + realm token (RAK) COSE_Sign1 ECDSA',
+    floor: () => {
+      ok(check(platformSigned, cpak), 'platform token')
+      ok(check(realmSigned, rak), 'realm token')
+    },
   })
 }
 
