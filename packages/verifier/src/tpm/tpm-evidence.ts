@@ -20,13 +20,14 @@ export interface TpmEvidence {
   readonly pcrs: readonly Uint8Array[]
 }
 
-/**
- * `{"ak_public":"<b64 DER SPKI>","tpm_quote":{"signature":"<b64 TPMT_SIGNATURE>",
- * "message":"<b64 TPMS_ATTEST>","pcrs":["<hex>"×24]}}`; any deviation is `EVIDENCE_MALFORMED`.
- */
-export function parseTpmEvidence(evidence: unknown): TpmEvidence {
-  const object = evidenceObject(evidence, TEE)
-  const akDer = base64Field(object, 'ak_public', TEE)
+/** Imported AKs by their exact DER: importing and re-encoding a key costs more than the quote signature. */
+const importedAks = new Map<string, KeyObject>()
+const IMPORTED_AKS_MAX = 256
+
+function akPublicKey(akDer: Uint8Array): KeyObject {
+  const id = Buffer.from(akDer).toString('base64')
+  const known = importedAks.get(id)
+  if (known !== undefined) return known
   let ak: KeyObject
   try {
     ak = createPublicKey({ key: Buffer.from(akDer), format: 'der', type: 'spki' })
@@ -38,6 +39,19 @@ export function parseTpmEvidence(evidence: unknown): TpmEvidence {
   if (!ak.export({ format: 'der', type: 'spki' }).equals(akDer)) {
     throw new VerificationError('EVIDENCE_MALFORMED', 'tpm evidence: ak_public is not exactly one DER public key')
   }
+  if (importedAks.size >= IMPORTED_AKS_MAX) importedAks.delete(importedAks.keys().next().value ?? '')
+  importedAks.set(id, ak)
+  return ak
+}
+
+/**
+ * `{"ak_public":"<b64 DER SPKI>","tpm_quote":{"signature":"<b64 TPMT_SIGNATURE>",
+ * "message":"<b64 TPMS_ATTEST>","pcrs":["<hex>"×24]}}`; any deviation is `EVIDENCE_MALFORMED`.
+ */
+export function parseTpmEvidence(evidence: unknown): TpmEvidence {
+  const object = evidenceObject(evidence, TEE)
+  const akDer = base64Field(object, 'ak_public', TEE)
+  const ak = akPublicKey(akDer)
   const quote = object['tpm_quote']
   if (!isJsonObject(quote))
     throw new VerificationError('EVIDENCE_MALFORMED', 'tpm evidence: tpm_quote is not an object')
