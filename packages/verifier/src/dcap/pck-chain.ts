@@ -12,6 +12,7 @@ import { VerificationError } from '../verifier.ts'
 import { ContentCache } from './pck-cache.ts'
 import { parsePckExtensions, type PckExtensions } from './pck-extensions.ts'
 import type { DcapQuote } from './quote-parse.ts'
+import { getCollateral } from '../collateral/get-collateral.ts'
 
 /** The PCK chain of a quote, checked: leaf → PCK Platform/Processor CA → the trusted Intel root. */
 export interface VerifiedPckChain {
@@ -158,9 +159,9 @@ export async function verifyPckChain(quote: DcapQuote, options: PckChainOptions)
   checkValidity(intermediate, options.at, 'the PCK CA certificate')
   checkValidity(leaf, options.at, 'the PCK certificate')
 
-  const pckItem = await options.collateral.get({ kind: 'intel-pck-crl', ca })
+  const pckItem = await getCollateral(options.collateral, { kind: 'intel-pck-crl', ca })
   if (pckItem === undefined) throw new VerificationError('COLLATERAL_UNAVAILABLE', `no Intel PCK ${ca} CA CRL`)
-  const rootItem = await options.collateral.get({ kind: 'intel-root-ca-crl' })
+  const rootItem = await getCollateral(options.collateral, { kind: 'intel-root-ca-crl' })
   if (rootItem === undefined) throw new VerificationError('COLLATERAL_UNAVAILABLE', 'no Intel SGX Root CA CRL')
   const rootCrl = currentCrl(rootItem.body, trusted, options.at, 'the Intel SGX Root CA CRL')
   const pckCrl = currentCrl(pckItem.body, intermediate, options.at, `the PCK ${ca} CA CRL`)

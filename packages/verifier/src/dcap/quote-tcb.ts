@@ -4,6 +4,7 @@ import { evaluateDcapCollateral, tcbVerdictClaims, type ServedCollateral } from 
 import type { QeReportIdentity, TdTcb } from './tcb-inputs.ts'
 import type { DcapQuote } from './quote-parse.ts'
 import type { DcapTcbEvaluator } from './quote-verify.ts'
+import { getCollateral } from '../collateral/get-collateral.ts'
 
 const QUOTE_DATED_CLAIMS = new Set([
   'earliest_issue_date',
@@ -59,8 +60,11 @@ export function tdTcb(quote: DcapQuote): TdTcb | undefined {
  */
 export const evaluateQuoteTcb: DcapTcbEvaluator = async ({ tee, quote, pck, at, collateral }) => {
   const ext = pck.extensions
-  const tcbInfo = served(await collateral.get({ kind: 'intel-tcb-info', tee, fmspc: hex(ext.fmspc) }), 'TCB Info')
-  const qeIdentity = served(await collateral.get({ kind: 'intel-qe-identity', tee }), 'QE Identity')
+  const tcbInfo = served(
+    await getCollateral(collateral, { kind: 'intel-tcb-info', tee, fmspc: hex(ext.fmspc) }),
+    'TCB Info',
+  )
+  const qeIdentity = served(await getCollateral(collateral, { kind: 'intel-qe-identity', tee }), 'QE Identity')
   const td = tdTcb(quote)
   const verdict = evaluateDcapCollateral({
     tee,

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs'
 import { X509Certificate } from 'node:crypto'
 import type { CollateralSource } from '../collateral/collateral-source.ts'
 import { VerificationError } from '../verifier.ts'
+import { getCollateral } from '../collateral/get-collateral.ts'
 
 /** The shipped NVIDIA Device Identity CA (packages/verifier/roots/nvidia-device-root.pem). */
 const PINNED_ROOT_URL = new URL('../../roots/nvidia-device-root.pem', import.meta.url)
@@ -15,7 +16,7 @@ export function pinnedNvidiaRoot(): X509Certificate {
 
 /** The root from the collateral (`nvidia-root.pem`) when it has one, else the pinned root. */
 export async function nvidiaRoot(collateral: CollateralSource | undefined): Promise<X509Certificate> {
-  const item = await collateral?.get({ kind: 'nvidia-root' })
+  const item = await getCollateral(collateral, { kind: 'nvidia-root' })
   if (item === undefined) return pinnedNvidiaRoot()
   try {
     return new X509Certificate(item.body)

@@ -5,6 +5,7 @@ import { VerificationError } from '../verifier.ts'
 import { amdRoots, commonName, splitPem, type AmdRoots } from './amd-roots.ts'
 import type { SnpCertEntry } from './snp-evidence.ts'
 import type { SelectedVek } from './vek-select.ts'
+import { getCollateral } from '../collateral/get-collateral.ts'
 
 /**
  * ARK (pinned) → ASK (VCEK) or ASVK (VLEK) → VEK, validated by pkix's `verifyCertificateChain`
@@ -67,11 +68,7 @@ async function amdCrl(
   product: SnpProduct,
   signer: 'vcek' | 'vlek',
 ): Promise<Uint8Array | undefined> {
-  try {
-    return (await collateral?.get({ kind: 'amd-crl', product, signer }))?.body
-  } catch (cause) {
-    throw new VerificationError('COLLATERAL_UNAVAILABLE', 'fetching the AMD CRL failed', { cause })
-  }
+  return (await getCollateral(collateral, { kind: 'amd-crl', product, signer }))?.body
 }
 
 interface SuppliedIssuers {
@@ -95,12 +92,7 @@ async function suppliedIssuers(
       ...(intermediateEntry === undefined ? {} : { intermediate: certificate(intermediateEntry.data, 'ASK/ASVK') }),
     }
   }
-  let item
-  try {
-    item = await collateral?.get({ kind: 'amd-cert-chain', product, signer: vek.kind })
-  } catch (cause) {
-    throw new VerificationError('COLLATERAL_UNAVAILABLE', 'fetching the AMD certificate chain failed', { cause })
-  }
+  const item = await getCollateral(collateral, { kind: 'amd-cert-chain', product, signer: vek.kind })
   if (item === undefined) return {}
   // KDS serves ASK/ASVK then ARK as PEM.
   const certificates = splitPem(Buffer.from(item.body).toString('utf8')).map((pem) => {

@@ -4,6 +4,7 @@ import { VerificationError } from '../verifier.ts'
 import type { SnpCertEntry } from './snp-evidence.ts'
 import { decodeTcb, kdsHwid } from './snp-product.ts'
 import type { SnpReport } from './snp-report.ts'
+import { getCollateral } from '../collateral/get-collateral.ts'
 
 /** The key that signed the report: a VCEK (per chip and TCB) or a VLEK (per cloud provider). */
 export interface SelectedVek {
@@ -40,12 +41,7 @@ export async function selectVek(
     hwid: kdsHwid(report, product),
     tcb: decodeTcb(report.reportedTcb, product),
   } as const
-  let item
-  try {
-    item = await collateral?.get(request)
-  } catch (cause) {
-    throw new VerificationError('COLLATERAL_UNAVAILABLE', 'fetching the VCEK failed', { cause })
-  }
+  const item = await getCollateral(collateral, request)
   if (item === undefined) {
     throw new VerificationError('COLLATERAL_UNAVAILABLE', `no VCEK in the evidence or the collateral (${product})`)
   }
