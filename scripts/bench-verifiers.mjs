@@ -235,11 +235,35 @@ const cases = []
       'hex',
     ),
   )
+  const { parseAzSnpEvidence } = await dist('az-snp-vtpm/az-snp-evidence.js')
+  const { azSnpProduct } = await dist('az-snp-vtpm/az-snp-product.js')
+  const { parseHclReport, hclAttestationKey } = await dist('tpm/hcl-report.js')
+  const { parseSnpReport } = await dist('snp/snp-report.js')
+  const parsed = parseAzSnpEvidence(snpEvidence)
+  const hcl = parseHclReport(parsed.hclReport)
+  const ak = hclAttestationKey(hcl)
+  const hw = hcl.hardwareReport
+  const product = azSnpProduct(parseSnpReport(hw), parsed.vcekDer).toLowerCase()
+  const rootsPem = readFileSync(new URL(`../packages/verifier/roots/amd-${product}.pem`, import.meta.url), 'utf8')
+  const [ask, ark] = pemCerts(rootsPem)
+  const vcek = new X509Certificate(parsed.vcekDer)
+  const [arkKey, askKey, vcekKey] = [ark.publicKey, ask.publicKey, vcek.publicKey]
+  const le = (at) => Buffer.from(hw.subarray(at, at + 48)).reverse()
+  const reportSignature = Buffer.concat([le(0x2a0), le(0x2a0 + 72)])
   cases.push({
     tee: 'az-snp-vtpm',
     evidence: 'real Azure SNP vTPM evidence v2 (VCEK in evidence)',
     verify: () => snp.verify(snpEvidence, { reportData }, { at: new Date('2026-01-01T00:00:00Z') }),
-    floorWhat: null,
+    floorWhat: 'vTPM quote (RSASSA SHA-256, HCL AK) + ARK→ASK, ASK→VCEK, SNP report ECDSA-P384',
+    floor: () => {
+      ok(verify('sha256', parsed.quote.message, ak, parsed.quote.signature), 'vTPM quote')
+      ok(ask.verify(arkKey), 'ASK')
+      ok(vcek.verify(askKey), 'VCEK')
+      ok(
+        verify('sha384', hw.subarray(0, 0x2a0), { key: vcekKey, dsaEncoding: 'ieee-p1363' }, reportSignature),
+        'report',
+      )
+    },
   })
   const { createAzTdxVtpmVerifier } = await dist('az-tdx-vtpm/az-tdx-vtpm-verifier.js')
   const { azTdxTestCollateral, AZ_TDX_TEST_TIME } = await dist('az-tdx-vtpm/az-tdx-test-support.js')
