@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto'
+import { createHash, type X509Certificate } from 'node:crypto'
 import type { JsonObject } from '@carapace/protocol'
 import type { VerifiedPckChain } from './pck-chain.ts'
 
@@ -6,12 +6,19 @@ const SGX_TYPE_CLAIMS = { Standard: 'Standard', Scalable: 'Scalable', ScalableWi
 
 const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex')
 
+/** Root key ids per trusted root object: exporting the key costs more than a signature check. */
+const rootKeyIds = new WeakMap<X509Certificate, string>()
+
 /** Root key id as Intel's QVL reports it: SHA-384 of the root's uncompressed public point. */
 export function rootKeyId(chain: VerifiedPckChain): string {
+  const known = rootKeyIds.get(chain.root)
+  if (known !== undefined) return known
   const spki = chain.root.publicKey.export({ format: 'der', type: 'spki' })
-  return createHash('sha384')
+  const id = createHash('sha384')
     .update(spki.subarray(spki.length - 65))
     .digest('hex')
+  rootKeyIds.set(chain.root, id)
+  return id
 }
 
 /**

@@ -2,10 +2,18 @@ import { createHash, createPublicKey, verify, type KeyObject, type X509Certifica
 import { VerificationError } from '../verifier.ts'
 import type { DcapQuote } from './quote-parse.ts'
 
-/** The quote's attestation key (raw P-256 X‖Y) as a public key. */
+/** Imported attestation keys by their exact 64 bytes: a platform's QE signs every quote with one key. */
+const attestationKeys = new Map<string, KeyObject>()
+const ATTESTATION_KEYS_MAX = 256
+
+/** The quote's attestation key (raw P-256 X‖Y) as a public key (imported once per exact bytes). */
 export function attestationPublicKey(raw: Uint8Array): KeyObject {
+  const id = Buffer.from(raw.subarray(0, 64)).toString('base64')
+  const known = attestationKeys.get(id)
+  if (known !== undefined) return known
+  let key: KeyObject
   try {
-    return createPublicKey({
+    key = createPublicKey({
       key: {
         kty: 'EC',
         crv: 'P-256',
@@ -17,6 +25,9 @@ export function attestationPublicKey(raw: Uint8Array): KeyObject {
   } catch (cause) {
     throw new VerificationError('SIGNATURE_INVALID', 'DCAP quote: the attestation key is not a P-256 point', { cause })
   }
+  if (attestationKeys.size >= ATTESTATION_KEYS_MAX) attestationKeys.delete(attestationKeys.keys().next().value ?? '')
+  attestationKeys.set(id, key)
+  return key
 }
 
 function verifyP256(key: KeyObject, data: Uint8Array, signature: Uint8Array): boolean {
