@@ -1,4 +1,4 @@
-import { X509Certificate } from 'node:crypto'
+import { createHash, X509Certificate } from 'node:crypto'
 import type { JsonObject } from '@carapace/protocol'
 import { evidenceObject, stringField } from '../evidence-json.ts'
 import { byteArray, vtpmQuoteFromByteArrays, vtpmQuoteFromHex, type VtpmQuote } from '../tpm/vtpm-quote.ts'
@@ -13,6 +13,8 @@ export interface AzSnpEvidence {
   readonly quote: VtpmQuote
   readonly hclReport: Uint8Array
   readonly vcekDer: Uint8Array
+  /** The VCEK parsed (the same object for the same bytes while it stays among the recent ones). */
+  readonly vcek: X509Certificate
 }
 
 /**
@@ -23,34 +25,59 @@ export function parseAzSnpEvidence(evidence: unknown): AzSnpEvidence {
   const object = evidenceObject(evidence, TEE)
   const version = object['version']
   if (version === undefined) {
+    const vcek = pemCertificate(stringField(object, 'vcek', TEE))
     return {
       version: 0,
       quote: vtpmQuoteFromByteArrays(object['quote'], TEE),
       hclReport: byteArray(object['report'], `${TEE} evidence: report`),
-      vcekDer: pemCertificate(stringField(object, 'vcek', TEE)),
+      vcekDer: new Uint8Array(vcek.raw),
+      vcek,
     }
   }
   if (version !== 1 && version !== 2) {
     throw new VerificationError('UNSUPPORTED_VERSION', `${TEE} evidence version ${JSON.stringify(version)} (0–2 are)`)
   }
+  const vcekDer = base64UrlField(object, 'vcek', TEE)
   return {
     version,
     quote: vtpmQuoteFromHex(object['tpm_quote'], TEE),
     hclReport: base64UrlField(object, 'hcl_report', TEE),
-    vcekDer: exactCertificate(base64UrlField(object, 'vcek', TEE)),
+    vcekDer,
+    vcek: exactCertificate(vcekDer),
   }
 }
 
-/** The DER of exactly one certificate (OpenSSL would ignore trailing bytes). */
-function exactCertificate(der: Uint8Array): Uint8Array {
-  let raw: Buffer
-  try {
-    raw = new X509Certificate(der).raw
-  } catch (cause) {
-    throw new VerificationError('EVIDENCE_MALFORMED', `${TEE} evidence: vcek is not a DER certificate`, { cause })
-  }
-  if (!raw.equals(der)) throw new VerificationError('EVIDENCE_MALFORMED', `${TEE} evidence: vcek has trailing bytes`)
-  return der
+/*
+ * Parsed VCEKs by their exact encoding (DER bytes, or the v0 PEM text): a chip sends the same VCEK
+ * with every quote and parsing it costs about as much as its signature check. Only the parse is
+ * remembered; the chain, validity and revocation are checked on every verification. Bounded.
+ */
+const parsedVceks = new Map<string, X509Certificate>()
+const PARSED_VCEKS_MAX = 256
+
+function remembered(id: string, parse: () => X509Certificate): X509Certificate {
+  const known = parsedVceks.get(id)
+  if (known !== undefined) return known
+  const certificate = parse()
+  if (parsedVceks.size >= PARSED_VCEKS_MAX) parsedVceks.delete(parsedVceks.keys().next().value ?? '')
+  parsedVceks.set(id, certificate)
+  return certificate
+}
+
+/** Exactly one DER certificate (OpenSSL would ignore trailing bytes). */
+function exactCertificate(der: Uint8Array): X509Certificate {
+  return remembered(`der:${createHash('sha256').update(der).digest('base64')}`, () => {
+    let certificate: X509Certificate
+    try {
+      certificate = new X509Certificate(der)
+    } catch (cause) {
+      throw new VerificationError('EVIDENCE_MALFORMED', `${TEE} evidence: vcek is not a DER certificate`, { cause })
+    }
+    if (!certificate.raw.equals(der)) {
+      throw new VerificationError('EVIDENCE_MALFORMED', `${TEE} evidence: vcek has trailing bytes`)
+    }
+    return certificate
+  })
 }
 
 export function base64UrlField(object: JsonObject, field: string, tee: string): Uint8Array {
@@ -60,10 +87,12 @@ export function base64UrlField(object: JsonObject, field: string, tee: string): 
   return new Uint8Array(Buffer.from(text, 'base64url'))
 }
 
-function pemCertificate(pem: string): Uint8Array {
-  try {
-    return new Uint8Array(new X509Certificate(pem).raw)
-  } catch (cause) {
-    throw new VerificationError('EVIDENCE_MALFORMED', `${TEE} evidence: vcek is not a PEM certificate`, { cause })
-  }
+function pemCertificate(pem: string): X509Certificate {
+  return remembered(`pem:${createHash('sha256').update(pem).digest('base64')}`, () => {
+    try {
+      return new X509Certificate(pem)
+    } catch (cause) {
+      throw new VerificationError('EVIDENCE_MALFORMED', `${TEE} evidence: vcek is not a PEM certificate`, { cause })
+    }
+  })
 }

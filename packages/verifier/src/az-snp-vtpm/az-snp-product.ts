@@ -11,11 +11,11 @@ const ISSUERS: Record<string, SnpProduct> = { 'SEV-Milan': 'Milan', 'SEV-Genoa':
  * reports, which have no CPUID, so there it is the VCEK issuer's name (the chain check then proves
  * that issuer is AMD's ASK of that generation).
  */
-export function azSnpProduct(report: SnpReport, vcekDer: Uint8Array): SnpProduct {
+export function azSnpProduct(report: SnpReport, vcek: X509Certificate | Uint8Array): SnpProduct {
   if (report.version >= 3) return snpProduct(report)
   let issuer: string
   try {
-    issuer = new X509Certificate(vcekDer).issuer
+    issuer = (vcek instanceof X509Certificate ? vcek : new X509Certificate(vcek)).issuer
   } catch (cause) {
     throw new VerificationError('EVIDENCE_MALFORMED', 'az-snp-vtpm evidence: vcek is not a certificate', { cause })
   }

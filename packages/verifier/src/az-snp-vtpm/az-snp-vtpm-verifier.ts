@@ -33,10 +33,10 @@ export function createAzSnpVtpmVerifier(): Verifier {
       if (parsed.version >= 2) checkHclUserData(hcl, expected.reportData)
       const report = parseSnpReport(hcl.hardwareReport)
       checkHclVarDataBinding(hcl, report.reportData)
-      const product = azSnpProduct(report, parsed.vcekDer)
-      const vek = { kind: 'vcek', der: parsed.vcekDer } as const
+      const product = azSnpProduct(report, parsed.vcek)
+      const vek = { kind: 'vcek', der: parsed.vcekDer, certificate: parsed.vcek } as const
       const leaf = await verifySnpChain(vek, product, [], context?.collateral, at)
-      checkSnpTcb(report, product, 'vcek', vekExtensions(vek.der))
+      checkSnpTcb(report, product, 'vcek', vekExtensions(parsed.vcek))
       verifySnpSignature(report, leaf)
       checkSnpVmpl(report)
       checkInitDataPcr(quote.pcrs, expected.initDataDigest)

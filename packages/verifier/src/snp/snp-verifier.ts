@@ -37,7 +37,7 @@ export function createSnpVerifier(options: SnpVerifierOptions = {}): Verifier {
       const selected = await selectVek(report, product, certChain, collateral)
       const vek = { ...selected, certificate: cache.certificate(selected.der) }
       const chain = await verifySnpCertificates(vek, product, roots(product), certChain, collateral, at)
-      checkSnpTcb(report, product, vek.kind, vekExtensions(vek.der))
+      checkSnpTcb(report, product, vek.kind, vekExtensions(vek.certificate))
       verifySnpSignature(report, chain.vek)
       checkSnpVmpl(report)
       checkSnpBinding(report, expected)

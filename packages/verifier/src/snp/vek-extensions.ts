@@ -1,5 +1,5 @@
 import type { SnpTcb } from '../collateral/collateral-source.ts'
-import { certificateExtensions } from '../pkix/certificate.ts'
+import { certificateExtensions, type CertificateInput } from '../pkix/certificate.ts'
 import { derOctetString, derSmallInteger, readDer } from '../pkix/der.ts'
 import { VerificationError } from '../verifier.ts'
 
@@ -31,8 +31,8 @@ function hwidValue(value: Uint8Array | undefined): Uint8Array | undefined {
   return derOctetString(readDer(value, CODE))
 }
 
-export function vekExtensions(der: Uint8Array): VekExtensions {
-  const extensions = certificateExtensions(der, CODE)
+export function vekExtensions(certificate: CertificateInput): VekExtensions {
+  const extensions = certificateExtensions(certificate, CODE)
   const get = (suffix: string): Uint8Array | undefined => extensions.get(`${AMD}.${suffix}`)?.value
   return {
     tcb: {

@@ -76,6 +76,10 @@ export function parseHclReport(bytes: Uint8Array): HclReport {
   }
 }
 
+/** Imported HCL AKs by their exact JWK `n` and `e` text: a vTPM signs every quote with one key. */
+const importedAks = new Map<string, KeyObject>()
+const IMPORTED_AKS_MAX = 256
+
 /** The vTPM attestation key: the RSA JWK `kid: "HCLAkPub"` of the variable data. */
 export function hclAttestationKey(report: HclReport): KeyObject {
   const keys = report.varDataJson['keys']
@@ -83,11 +87,18 @@ export function hclAttestationKey(report: HclReport): KeyObject {
   if (!isJsonObject(jwk) || jwk['kty'] !== 'RSA' || typeof jwk['n'] !== 'string' || typeof jwk['e'] !== 'string') {
     throw new VerificationError('EVIDENCE_MALFORMED', 'HCL report: no RSA HCLAkPub key in the variable data')
   }
+  const id = `${jwk['n']}.${jwk['e']}`
+  const known = importedAks.get(id)
+  if (known !== undefined) return known
+  let key: KeyObject
   try {
-    return createPublicKey({ key: { kty: 'RSA', n: jwk['n'], e: jwk['e'] }, format: 'jwk' })
+    key = createPublicKey({ key: { kty: 'RSA', n: jwk['n'], e: jwk['e'] }, format: 'jwk' })
   } catch (cause) {
     throw new VerificationError('EVIDENCE_MALFORMED', 'HCL report: HCLAkPub is not a usable RSA key', { cause })
   }
+  if (importedAks.size >= IMPORTED_AKS_MAX) importedAks.delete(importedAks.keys().next().value ?? '')
+  importedAks.set(id, key)
+  return key
 }
 
 /**
