@@ -41,8 +41,22 @@ function ecKey(crv: string, x: Uint8Array, y: Uint8Array): KeyObject {
   }
 }
 
-/** The RAK: an uncompressed EC point (RMM 1.0 beta) or a COSE_Key (EC2). */
+/** Imported RAKs by their exact encoding: importing a key costs about a third of one signature check. */
+const importedRaks = new Map<string, KeyObject>()
+const IMPORTED_RAKS_MAX = 256
+
+/** The RAK: an uncompressed EC point (RMM 1.0 beta) or a COSE_Key (EC2); imported once per exact bytes. */
 export function realmAttestationKey(encoded: Uint8Array): KeyObject {
+  const id = Buffer.from(encoded).toString('base64')
+  const known = importedRaks.get(id)
+  if (known !== undefined) return known
+  const key = importRak(encoded)
+  if (importedRaks.size >= IMPORTED_RAKS_MAX) importedRaks.delete(importedRaks.keys().next().value ?? '')
+  importedRaks.set(id, key)
+  return key
+}
+
+function importRak(encoded: Uint8Array): KeyObject {
   if (encoded[0] === 0x04) {
     const crv = POINT_CURVES.get(encoded.length)
     if (crv === undefined) throw malformed(`a ${String(encoded.length)}-byte point is no known curve`)
