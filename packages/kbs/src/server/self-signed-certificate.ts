@@ -13,7 +13,7 @@ import {
   tlv,
   unsignedInteger,
   utf8String,
-} from './der.ts'
+} from '@carapace/protocol/der'
 import { ipAddressBytes } from './ip-address-bytes.ts'
 import { KbsServerError } from './server-error.ts'
 

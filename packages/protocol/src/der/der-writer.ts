@@ -1,6 +1,6 @@
 /**
- * DER encoders for building synthetic certificates and CRLs in tests (adapted from the kbs package's
- * writer; the verifier package does not depend on kbs). Each function returns one complete TLV.
+ * The DER (X.690) encodings that certificates and CRLs need: the KBS's self-signed certificates
+ * and the verifiers' synthetic test PKI. Each function returns one complete TLV; nothing here parses.
  */
 
 function lengthOf(length: number): Buffer {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import type { CollateralRequest } from '../collateral/collateral-source.ts'
-import { octetString, smallInteger } from '../pkix/test-support/der-writer.ts'
+import { octetString, smallInteger } from '@carapace/protocol/der'
 import { createTestCertificate, createTestCrl, testKey, type TestCertificate } from '../pkix/test-support/test-pki.ts'
 import { rejectsWith } from '../verifier-contract.ts'
 import { snpEvidenceJson } from './snp-evidence.ts'

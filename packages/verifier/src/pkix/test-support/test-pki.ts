@@ -14,7 +14,7 @@ import {
   tlv,
   unsignedInteger,
   utf8String,
-} from './der-writer.ts'
+} from '@carapace/protocol/der'
 
 /**
  * A tiny synthetic PKI for tests: certificates and CRLs signed with node:crypto keys, so negative
