@@ -49,6 +49,7 @@ export function nextUpdateOf(request: CollateralRequest, body: Uint8Array): Date
     case 'intel-qe-identity':
       return jsonDate(intelSignedObject(body, 'enclaveIdentity', 'QE Identity'), 'nextUpdate', 'QE Identity')
     case 'amd-vcek':
+    case 'amd-vlek':
     case 'amd-cert-chain':
     case 'nvidia-root':
       return undefined

@@ -66,6 +66,19 @@ export function checkCollateralMatches(request: CollateralRequest, body: Uint8Ar
         mismatch(`the AMD chain is not the ${request.signer.toUpperCase()} chain`)
       return
     }
+    case 'amd-vlek': {
+      let certificate: X509Certificate
+      try {
+        certificate = new X509Certificate(body)
+      } catch (cause) {
+        throw new CollateralError('MALFORMED', 'the VLEK is not a DER certificate', { cause })
+      }
+      const issuer = /(?:^|\n)CN=([^\n]*)/.exec(certificate.issuer)?.[1] ?? ''
+      if (commonName(certificate) !== 'SEV-VLEK' || issuer !== `SEV-VLEK-${request.product}`) {
+        mismatch(`the certificate (${commonName(certificate)} by ${issuer}) is not a ${request.product} VLEK`)
+      }
+      return
+    }
     case 'amd-vcek':
     case 'amd-crl':
     case 'intel-root-ca-crl':

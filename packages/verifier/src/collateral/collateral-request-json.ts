@@ -52,6 +52,8 @@ export function requestFromJson(value: unknown): CollateralRequest {
         },
       }
     }
+    case 'amd-vlek':
+      return { kind, product: oneOf(value['product'], PRODUCTS, 'product') }
     case 'amd-cert-chain':
     case 'amd-crl':
       return {

@@ -22,6 +22,11 @@ export type IntelTee = 'sgx' | 'tdx'
 export type CollateralRequest =
   /** The VCEK (DER) of one chip at one TCB: KDS `/vcek/v1/{product}/{hwid}?blSPL=…`. */
   | { readonly kind: 'amd-vcek'; readonly product: SnpProduct; readonly hwid: Uint8Array; readonly tcb: SnpTcb }
+  /**
+   * A cloud provider's VLEK (DER) for one product. AMD KDS does not serve VLEKs to the public (the
+   * provider provisions them), so it is looked up by product only, from a folder, cache or bundle.
+   */
+  | { readonly kind: 'amd-vlek'; readonly product: SnpProduct }
   /** ASK+ARK (vcek) or ASVK+ARK (vlek) as KDS serves `/{vcek|vlek}/v1/{product}/cert_chain` (PEM). */
   | { readonly kind: 'amd-cert-chain'; readonly product: SnpProduct; readonly signer: 'vcek' | 'vlek' }
   /** KDS `/{vcek|vlek}/v1/{product}/crl` (DER). */
@@ -60,6 +65,8 @@ export function collateralKey(request: CollateralRequest): string {
       const tcb = `bl${String(t.bootloader)}_tee${String(t.tee)}_snp${String(t.snp)}_ucode${String(t.microcode)}${fmc}`
       return `amd/${request.product}/vcek/${Buffer.from(request.hwid).toString('hex')}/${tcb}`
     }
+    case 'amd-vlek':
+      return `amd/${request.product}/vlek/vlek`
     case 'amd-cert-chain':
       return `amd/${request.product}/${request.signer}/cert_chain`
     case 'amd-crl':

@@ -5,9 +5,12 @@ import { join } from 'node:path'
 import { after, describe, test } from 'node:test'
 import { CollateralError } from './collateral-error.ts'
 import { fixture, fixtureText, makeFlatFolder } from './collateral-test-support.ts'
+import { exportBundle, importCollateral } from './collateral-bundle.ts'
+import { createCachedCollateral } from './cached-collateral.ts'
 import { createDirectoryCollateral } from './directory-collateral.ts'
 import { directoryRequests } from './directory-requests.ts'
-import { collateralKey } from './collateral-source.ts'
+import { collateralKey, NO_COLLATERAL } from './collateral-source.ts'
+import { requestFromJson, requestToJson } from './collateral-request-json.ts'
 
 const tmp = mkdtempSync(join(tmpdir(), 'carapace-flat-'))
 after(() => {
@@ -65,6 +68,50 @@ describe('directory collateral (--collateral DIR)', () => {
     await assert.rejects(
       createDirectoryCollateral(bad).get({ kind: 'intel-tcb-info', tee: 'sgx', fmspc: '00a067110000' }),
       isCode('MALFORMED'),
+    )
+  })
+
+  test("vlek.der: the cloud provider's VLEK, by product; another product's or a non-VLEK is MISMATCH", async () => {
+    const vlekDir = join(tmp, 'vlek')
+    mkdirSync(vlekDir)
+    writeFileSync(join(vlekDir, 'vlek.der'), fixture('snp/trustee-vlek.der'))
+    const dir = createDirectoryCollateral(vlekDir)
+    assert.deepEqual((await dir.get({ kind: 'amd-vlek', product: 'Milan' }))?.body, fixture('snp/trustee-vlek.der'))
+    await assert.rejects(dir.get({ kind: 'amd-vlek', product: 'Genoa' }), (e: unknown) => {
+      return isCode('MISMATCH')(e) && /SEV-VLEK-Milan.*Genoa/.test((e as Error).message)
+    })
+    assert.equal(
+      await dir.get({
+        kind: 'amd-vcek',
+        product: 'Milan',
+        hwid: new Uint8Array(64),
+        tcb: { bootloader: 4, tee: 0, snp: 24, microcode: 217 },
+      }),
+      undefined,
+    )
+    const requests = await directoryRequests(vlekDir)
+    assert.deepEqual(requests.map(collateralKey), ['amd/Milan/vlek/vlek'])
+    assert.deepEqual(requestFromJson(requestToJson({ kind: 'amd-vlek', product: 'Turin' })), {
+      kind: 'amd-vlek',
+      product: 'Turin',
+    })
+    // import → export → import: the VLEK is filed under its key and served offline
+    const cache = join(tmp, 'vlek-cache')
+    const now = new Date('2025-06-01T00:00:00Z')
+    assert.deepEqual(await importCollateral(vlekDir, cache, now), ['amd/Milan/vlek/vlek'])
+    const bundle = join(tmp, 'vlek-bundle')
+    await exportBundle(cache, bundle)
+    const cacheB = join(tmp, 'vlek-cache-b')
+    assert.deepEqual(await importCollateral(bundle, cacheB, now), ['amd/Milan/vlek/vlek'])
+    const offline = createCachedCollateral(NO_COLLATERAL, { dir: cacheB, now: () => now })
+    assert.deepEqual((await offline.get({ kind: 'amd-vlek', product: 'Milan' }))?.body, fixture('snp/trustee-vlek.der'))
+
+    const notVlek = join(tmp, 'not-vlek')
+    mkdirSync(notVlek)
+    writeFileSync(join(notVlek, 'vlek.der'), fixture('snp/oak-milan-oc-vcek.der'))
+    await assert.rejects(
+      createDirectoryCollateral(notVlek).get({ kind: 'amd-vlek', product: 'Milan' }),
+      isCode('MISMATCH'),
     )
   })
 })

@@ -14,6 +14,7 @@ import type { CollateralItem, CollateralRequest, CollateralSource } from './coll
  */
 const LAYOUT: Record<CollateralRequest['kind'], { readonly body: readonly string[]; readonly chain?: string }> = {
   'amd-vcek': { body: ['vcek.der'] },
+  'amd-vlek': { body: ['vlek.der'] },
   'amd-cert-chain': { body: ['cert-chain.pem'] },
   'amd-crl': { body: ['crl.der'] },
   'intel-tcb-info': { body: ['tcb-info.json'], chain: 'tcb-info-issuer-chain.pem' },
@@ -26,7 +27,6 @@ const LAYOUT: Record<CollateralRequest['kind'], { readonly body: readonly string
 /** Every file name the flat layout knows (import and docs list them). */
 export const DIRECTORY_LAYOUT_FILES: readonly string[] = [
   ...new Set(Object.values(LAYOUT).flatMap((e) => [...e.body, ...(e.chain === undefined ? [] : [e.chain])])),
-  'vlek.der',
 ]
 
 async function readOptional(path: string): Promise<Uint8Array | undefined> {

@@ -104,5 +104,10 @@ export async function directoryRequests(dir: string): Promise<CollateralRequest[
     const tcb = { bootloader, tee, snp, microcode, ...(fmc === undefined ? {} : { fmc }) }
     out.push({ kind: 'amd-vcek', product, hwid: ext.hwid, tcb })
   }
+  const vlek = await read(dir, 'vlek.der')
+  if (vlek !== undefined) {
+    const product = guard('vlek.der', () => productIn(new X509Certificate(vlek).issuer, 'vlek.der'))
+    out.push({ kind: 'amd-vlek', product })
+  }
   return out
 }

@@ -78,6 +78,10 @@ describe('http collateral (fake KDS/PCS on 127.0.0.1 serving real files)', () =>
     const chain = await s.get({ kind: 'amd-cert-chain', product: 'Milan', signer: 'vlek' })
     assert.match(Buffer.from(chain?.body ?? []).toString(), /BEGIN CERTIFICATE/)
     assert.equal(chain?.nextUpdate, undefined)
+    // KDS serves VLEKs only to the cloud providers: not asked, not there
+    const asked = server.requests.length
+    assert.equal(await s.get({ kind: 'amd-vlek', product: 'Milan' }), undefined)
+    assert.equal(server.requests.length, asked)
   })
 
   test('Intel PCS: TCB Info with its URL-decoded issuer chain and nextUpdate; QE Identity; CRLs', async () => {

@@ -73,6 +73,9 @@ function targetOf(request: CollateralRequest, kds: string, pcs: string, rootCrl:
       }
     case 'intel-root-ca-crl':
       return { url: rootCrl, chainHeaders: [] }
+    case 'amd-vlek':
+      // KDS serves VLEKs only to the cloud providers they are issued to.
+      return undefined
     case 'nvidia-root':
       // The NVIDIA root is pinned (roots/nvidia-device-root.pem); there is no service to ask.
       return undefined

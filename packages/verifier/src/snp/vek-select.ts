@@ -16,8 +16,8 @@ export interface SelectedVek {
 
 /**
  * The VCEK/VLEK from the evidence's certificate table; without one, the VCEK from the collateral
- * source (AMD KDS `vcek/v1/{product}/{hwid}` at the reported TCB). A VLEK cannot be looked up by
- * chip, so a VLEK-signed report must carry its VLEK.
+ * source (AMD KDS `vcek/v1/{product}/{hwid}` at the reported TCB), or the cloud provider's VLEK for
+ * the product when the report is VLEK-signed (KDS does not serve VLEKs, so a folder, cache or bundle).
  */
 export async function selectVek(
   report: SnpReport,
@@ -30,7 +30,11 @@ export async function selectVek(
   const [key] = keys
   if (key !== undefined) return { kind: key.certType.toLowerCase() === 'vlek' ? 'vlek' : 'vcek', der: key.data }
   if (report.signingKey === 'vlek') {
-    throw new VerificationError('COLLATERAL_UNAVAILABLE', 'the report is signed by a VLEK and the evidence has none')
+    const vlek = await getCollateral(collateral, { kind: 'amd-vlek', product })
+    if (vlek === undefined) {
+      throw new VerificationError('COLLATERAL_UNAVAILABLE', `no VLEK in the evidence or the collateral (${product})`)
+    }
+    return { kind: 'vlek', der: vlek.body }
   }
   if (report.chipId.every((b) => b === 0)) {
     throw new VerificationError('COLLATERAL_UNAVAILABLE', 'CHIP_ID is masked, so the VCEK cannot be looked up')
