@@ -1,13 +1,16 @@
 import { createHash } from 'node:crypto'
 import { bytesEqual } from '../evidence-json.ts'
 import { VerificationError } from '../verifier.ts'
+import { contiguousSpan } from './pcr-values.ts'
 import { hex16, TPM_ALG } from './tpm-alg.ts'
 import type { TpmsAttestQuote } from './tpms-attest.ts'
 
 /** SHA-256 over the PCR values in order: the pcrDigest a TPM puts in a quote of one SHA-256 bank. */
 export function pcrDigestSha256(values: readonly Uint8Array[]): Uint8Array {
   const hash = createHash('sha256')
-  for (const value of values) hash.update(value)
+  const span = contiguousSpan(values)
+  if (span !== undefined) hash.update(span)
+  else for (const value of values) hash.update(value)
   return new Uint8Array(hash.digest())
 }
 

@@ -2,30 +2,71 @@ import type { JsonObject } from '@carapace/protocol'
 import { VerificationError } from '../verifier.ts'
 
 const PCR_HEX = /^[0-9a-fA-F]{64}$/
+const HEX = /^[0-9a-fA-F]*$/
+const PCR_SIZE = 32
 const MAX_PCRS = 64
+const CLAIM_NAMES = Array.from({ length: MAX_PCRS }, (_, i) => pcrClaimName(i))
 
-/** `pcrs`: a JSON array of SHA-256 PCR values as hex (either case), as the attesters send them. */
+/**
+ * `pcrs`: a JSON array of SHA-256 PCR values as hex (either case), as the attesters send them.
+ * The values are views of one buffer, in order, so the digest and the claims read them as one span.
+ */
 export function pcrValuesFromHex(object: JsonObject, field: string, tee: string): Uint8Array[] {
   const list = object[field]
   if (!Array.isArray(list) || list.length > MAX_PCRS) {
     throw new VerificationError('EVIDENCE_MALFORMED', `${tee} evidence: ${field} is not a list of PCR values`)
   }
-  return list.map((value, i) => {
-    if (typeof value !== 'string' || !PCR_HEX.test(value)) {
-      throw new VerificationError(
-        'EVIDENCE_MALFORMED',
-        `${tee} evidence: ${field}[${String(i)}] is not 32 bytes of hex`,
-      )
-    }
-    return new Uint8Array(Buffer.from(value, 'hex'))
-  })
+  // One check and one decode for the whole list (per value they cost more than the hashing);
+  // only when that check fails is each value looked at, to name the bad one.
+  const strings = list.filter((value): value is string => typeof value === 'string' && value.length === 2 * PCR_SIZE)
+  const joined = strings.length === list.length ? strings.join('') : ''
+  if (joined.length !== list.length * 2 * PCR_SIZE || !HEX.test(joined)) {
+    const bad = Math.max(
+      0,
+      list.findIndex((value) => typeof value !== 'string' || !PCR_HEX.test(value)),
+    )
+    throw new VerificationError(
+      'EVIDENCE_MALFORMED',
+      `${tee} evidence: ${field}[${String(bad)}] is not 32 bytes of hex`,
+    )
+  }
+  const all = Buffer.from(joined, 'hex')
+  return list.map((_, i) => new Uint8Array(all.buffer, all.byteOffset + i * PCR_SIZE, PCR_SIZE))
+}
+
+/** The bytes `values` cover when they are adjacent views of one buffer, in order; undefined otherwise. */
+export function contiguousSpan(values: readonly Uint8Array[]): Uint8Array | undefined {
+  const first = values[0]
+  if (first === undefined) return undefined
+  let end = first.byteOffset
+  for (const value of values) {
+    if (value.buffer !== first.buffer || value.byteOffset !== end) return undefined
+    end += value.length
+  }
+  return new Uint8Array(first.buffer, first.byteOffset, end - first.byteOffset)
 }
 
 /** Claims `pcr00`…`pcrNN` (lowercase hex), keyed by PCR index. */
 export function pcrClaims(pcrs: ReadonlyMap<number, Uint8Array>): JsonObject {
-  const claims: JsonObject = {}
-  for (const [index, value] of [...pcrs].sort(([a], [b]) => a - b)) {
-    claims[`pcr${String(index).padStart(2, '0')}`] = Buffer.from(value).toString('hex')
+  const indexes = [...pcrs.keys()]
+  if (!indexes.every((index, i) => i === 0 || (indexes[i - 1] ?? index) < index)) {
+    return pcrClaims(new Map([...pcrs].sort(([a], [b]) => a - b)))
   }
+  const values = [...pcrs.values()]
+  const span = contiguousSpan(values)
+  const hex = span === undefined ? undefined : Buffer.from(span.buffer, span.byteOffset, span.length).toString('hex')
+  const claims: JsonObject = {}
+  let at = 0
+  values.forEach((value, i) => {
+    const index = indexes[i] ?? 0
+    const size = 2 * value.length
+    claims[CLAIM_NAMES[index] ?? pcrClaimName(index)] =
+      hex === undefined ? Buffer.from(value).toString('hex') : hex.slice(at, at + size)
+    at += size
+  })
   return claims
+}
+
+function pcrClaimName(index: number): string {
+  return `pcr${String(index).padStart(2, '0')}`
 }

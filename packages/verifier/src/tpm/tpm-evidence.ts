@@ -1,5 +1,5 @@
 import { createPublicKey, type KeyObject } from 'node:crypto'
-import { isJsonObject } from '@carapace/protocol'
+import { isJsonObject, type JsonObject } from '@carapace/protocol'
 import { base64Field, evidenceObject, stringField } from '../evidence-json.ts'
 import { VerificationError } from '../verifier.ts'
 import { pcrValuesFromHex } from './pcr-values.ts'
@@ -20,14 +20,18 @@ export interface TpmEvidence {
   readonly pcrs: readonly Uint8Array[]
 }
 
-/** Imported AKs by their exact DER: importing and re-encoding a key costs more than the quote signature. */
+/**
+ * Imported AKs by the exact `ak_public` text: decoding, importing and re-encoding a key costs more
+ * than the quote signature. Only text that passed every check below is ever stored.
+ */
 const importedAks = new Map<string, KeyObject>()
 const IMPORTED_AKS_MAX = 256
 
-function akPublicKey(akDer: Uint8Array): KeyObject {
-  const id = Buffer.from(akDer).toString('base64')
-  const known = importedAks.get(id)
+function akPublicKey(object: JsonObject): KeyObject {
+  const text = stringField(object, 'ak_public', TEE)
+  const known = importedAks.get(text)
   if (known !== undefined) return known
+  const akDer = base64Field(object, 'ak_public', TEE)
   let ak: KeyObject
   try {
     ak = createPublicKey({ key: Buffer.from(akDer), format: 'der', type: 'spki' })
@@ -40,7 +44,7 @@ function akPublicKey(akDer: Uint8Array): KeyObject {
     throw new VerificationError('EVIDENCE_MALFORMED', 'tpm evidence: ak_public is not exactly one DER public key')
   }
   if (importedAks.size >= IMPORTED_AKS_MAX) importedAks.delete(importedAks.keys().next().value ?? '')
-  importedAks.set(id, ak)
+  importedAks.set(text, ak)
   return ak
 }
 
@@ -50,8 +54,7 @@ function akPublicKey(akDer: Uint8Array): KeyObject {
  */
 export function parseTpmEvidence(evidence: unknown): TpmEvidence {
   const object = evidenceObject(evidence, TEE)
-  const akDer = base64Field(object, 'ak_public', TEE)
-  const ak = akPublicKey(akDer)
+  const ak = akPublicKey(object)
   const quote = object['tpm_quote']
   if (!isJsonObject(quote))
     throw new VerificationError('EVIDENCE_MALFORMED', 'tpm evidence: tpm_quote is not an object')

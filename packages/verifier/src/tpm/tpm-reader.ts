@@ -23,33 +23,44 @@ export class TpmReader {
   }
 
   bytes(length: number, field: string): Uint8Array {
+    const at = this.#take(length, field)
+    return this.#bytes.slice(at, at + length)
+  }
+
+  u8(field: string): number {
+    return this.#bytes[this.#take(1, field)] ?? 0
+  }
+
+  u16(field: string): number {
+    return this.#u16At(this.#take(2, field))
+  }
+
+  u32(field: string): number {
+    const at = this.#take(4, field)
+    return this.#u16At(at) * 0x10000 + this.#u16At(at + 2)
+  }
+
+  u64(field: string): bigint {
+    const at = this.#take(8, field)
+    const high = this.#u16At(at) * 0x10000 + this.#u16At(at + 2)
+    return (BigInt(high) << 32n) | BigInt(this.#u16At(at + 4) * 0x10000 + this.#u16At(at + 6))
+  }
+
+  /** Claims `length` bytes and returns where they start; the integer reads index them directly, no copy. */
+  #take(length: number, field: string): number {
     if (length > this.remaining) {
       throw new VerificationError(
         'EVIDENCE_MALFORMED',
         `${this.#what}: ${field} needs ${String(length)} bytes at offset ${String(this.#offset)}, ${String(this.remaining)} left`,
       )
     }
-    const out = this.#bytes.slice(this.#offset, this.#offset + length)
+    const at = this.#offset
     this.#offset += length
-    return out
+    return at
   }
 
-  u8(field: string): number {
-    return this.bytes(1, field)[0] ?? 0
-  }
-
-  u16(field: string): number {
-    const b = this.bytes(2, field)
-    return ((b[0] ?? 0) << 8) | (b[1] ?? 0)
-  }
-
-  u32(field: string): number {
-    const b = this.bytes(4, field)
-    return Buffer.from(b).readUInt32BE(0)
-  }
-
-  u64(field: string): bigint {
-    return Buffer.from(this.bytes(8, field)).readBigUInt64BE(0)
+  #u16At(at: number): number {
+    return ((this.#bytes[at] ?? 0) << 8) | (this.#bytes[at + 1] ?? 0)
   }
 
   /** A TPM2B: a 16-bit size, then that many bytes. */

@@ -36,11 +36,9 @@ export function createTpmVerifier(): Verifier {
         }
         checkInitDataPcr(pcrs, expected.initDataDigest)
         const pcr8 = pcrs.get(INIT_DATA_PCR)
-        const claims: JsonObject = {
-          ...pcrClaims(pcrs),
-          report_data: Buffer.from(parsed.attest.extraData).toString('hex'),
-          ak_public: parsed.akPublicBase64,
-        }
+        const claims: JsonObject = pcrClaims(pcrs)
+        claims['report_data'] = Buffer.from(parsed.attest.extraData).toString('hex')
+        claims['ak_public'] = parsed.akPublicBase64
         if (pcr8 !== undefined) claims['init_data'] = Buffer.from(pcr8).toString('hex')
         resolve([{ claims, teeClass: 'cpu' }])
       })
