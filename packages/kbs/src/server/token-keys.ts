@@ -1,7 +1,6 @@
 import { X509Certificate, createPublicKey } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import type { EarPublicJwk, EarSignerOptions } from '@carapace/attestation-service'
-import { decodeProtectedHeader } from 'jose'
 import type { AttestationTokenConfig, TokenSignerConfig } from '../config/index.ts'
 import { KbsError } from '../http/errors.ts'
 import { createEarVerifier } from '../token/ear-verifier.ts'
@@ -9,6 +8,7 @@ import type { TokenVerifier } from '../token/token-verifier.ts'
 import { verifyEs256Jwt } from '../token/verify-es256-jwt.ts'
 import { ensureTokenSigningKey } from './key-material.ts'
 import { KbsServerError } from './server-error.ts'
+import { tokenHeader } from '../token/token-header.ts'
 
 const PEM_CERT = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g
 
@@ -76,12 +76,7 @@ export async function createTokenVerifier(
   const own = createPublicKey({ key: { kty: ownKey.kty, crv: ownKey.crv, x: ownKey.x, y: ownKey.y }, format: 'jwk' })
   return {
     async verify(token) {
-      let header
-      try {
-        header = decodeProtectedHeader(token)
-      } catch (cause) {
-        throw new KbsError('TOKEN_VERIFIER', 'attestation token header is malformed', { cause })
-      }
+      const header = tokenHeader(token)
       const jwk = header.jwk
       if (jwk?.kty === 'EC' && jwk.crv === 'P-256' && jwk.x === ownKey.x && jwk.y === ownKey.y) {
         return verifyEs256Jwt(token, own, { leewaySeconds: 60, now: now() })

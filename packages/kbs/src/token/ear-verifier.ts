@@ -1,8 +1,9 @@
 import { X509Certificate, createPublicKey, type JsonWebKey, type KeyObject } from 'node:crypto'
-import { decodeProtectedHeader, errors as joseErrors, jwtVerify, type JWK } from 'jose'
+import { errors as joseErrors, jwtVerify, type JWK } from 'jose'
 import { KbsError } from '../http/errors.ts'
 import type { TokenVerifier } from './token-verifier.ts'
 import { verifyEs256Jwt } from './verify-es256-jwt.ts'
+import { tokenHeader } from './token-header.ts'
 
 export interface EarVerifierOptions {
   /** PEM text of trusted certificates (bundles allowed): anchors for the header's `x5c` chain. */
@@ -49,12 +50,7 @@ export function createEarVerifier(options: EarVerifierOptions): TokenVerifier {
   }
   return {
     async verify(token) {
-      let header
-      try {
-        header = decodeProtectedHeader(token)
-      } catch (cause) {
-        throw new KbsError('TOKEN_VERIFIER', 'attestation token header is malformed', { cause })
-      }
+      const header = tokenHeader(token)
       const jwk = header.jwk
       if (jwk === undefined)
         throw new KbsError('TOKEN_VERIFIER', 'attestation token header has no jwk (kid lookup unsupported)')
