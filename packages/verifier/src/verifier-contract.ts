@@ -20,6 +20,8 @@ export interface RejectedCase {
   readonly evidence: unknown
   readonly expected?: ExpectedBinding
   readonly context?: VerificationContext
+  /** The verifier for this case when it needs another configuration (a synthetic root whose key signs a CRL). */
+  readonly verifier?: Verifier
 }
 
 export interface VerifierContractCase {
@@ -69,7 +71,11 @@ export function verifierContract(name: string, make: () => VerifierContractCase)
       const bad = pick(c)
       assert.ok(bad !== undefined)
       await rejectsWith(
-        c.verifier.verify(bad.evidence, bad.expected ?? c.golden.expected, bad.context ?? c.golden.context),
+        (bad.verifier ?? c.verifier).verify(
+          bad.evidence,
+          bad.expected ?? c.golden.expected,
+          bad.context ?? c.golden.context,
+        ),
         code,
       )
     })
