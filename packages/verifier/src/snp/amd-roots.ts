@@ -1,6 +1,7 @@
 import { X509Certificate } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import type { SnpProduct } from '../collateral/collateral-source.ts'
+import { VerificationError } from '../verifier.ts'
 
 /**
  * The pinned AMD certificates per product (`roots/amd-<product>.pem`, shipped with the package):
@@ -28,13 +29,35 @@ export function amdRoots(product: SnpProduct): AmdRoots {
   const cached = cache.get(product)
   if (cached !== undefined) return cached
   const file = new URL(`../../roots/amd-${product.toLowerCase()}.pem`, import.meta.url)
-  const certificates = splitPem(readFileSync(file, 'utf8')).map((pem) => new X509Certificate(pem))
-  const byName = (name: string): X509Certificate => {
-    const found = certificates.find((c) => commonName(c) === name)
-    if (found === undefined) throw new Error(`pinned AMD roots for ${product} lack ${name}`)
-    return found
+  let text: string
+  try {
+    text = readFileSync(file, 'utf8')
+  } catch {
+    // The roots are the last place collateral is looked for; a missing file means none is there.
+    throw new VerificationError('COLLATERAL_UNAVAILABLE', `pinned AMD roots for ${product} are not installed`)
   }
-  const roots = { ark: byName(`ARK-${product}`), ask: byName(`SEV-${product}`), asvk: byName(`SEV-VLEK-${product}`) }
+  const roots = parseAmdRoots(product, text)
   cache.set(product, roots)
   return roots
+}
+
+/**
+ * Reads a pinned AMD bundle. A corrupt bundle is COLLATERAL_INVALID, not CERT_UNTRUSTED_ROOT: nothing
+ * about the evidence is wrong, the trust data it must be checked against is unusable.
+ */
+export function parseAmdRoots(product: SnpProduct, text: string): AmdRoots {
+  let certificates: X509Certificate[]
+  try {
+    certificates = splitPem(text).map((pem) => new X509Certificate(pem))
+  } catch {
+    throw new VerificationError('COLLATERAL_INVALID', `pinned AMD roots for ${product} hold a malformed certificate`)
+  }
+  const byName = (name: string): X509Certificate => {
+    const found = certificates.find((c) => commonName(c) === name)
+    if (found === undefined) {
+      throw new VerificationError('COLLATERAL_INVALID', `pinned AMD roots for ${product} lack ${name}`)
+    }
+    return found
+  }
+  return { ark: byName(`ARK-${product}`), ask: byName(`SEV-${product}`), asvk: byName(`SEV-VLEK-${product}`) }
 }
