@@ -57,7 +57,6 @@ export type VerificationErrorCode =
   | 'COLLATERAL_UNAVAILABLE'
   /** Collateral is there but unusable: bad signature, wrong issuer, malformed. */
   | 'COLLATERAL_INVALID'
-  | 'DEBUG_ENABLED'
 
 /** Evidence that could not be verified; `code` says why. */
 export class VerificationError extends CocoError<VerificationErrorCode> {}
