@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { rejectsWith, verifierContract } from '../verifier-contract.ts'
+import { rejectsWith, verifierContract, type RejectedCase } from '../verifier-contract.ts'
 import { snpEvidenceJson, type SnpCertEntry } from './snp-evidence.ts'
 import { SnpOffset } from './snp-report.ts'
 import { fakeCollateral, goldenReports, resignWithSelfMadeKey, snpFixture } from './snp-test-support.ts'
 import { createSnpVerifier } from './snp-verifier.ts'
+import { syntheticSnpPki } from './snp-synthetic-pki.ts'
 
 const golden = goldenReports()
 const oak = golden['oak-milan-oc']
@@ -54,7 +55,19 @@ verifierContract('snp', () => ({
   tamperedSignature: { evidence: snpEvidenceJson(tampered, [vcekEntry]) },
   untrustedRoot: { evidence: selfMade(['ARK', 'ASK', 'VCEK']) },
   expiredCertificate: { evidence, context: { at: new Date('2033-01-01T00:00:00Z') } },
+  revokedCertificate: revokedAsk(),
 }))
+
+/** The synthetic AMD-shaped PKI pinned, with an ARK-signed CRL that lists the ASK. */
+function revokedAsk(): RejectedCase {
+  const pki = syntheticSnpPki()
+  return {
+    verifier: pki.verifier,
+    evidence: pki.evidence,
+    expected: pki.expected,
+    context: { at: pki.at, collateral: pki.withCrl([pki.ask]) },
+  }
+}
 
 for (const [name, g] of Object.entries(golden)) {
   test(`snp: ${name} verifies with its golden claims`, async () => {
