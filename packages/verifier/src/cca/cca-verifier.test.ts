@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { createHash } from 'node:crypto'
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, test } from 'node:test'
@@ -126,5 +126,21 @@ describe('cca verifier', () => {
       JSON.stringify({ 'cca-verifier': { type: 'remote', address: 'https://x' } }),
     )
     await rejectsWith(loadTrustAnchorsFromConfig(join(dir, 'remote.json')), 'COLLATERAL_UNAVAILABLE')
+  })
+
+  test('the config and ta-store are read once per verifier; a failed load is retried on the next call', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'carapace-cca-'))
+    const store = join(dir, 'tastore.json')
+    const config = join(dir, 'config.json')
+    const fromConfig = createCcaVerifier({ configFile: config })
+    const evidence = ccaEvidence(exampleToken())
+    await rejectsWith(fromConfig.verify(evidence, { reportData: exampleChallenge }), 'COLLATERAL_UNAVAILABLE')
+    writeFileSync(store, readFileSync(new URL('tastore.json', FIXTURES)))
+    writeFileSync(config, JSON.stringify({ 'cca-verifier': { type: 'local', 'ta-store': store, 'rv-store': 'x' } }))
+    await fromConfig.verify(evidence, { reportData: exampleChallenge })
+    rmSync(store)
+    rmSync(config)
+    const [again] = await fromConfig.verify(evidence, { reportData: exampleChallenge })
+    assert.deepEqual(again?.claims.platform, exampleClaims.platform)
   })
 })

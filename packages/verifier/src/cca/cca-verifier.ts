@@ -14,6 +14,8 @@ export const DEFAULT_CCA_CONFIG = '/opt/confidential-containers/attestation-serv
 export interface CcaVerifierOptions {
   /** The platform trust anchors (CPAKs); default: the ta-store named by upstream's config file. */
   readonly trustAnchors?: readonly CcaTrustAnchor[]
+  /** Upstream's config file naming the ta-store; default: `CCA_CONFIG_FILE`, else {@link DEFAULT_CCA_CONFIG}. */
+  readonly configFile?: string
 }
 
 /** Zero-padded (or truncated) to `size` bytes. */
@@ -44,8 +46,19 @@ function tokenBytes(evidence: unknown): Uint8Array {
  * realm's instance identity does), so reference values are left to the policy.
  */
 export function createCcaVerifier(options: CcaVerifierOptions = {}): Verifier {
-  const anchors = async (): Promise<readonly CcaTrustAnchor[]> =>
-    options.trustAnchors ?? loadTrustAnchorsFromConfig(process.env.CCA_CONFIG_FILE ?? DEFAULT_CCA_CONFIG)
+  // Loaded once per verifier, on first use; a failed load is not kept, so the next call retries.
+  let loading: Promise<readonly CcaTrustAnchor[]> | undefined
+  const anchors = async (): Promise<readonly CcaTrustAnchor[]> => {
+    if (options.trustAnchors !== undefined) return options.trustAnchors
+    if (loading === undefined) {
+      const load = loadTrustAnchorsFromConfig(options.configFile ?? process.env.CCA_CONFIG_FILE ?? DEFAULT_CCA_CONFIG)
+      loading = load
+      load.catch(() => {
+        if (loading === load) loading = undefined
+      })
+    }
+    return loading
+  }
   return {
     async verify(evidence, expected) {
       const parts = splitCcaToken(tokenBytes(evidence))
