@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import type { JsonObject } from '@carapace/protocol'
-import { caseCollateral, dcapFixture } from '../dcap/quote-fixtures.ts'
+import { caseCollateral, dcapFixture, fixedTcbEvaluation } from '../dcap/quote-fixtures.ts'
+import { syntheticSgxQuote } from '../dcap/synthetic-sgx-quote.ts'
 import { parseDcapQuote } from '../dcap/quote-parse.ts'
 import { rejectsWith, verifierContract } from '../verifier-contract.ts'
 import { sgxQuoteClaims } from './sgx-claims.ts'
@@ -12,6 +13,7 @@ const evidence = (q: Uint8Array): JsonObject => ({ quote: Buffer.from(q).toStrin
 const at = new Date('2025-07-19T10:01:17Z')
 const collateral = caseCollateral('qvl-sgx', 'qvl-sgx')
 const reportData = new TextEncoder().encode('Hello, world!') // padded to 64 with zeros in the enclave report
+const synthetic = syntheticSgxQuote(quote)
 
 function goldenClaims(): JsonObject {
   return {
@@ -53,7 +55,30 @@ verifierContract('sgx (dcap-qvl sgx_quote with its collateral)', () => ({
   wrongInitDataDigest: new Uint8Array(32).fill(1),
   tamperedSignature: { evidence: evidence(tampered()) },
   expiredCertificate: { evidence: evidence(quote), context: { at: new Date('2040-01-01T00:00:00Z'), collateral } },
+  untrustedRoot: { evidence: evidence(synthetic.quote) },
+  // The synthetic PKI pinned, so its CA's CRL, which lists the PCK leaf, verifies.
+  revokedCertificate: {
+    verifier: createSgxVerifier({
+      trustedRoot: synthetic.root.x509,
+      evaluateTcb: fixedTcbEvaluation({ tcb_status: 'UpToDate' }),
+    }),
+    evidence: evidence(synthetic.quote),
+    context: { at, collateral: synthetic.crls([synthetic.leaf]) },
+  },
 }))
+
+test('sgx: the synthetic quote with nothing revoked passes the pinned synthetic root', async () => {
+  const v = createSgxVerifier({
+    trustedRoot: synthetic.root.x509,
+    evaluateTcb: fixedTcbEvaluation({ tcb_status: 'UpToDate' }),
+  })
+  const [r] = await v.verify(evidence(synthetic.quote), { reportData }, { at, collateral: synthetic.crls([]) })
+  assert.equal(r?.claims['tcb_status'], 'UpToDate')
+  await rejectsWith(
+    v.verify(evidence(synthetic.quote), { reportData }, { at, collateral: synthetic.crls([synthetic.ca]) }),
+    'CERT_REVOKED',
+  )
+})
 
 describe('sgx verifier', () => {
   test('the golden claims carry upstream sgx field values', async () => {
