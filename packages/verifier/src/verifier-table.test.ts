@@ -12,3 +12,8 @@ test('TEEs without a verifier are UNSUPPORTED_TEE', () => {
   assert.ok(verifierFor('sampledevice'))
   assert.ok(verifierFor('snp'))
 })
+
+test('one verifier instance per TEE, so what it keeps outlives a request', () => {
+  assert.equal(verifierFor('cca'), verifierFor('cca'))
+  assert.notEqual(verifierFor('cca'), verifierFor('snp'))
+})

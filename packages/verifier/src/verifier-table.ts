@@ -31,9 +31,18 @@ export const VERIFIER_FACTORIES = {
   sampledevice: createSampleDeviceVerifier,
 } satisfies Record<Tee, VerifierFactory | null>
 
-/** The verifier of a TEE; `UNSUPPORTED_TEE` for one without a verifier. */
+const instances = new Map<Tee, Verifier>()
+
+/**
+ * The verifier of a TEE, one instance per TEE for the process so that what a verifier keeps (CCA
+ * trust anchors, SNP VEKs, NVIDIA verified chains) outlives a request; `UNSUPPORTED_TEE` for one without a verifier.
+ */
 export function verifierFor(tee: Tee): Verifier {
+  const existing = instances.get(tee)
+  if (existing !== undefined) return existing
   const factory: VerifierFactory | null = VERIFIER_FACTORIES[tee]
   if (factory === null) throw new VerificationError('UNSUPPORTED_TEE', `no verifier for TEE ${JSON.stringify(tee)}`)
-  return factory()
+  const verifier = factory()
+  instances.set(tee, verifier)
+  return verifier
 }
