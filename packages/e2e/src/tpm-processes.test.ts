@@ -35,13 +35,13 @@ describe('carapace kbs serve and carapace cdh serve --attester tpm as separate p
     await swtpm.stop()
   })
 
-  const startCdh = async (): Promise<Daemon> => {
+  const startCdh = async (tcti = swtpm.tcti): Promise<Daemon> => {
     const initData = join(dir.path, 'initdata.toml')
     await writeFile(initData, INIT_DATA)
     const cdh = await startCarapace(
       [
         ...['cdh', 'serve', '--kbs-url', kbs.found, '--cert-file', certFile, '--listen', '127.0.0.1:0'],
-        ...['--attester', 'tpm', '--tpm-tcti', swtpm.tcti, '--init-data', initData],
+        ...['--attester', 'tpm', '--tpm-tcti', tcti, '--init-data', initData],
       ],
       /listening on (http:\/\/\S+)/,
     )
@@ -92,5 +92,24 @@ describe('carapace kbs serve and carapace cdh serve --attester tpm as separate p
     assert.equal(response.status, 500)
     assert.match(await response.text(), /default\/key\/tpm/)
     assert.match(kbs.output().err, /"status":401/)
+  })
+
+  it('a CDH on a TPM whose attestation key the operator did not register is refused the secret', async () => {
+    const stranger = await startSwtpm()
+    try {
+      const logBefore = kbs.output().err.length
+      const denialsBefore = kbs.output().err.split('"status":401').length
+      const cdh = await startCdh(stranger.tcti)
+      const response = await createNodeFetch()(`${cdh.found}/cdh/resource/default/key/tpm`)
+      assert.equal(response.status, 500)
+      assert.match(await response.text(), /default\/key\/tpm/)
+      // Denied for the AK alone: executables 33 (unknown AK) from the trusted_aks rule.
+      assert.match(kbs.output().err.slice(logBefore), /executables=33 .*trusted_aks/)
+      assert.ok(kbs.output().err.split('"status":401').length > denialsBefore, 'the KBS logs a new 401')
+      await stopCarapace(cdh)
+      cdhs.splice(cdhs.indexOf(cdh), 1)
+    } finally {
+      await stranger.stop()
+    }
   })
 })
