@@ -2,7 +2,9 @@ import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
 import { describe, test } from 'node:test'
 import type { JsonObject } from '@carapace/protocol'
+import { fixedTcbEvaluation } from '../dcap/quote-fixtures.ts'
 import { parseDcapQuote, quoteReportData } from '../dcap/quote-parse.ts'
+import { syntheticDcapQuote, type SyntheticDcapQuote } from '../dcap/synthetic-dcap-quote.ts'
 import { checkHclVarDataBinding, hclAttestationKey, parseHclReport } from '../tpm/hcl-report.ts'
 import { checkVtpmQuote, vtpmQuoteFromHex } from '../tpm/vtpm-quote.ts'
 import { rejectsWith, verifierContract } from '../verifier-contract.ts'
@@ -18,6 +20,12 @@ const collateral = azTdxTestCollateral()
 
 const v1 = JSON.parse(text('evidence-v1.json')) as JsonObject & { tpm_quote: JsonObject & { signature: string } }
 const golden = JSON.parse(text('expected-claims-v1.json')) as JsonObject
+const synthetic = ((): { pki: SyntheticDcapQuote; evidence: JsonObject } => {
+  const tdQuote = v1['td_quote']
+  assert.ok(typeof tdQuote === 'string')
+  const pki = syntheticDcapQuote(new Uint8Array(Buffer.from(tdQuote, 'base64url')))
+  return { pki, evidence: { ...v1, td_quote: Buffer.from(pki.quote).toString('base64url') } }
+})()
 
 function flipFirstByte(hex: string): string {
   const bytes = Buffer.from(hex, 'hex')
@@ -41,7 +49,26 @@ verifierContract('az-tdx-vtpm', () => ({
     evidence: { ...v1, tpm_quote: { ...v1.tpm_quote, signature: flipFirstByte(v1.tpm_quote.signature) } },
   },
   expiredCertificate: { evidence: v1, context: { at: new Date('2025-10-03T00:00:00Z'), collateral } },
+  untrustedRoot: { evidence: synthetic.evidence },
+  // The synthetic PKI pinned, so its CA's CRL, which lists the PCK leaf, verifies.
+  revokedCertificate: {
+    verifier: createAzTdxVtpmVerifier({
+      trustedRoot: synthetic.pki.root.x509,
+      evaluateTcb: fixedTcbEvaluation({ tcb_status: 'UpToDate' }),
+    }),
+    evidence: synthetic.evidence,
+    context: { at, collateral: synthetic.pki.crls([synthetic.pki.leaf]) },
+  },
 }))
+
+test('az-tdx-vtpm: the TD quote on the synthetic PKI, nothing revoked, passes the pinned synthetic root', async () => {
+  const v = createAzTdxVtpmVerifier({
+    trustedRoot: synthetic.pki.root.x509,
+    evaluateTcb: fixedTcbEvaluation({ tcb_status: 'UpToDate' }),
+  })
+  const [r] = await v.verify(synthetic.evidence, { reportData: challenge }, { at, collateral: synthetic.pki.crls([]) })
+  assert.equal(r?.claims['tcb_status'], 'UpToDate')
+})
 
 describe('az-tdx-vtpm: upstream evidence and expectations', () => {
   test('v0 and v1 give the same claims: report_data "challenge", tpm.pcr00 782b20b1…, DCAP OutOfDate', async () => {

@@ -6,8 +6,8 @@ import { parseDcapQuote } from './quote-parse.ts'
 
 const SGX_EXTENSION = '1.2.840.113741.1.13.1'
 
-/** Test support: a v3 (SGX) quote moved onto a synthetic PKI, with CRLs signed by that PKI. */
-export interface SyntheticSgxQuote {
+/** Test support: a DCAP quote (v3 SGX or v4 TDX) moved onto a synthetic PKI, with CRLs signed by that PKI. */
+export interface SyntheticDcapQuote {
   readonly root: TestCertificate
   readonly ca: TestCertificate
   readonly leaf: TestCertificate
@@ -17,9 +17,9 @@ export interface SyntheticSgxQuote {
   readonly crls: (revoked: readonly TestCertificate[]) => CollateralSource
 }
 
-export function syntheticSgxQuote(real: Uint8Array): SyntheticSgxQuote {
+export function syntheticDcapQuote(real: Uint8Array): SyntheticDcapQuote {
   const parsed = parseDcapQuote(real)
-  if (parsed.header.version !== 3) throw new Error('a v3 quote is expected')
+  if (parsed.header.version > 4) throw new Error('a v3 or v4 quote is expected')
   const firstPem = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/.exec(
     Buffer.from(parsed.qe.certData).toString('latin1'),
   )?.[0]
@@ -42,6 +42,9 @@ export function syntheticSgxQuote(real: Uint8Array): SyntheticSgxQuote {
   const quote = Buffer.concat([head, size, chain])
   const sigLengthAt = parsed.signedBytes.length
   quote.writeUInt32LE(quote.length - sigLengthAt - 4, sigLengthAt)
+  // v4: the QE block sits in certification data type 6, whose u32 size precedes the QE report.
+  if (parsed.header.version === 4)
+    quote.writeUInt32LE(quote.length - at(parsed.qe.qeReport), at(parsed.qe.qeReport) - 4)
   return {
     root,
     ca,

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import type { JsonObject } from '@carapace/protocol'
 import { caseCollateral, dcapFixture, fixedTcbEvaluation } from '../dcap/quote-fixtures.ts'
-import { syntheticSgxQuote } from '../dcap/synthetic-sgx-quote.ts'
+import { syntheticDcapQuote } from '../dcap/synthetic-dcap-quote.ts'
 import { parseDcapQuote } from '../dcap/quote-parse.ts'
 import { rejectsWith, verifierContract } from '../verifier-contract.ts'
 import { sgxQuoteClaims } from './sgx-claims.ts'
@@ -13,7 +13,7 @@ const evidence = (q: Uint8Array): JsonObject => ({ quote: Buffer.from(q).toStrin
 const at = new Date('2025-07-19T10:01:17Z')
 const collateral = caseCollateral('qvl-sgx', 'qvl-sgx')
 const reportData = new TextEncoder().encode('Hello, world!') // padded to 64 with zeros in the enclave report
-const synthetic = syntheticSgxQuote(quote)
+const synthetic = syntheticDcapQuote(quote)
 
 function goldenClaims(): JsonObject {
   return {
