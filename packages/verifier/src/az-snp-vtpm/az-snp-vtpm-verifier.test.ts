@@ -5,7 +5,13 @@ import { describe, test } from 'node:test'
 import type { JsonObject } from '@carapace/protocol'
 import { checkHclUserData, parseHclReport } from '../tpm/hcl-report.ts'
 import { rejectsWith, verifierContract } from '../verifier-contract.ts'
+import { syntheticAmdChain, syntheticAmdCrl } from '../snp/snp-synthetic-pki.ts'
+import { resignReport } from '../snp/snp-test-support.ts'
+import type { Verifier } from '../verifier.ts'
 import { createAzSnpVtpmVerifier } from './az-snp-vtpm-verifier.ts'
+
+/** The SNP report's offset in an HCL report (after its 32-byte header). */
+const HCL_HEADER_SIZE = 0x20
 
 const FIXTURES = new URL('../../fixtures/az-snp-vtpm/', import.meta.url)
 const text = (name: string): string => readFileSync(new URL(name, FIXTURES), 'utf8')
@@ -42,6 +48,28 @@ const v2Claims: JsonObject = {
   tpm: pcrClaims(v2.tpm_quote.pcrs),
 }
 
+/** evidence-v2 with the SNP report inside the HCL report re-signed by a synthetic VCEK, and that VCEK. */
+const synthetic = ((): { chain: ReturnType<typeof syntheticAmdChain>; evidence: JsonObject; verifier: Verifier } => {
+  const hclText = v2['hcl_report']
+  assert.ok(typeof hclText === 'string')
+  const hclBytes = new Uint8Array(Buffer.from(hclText, 'base64url'))
+  const hardware = parseHclReport(hclBytes).hardwareReport
+  const chain = syntheticAmdChain(hardware)
+  const hcl = Buffer.from(hclBytes)
+  Buffer.from(resignReport(hardware, chain.vcek.key.privateKey)).copy(hcl, HCL_HEADER_SIZE)
+  return {
+    chain,
+    evidence: {
+      ...v2,
+      hcl_report: hcl.toString('base64url'),
+      vcek: Buffer.from(chain.vcek.der).toString('base64url'),
+    },
+    verifier: createAzSnpVtpmVerifier({
+      roots: () => ({ ark: chain.ark.x509, ask: chain.ask.x509, asvk: chain.ask.x509 }),
+    }),
+  }
+})()
+
 function flipped(hex: string): string {
   const bytes = Buffer.from(hex, 'hex')
   bytes[0] = (bytes[0] ?? 0) ^ 1
@@ -64,7 +92,21 @@ verifierContract('az-snp-vtpm', () => ({
     evidence: { ...v2, tpm_quote: { ...v2.tpm_quote, signature: flipped(v2.tpm_quote.signature) } },
   },
   expiredCertificate: { evidence: v2, context: { at: new Date('2032-06-01T00:00:00Z') } },
+  // No untrustedRoot: the evidence carries only the VCEK, never an ARK/ASK of its own.
+  // The synthetic ARK/ASK pinned, so an ARK-signed CRL listing the ASK verifies.
+  revokedCertificate: {
+    verifier: synthetic.verifier,
+    evidence: synthetic.evidence,
+    context: { at, collateral: syntheticAmdCrl(synthetic.chain.ark, [synthetic.chain.ask]) },
+  },
 }))
+
+test('az-snp-vtpm: the SNP report re-signed by a synthetic VCEK passes its pinned synthetic ARK/ASK', async () => {
+  const collateral = syntheticAmdCrl(synthetic.chain.ark, [synthetic.chain.vcek])
+  const [r] = await synthetic.verifier.verify(synthetic.evidence, { reportData: v2ReportData }, { at, collateral })
+  assert.deepEqual(r?.claims, v2Claims)
+  assert.ok(collateral.requests.some((request) => request.kind === 'amd-crl'))
+})
 
 describe('az-snp-vtpm: upstream evidence', () => {
   for (const version of ['v0', 'v1']) {

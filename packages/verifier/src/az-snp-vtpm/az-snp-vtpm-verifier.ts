@@ -3,7 +3,9 @@ import { checkInitDataPcr } from '../tpm/init-data-pcr.ts'
 import { withVtpmClaims } from '../tpm/vtpm-claims.ts'
 import { checkVtpmQuote } from '../tpm/vtpm-quote.ts'
 import { checkSnpVmpl } from '../snp/snp-binding.ts'
-import { verifySnpChain } from '../snp/snp-chain.ts'
+import { amdRoots, type AmdRoots } from '../snp/amd-roots.ts'
+import { verifySnpCertificates } from '../snp/snp-chain.ts'
+import type { SnpProduct } from '../collateral/collateral-source.ts'
 import { parseSnpReport } from '../snp/snp-report.ts'
 import { verifySnpSignature } from '../snp/snp-signature.ts'
 import { checkSnpTcb } from '../snp/snp-tcb.ts'
@@ -20,7 +22,13 @@ import { azSnpProduct } from './az-snp-product.ts'
  * then checked as for `snp` (VCEK chain to the pinned ARK, TCB and chip id, signature, VMPL 0).
  * Init data is bound through PCR8.
  */
-export function createAzSnpVtpmVerifier(): Verifier {
+export interface AzSnpVtpmVerifierOptions {
+  /** The pinned AMD certificates per product (default: the shipped `roots/amd-<product>.pem`). */
+  readonly roots?: (product: SnpProduct) => AmdRoots
+}
+
+export function createAzSnpVtpmVerifier(options: AzSnpVtpmVerifierOptions = {}): Verifier {
+  const roots = options.roots ?? amdRoots
   return {
     async verify(evidence, expected, context) {
       const at = context?.at ?? new Date()
@@ -35,7 +43,7 @@ export function createAzSnpVtpmVerifier(): Verifier {
       checkHclVarDataBinding(hcl, report.reportData)
       const product = azSnpProduct(report, parsed.vcek)
       const vek = { kind: 'vcek', der: parsed.vcekDer, certificate: parsed.vcek } as const
-      const leaf = await verifySnpChain(vek, product, [], context?.collateral, at)
+      const { vek: leaf } = await verifySnpCertificates(vek, product, roots(product), [], context?.collateral, at)
       checkSnpTcb(report, product, 'vcek', vekExtensions(parsed.vcek))
       verifySnpSignature(report, leaf)
       checkSnpVmpl(report)

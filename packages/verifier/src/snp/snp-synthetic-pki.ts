@@ -26,11 +26,13 @@ export interface SyntheticSnpPki {
   ) => ReturnType<typeof fakeCollateral>
 }
 
-export function syntheticSnpPki(): SyntheticSnpPki {
-  const golden = goldenReports()['oak-milan-oc']
-  assert.ok(golden !== undefined)
-  const original = snpFixture(golden.report)
-  const chipId = original.slice(SnpOffset.chipId, SnpOffset.chipId + 64)
+/** A synthetic ARK → ASK ("SEV-Milan") → VCEK whose extensions match `report`'s TCB (4/0/24/219) and chip id. */
+export function syntheticAmdChain(report: Uint8Array): {
+  ark: TestCertificate
+  ask: TestCertificate
+  vcek: TestCertificate
+} {
+  const chipId = report.slice(SnpOffset.chipId, SnpOffset.chipId + 64)
   const ark = createTestCertificate({ commonName: 'ARK-Milan', ca: true, key: testKey('ec-p384') })
   const ask = createTestCertificate({ commonName: 'SEV-Milan', ca: true, issuer: ark, key: testKey('ec-p384') })
   const spl = (n: number, value: number): { oid: string; value: Uint8Array } => ({
@@ -49,6 +51,30 @@ export function syntheticSnpPki(): SyntheticSnpPki {
       { oid: '1.3.6.1.4.1.3704.1.4', value: octetString(chipId) },
     ],
   })
+  return { ark, ask, vcek }
+}
+
+/** An `amd-crl` collateral source: an ARK-issued CRL listing `revoked`. */
+export function syntheticAmdCrl(
+  ark: TestCertificate,
+  revoked: readonly TestCertificate[],
+  options: { signedBy?: TestCertificate; nextUpdate?: Date } = {},
+): ReturnType<typeof fakeCollateral> {
+  return fakeCollateral({
+    'amd-crl': createTestCrl({
+      issuer: ark,
+      revoked: revoked.map((certificate) => ({ certificate })),
+      ...(options.signedBy === undefined ? {} : { signingKey: options.signedBy.key }),
+      ...(options.nextUpdate === undefined ? {} : { nextUpdate: options.nextUpdate }),
+    }),
+  })
+}
+
+export function syntheticSnpPki(): SyntheticSnpPki {
+  const golden = goldenReports()['oak-milan-oc']
+  assert.ok(golden !== undefined)
+  const original = snpFixture(golden.report)
+  const { ark, ask, vcek } = syntheticAmdChain(original)
   const report = resignReport(original, vcek.key.privateKey)
   return {
     golden,
@@ -59,14 +85,6 @@ export function syntheticSnpPki(): SyntheticSnpPki {
     expected: { reportData: report.slice(SnpOffset.reportData, SnpOffset.reportData + 64) },
     at: new Date(golden.at),
     verifier: createSnpVerifier({ roots: () => ({ ark: ark.x509, ask: ask.x509, asvk: ask.x509 }) }),
-    withCrl: (revoked, options = {}) =>
-      fakeCollateral({
-        'amd-crl': createTestCrl({
-          issuer: ark,
-          revoked: revoked.map((certificate) => ({ certificate })),
-          ...(options.signedBy === undefined ? {} : { signingKey: options.signedBy.key }),
-          ...(options.nextUpdate === undefined ? {} : { nextUpdate: options.nextUpdate }),
-        }),
-      }),
+    withCrl: (revoked, options = {}) => syntheticAmdCrl(ark, revoked, options),
   }
 }
