@@ -76,7 +76,7 @@ test('without collateral a report with no VCEK is COLLATERAL_UNAVAILABLE', async
   )
 })
 
-test('a collateral source failure a verifier lets through is still COLLATERAL_UNAVAILABLE', async () => {
+test('a failing collateral source is COLLATERAL_UNAVAILABLE', async () => {
   const failing: CollateralSource = {
     get: () => Promise.reject(new CollateralError('HTTP_ERROR', 'https://kds.test/vcek: HTTP 503')),
   }

@@ -21,8 +21,6 @@ import { evaluatePolicy, type PolicyExplanation } from './policy/evaluate-policy
 import { createPolicyStore } from './policy/policy-store.ts'
 import { gateSampleTee, SAMPLE_TEE_GATE_REASON } from './sample-tee-gate.ts'
 import {
-  CollateralError,
-  VerificationError,
   verifierFor,
   type CollateralSource,
   type ExpectedBinding,
@@ -139,17 +137,10 @@ export function createAttestationService(options: AttestationServiceOptions): At
     ...(options.now ? { at: options.now() } : {}),
     ...(options.collateral ? { collateral: options.collateral } : {}),
   })
-  async function verify(request: VerificationRequest, expected: ExpectedBinding): Promise<VerifiedClaims[]> {
-    try {
-      return await verifierFor(request.tee).verify(request.evidence, expected, verificationContext())
-    } catch (cause) {
-      // The contract is that verifiers wrap source failures; this keeps a denial typed if one does not.
-      if (cause instanceof CollateralError) {
-        throw new VerificationError('COLLATERAL_UNAVAILABLE', `${request.tee}: ${cause.message}`, { cause })
-      }
-      throw cause
-    }
-  }
+  // Verifiers fetch collateral through getCollateral, which turns a failing source into
+  // COLLATERAL_UNAVAILABLE, so every rejection here is already a typed VerificationError.
+  const verify = (request: VerificationRequest, expected: ExpectedBinding): Promise<VerifiedClaims[]> =>
+    verifierFor(request.tee).verify(request.evidence, expected, verificationContext())
 
   return {
     ready,
