@@ -1,0 +1,44 @@
+import type { ImageDestination, ImageSource, ManifestTarget } from './image-transport.ts'
+import { parseManifest, type Descriptor } from './manifest.ts'
+
+export interface CopyImageOptions {
+  /** Where the top manifest goes (default: the destination reference's tag). */
+  readonly target?: ManifestTarget
+}
+
+/**
+ * Copies the manifest the source's reference names, unchanged, with everything it references
+ * (for an index: every child manifest and its blobs). Blobs already at the destination are
+ * skipped; every blob is verified while it streams. Returns the top manifest's digest.
+ */
+export async function copyImage(
+  source: ImageSource,
+  dest: ImageDestination,
+  options: CopyImageOptions = {},
+): Promise<string> {
+  const top = await source.getManifest()
+  const parsed = parseManifest(top.bytes, top.mediaType)
+  if (parsed.kind === 'index') {
+    for (const entry of parsed.index.manifests) {
+      const child = await source.getManifest(entry.digest)
+      const inner = parseManifest(child.bytes, entry.mediaType)
+      if (inner.kind === 'manifest') await copyBlobs(source, dest, [inner.manifest.config, ...inner.manifest.layers])
+      await dest.putManifest(child, { byDigest: true })
+    }
+  } else {
+    await copyBlobs(source, dest, [parsed.manifest.config, ...parsed.manifest.layers])
+  }
+  return dest.putManifest(top, options.target)
+}
+
+async function copyBlobs(source: ImageSource, dest: ImageDestination, blobs: readonly Descriptor[]): Promise<void> {
+  for (const blob of blobs) {
+    if (await dest.hasBlob(blob.digest)) continue
+    const stream = await source.getBlob(blob)
+    try {
+      await dest.putBlob(stream, { digest: blob.digest, size: blob.size })
+    } finally {
+      stream.destroy()
+    }
+  }
+}
