@@ -48,3 +48,6 @@ export { copyImage, type CopyImageOptions } from './manifest/copy-image.ts'
 export { LayoutSource, type LayoutSourceOptions } from './layout/layout-source.ts'
 export { LayoutDestination } from './layout/layout-destination.ts'
 export { REF_NAME_ANNOTATION } from './layout/layout-files.ts'
+
+// ocicrypt layer encryption, key wrappers, key-provider JSON (helper F)
+export * from './ocicrypt/index.ts'
