@@ -143,6 +143,35 @@ const cases = []
   })
 }
 
+// TDX (DCAP quote v4): trustee's tdx_quote_4 with the go-tdx-guest collateral and CRLs (case A-TDX4-GTG).
+{
+  const { createTdxVerifier } = await dist('tdx/tdx-verifier.js')
+  const { caseCollateral, dcapFixture } = await dist('dcap/quote-fixtures.js')
+  const { parseDcapQuote } = await dist('dcap/quote-parse.js')
+  const { attestationPublicKey } = await dist('dcap/quote-signature.js')
+  const { pckCertificates } = await dist('dcap/pck-chain.js')
+  const quote = Buffer.from(dcapFixture('tdx_quote_4.dat'))
+  const verifier = createTdxVerifier()
+  const evidence = { cc_eventlog: null, quote: quote.toString('base64') }
+  const expected = { reportData: quote.subarray(48 + 520, 48 + 584) }
+  const context = { at: new Date('2023-07-01T01:00:00Z'), collateral: warm(caseCollateral('gtg', 'go-tdx-guest-v4')) }
+  const parsed = parseDcapQuote(quote)
+  const attestationKey = attestationPublicKey(parsed.attestationKey)
+  const pckKey = pckCertificates(parsed)[0].publicKey
+  const p1363 = (key) => ({ key, dsaEncoding: 'ieee-p1363' })
+  cases.push({
+    tee: 'tdx',
+    evidence: 'trustee TDX quote v4, go-tdx-guest collateral + CRLs from fixtures',
+    verify: () => verifier.verify(evidence, expected, context),
+    floorWhat:
+      'QE report (ECDSA-P256, PCK) + quote (ECDSA-P256); PCK chain, TCB Info / QE Identity / CRL signatures excluded (the verifier remembers them per content)',
+    floor: () => {
+      ok(verify('sha256', parsed.qe.qeReport, p1363(pckKey), parsed.qe.qeReportSignature), 'QE report')
+      ok(verify('sha256', parsed.signedBytes, p1363(attestationKey), parsed.signature), 'quote')
+    },
+  })
+}
+
 // NVIDIA Hopper (local mode): one GPU, the real report and chain.
 {
   const { createNvidiaVerifier } = await dist('nvidia/nvidia-verifier.js')

@@ -2,6 +2,7 @@ import type { JsonObject } from '@carapace/protocol'
 import { VerificationError } from '../verifier.ts'
 import { verifyCollateralIssuerChain, type IntelCollateralTrust } from './collateral-issuer-chain.ts'
 import { verifiedQeIdentity, verifiedTcbInfo } from './collateral-verified.ts'
+import { validityOf } from './cert-validity.ts'
 import { matchQeIdentity } from './qe-identity-match.ts'
 import type { QeIdentity, QeTcbLevel } from './qe-identity.ts'
 import type { TcbInfo } from './tcb-info.ts'
@@ -115,15 +116,22 @@ export function evaluateDcapCollateral(input: DcapCollateralInput): DcapTcbVerdi
 
   // As Intel's QvE fills its supplemental data: the matched TCB Info level's date and advisories.
   const advisoryIds = [...new Set(platform.level.advisoryIds)]
-  const certs = [tcbSigner, qeSigner, input.trust.root]
-  const issued = [tcbInfo.issueDate, qeIdentity.issueDate, ...certs.map((c) => new Date(c.validFrom))]
-  const expiring = [tcbInfo.nextUpdate, qeIdentity.nextUpdate, ...certs.map((c) => new Date(c.validTo))]
+  const [tcbPeriod, qePeriod, rootPeriod] = [validityOf(tcbSigner), validityOf(qeSigner), validityOf(input.trust.root)]
+  const tcbIssued = tcbInfo.issueDate.getTime()
+  const qeIssued = qeIdentity.issueDate.getTime()
+  const issued = [tcbIssued, qeIssued, tcbPeriod.from, qePeriod.from, rootPeriod.from]
+  const expiring = [tcbInfo.nextUpdate.getTime(), qeIdentity.nextUpdate.getTime(), tcbPeriod.to, qePeriod.to]
+  const dates = {
+    earliestIssue: new Date(Math.min(...issued)),
+    latestIssue: new Date(Math.max(...issued)),
+    earliestExpiration: new Date(Math.min(...expiring, rootPeriod.to)),
+  }
   return {
     status,
     tcbDate: platform.level.tcbDate,
     advisoryIds,
     collateralExpired,
-    dates: { earliestIssue: minDate(issued), latestIssue: maxDate(issued), earliestExpiration: minDate(expiring) },
+    dates,
     tcbEvaluationDataNumber: Math.min(tcbInfo.tcbEvaluationDataNumber, qeIdentity.tcbEvaluationDataNumber),
     tcbInfo,
     qeIdentity,
@@ -147,7 +155,17 @@ export function mergeCollateralDates(
 
 /** RFC 3339 without fractions, as upstream's claims print times. */
 export function claimTime(d: Date): string {
-  return d.toISOString().replace(/\.\d{3}Z$/, 'Z')
+  return `${d.toISOString().slice(0, -5)}Z` // toISOString always ends in .sssZ
+}
+
+/** The claims of the verdict that do not date the collateral: status, TCB date, advisories, evaluation number. */
+export function tcbStatusClaims(verdict: DcapTcbVerdict): JsonObject {
+  return {
+    tcb_status: verdict.status,
+    tcb_date: claimTime(verdict.tcbDate),
+    advisory_ids: [...verdict.advisoryIds],
+    tcb_eval_num: verdict.tcbEvaluationDataNumber,
+  }
 }
 
 /**

@@ -1,6 +1,7 @@
 import { X509Certificate, verify } from 'node:crypto'
 import { basicConstraints, keyUsageAllows, KeyUsageBit } from '../pkix/standard-extensions.ts'
 import { VerificationError } from '../verifier.ts'
+import { validAt } from './cert-validity.ts'
 
 /** How collateral signatures are anchored. */
 export interface IntelCollateralTrust {
@@ -32,7 +33,7 @@ function sameKey(a: X509Certificate, b: X509Certificate): boolean {
 }
 
 function checkValidity(cert: X509Certificate, at: Date, what: string): void {
-  if (at < new Date(cert.validFrom) || at > new Date(cert.validTo)) {
+  if (!validAt(cert, at)) {
     throw new VerificationError(
       'CERT_EXPIRED',
       `${what} certificate "${cert.subject.replace(/\n/g, ', ')}" is not valid at ${at.toISOString()} (${cert.validFrom} – ${cert.validTo})`,
@@ -52,10 +53,10 @@ export function verifyCollateralIssuerChain(
   at: Date,
   what: string,
 ): X509Certificate {
-  const chain = signedChain(chainPem, trust, what)
+  const { chain, signingLeaf } = signedChain(chainPem, trust, what)
   for (const cert of chain) checkValidity(cert, at, what)
   const leaf = chain[0] as X509Certificate
-  if (chain.length !== 2 || !leaf.subject.split('\n').includes(`CN=${SIGNING_CN}`)) {
+  if (!signingLeaf) {
     throw new VerificationError(
       'CERT_CHAIN_INVALID',
       `${what} is not signed by the ${SIGNING_CN} certificate under the root`,
@@ -67,13 +68,23 @@ export function verifyCollateralIssuerChain(
   return leaf
 }
 
-/** Chains whose signatures were checked, per root: the time-independent part, done once per chain. */
-const signedChains = new Map<string, readonly X509Certificate[]>()
+interface SignedChain {
+  readonly chain: readonly X509Certificate[]
+  /** Two certificates, the first Intel's TCB Signing certificate. */
+  readonly signingLeaf: boolean
+}
+
+/**
+ * Chains whose signatures were checked, per root and exact PEM text: the time-independent part, done
+ * once per chain. Two levels, so the lookup hashes the served string (V8 keeps a string's hash) rather
+ * than a new concatenation on every call.
+ */
+const signedChains = new Map<string, Map<string, SignedChain>>()
 const CACHE_LIMIT = 64
 
-function signedChain(chainPem: string, trust: IntelCollateralTrust, what: string): readonly X509Certificate[] {
-  const key = `${trust.root.fingerprint256}\n${chainPem}`
-  const cached = signedChains.get(key)
+function signedChain(chainPem: string, trust: IntelCollateralTrust, what: string): SignedChain {
+  const rootKey = trust.root.fingerprint256
+  const cached = signedChains.get(rootKey)?.get(chainPem)
   if (cached !== undefined) return cached
   const chain = parseChain(chainPem, what)
   const last = chain[chain.length - 1]
@@ -105,9 +116,15 @@ function signedChain(chainPem: string, trust: IntelCollateralTrust, what: string
   if (basicConstraints(leaf)?.ca === true || !keyUsageAllows(leaf, KeyUsageBit.digitalSignature)) {
     throw new VerificationError('CERT_CHAIN_INVALID', `${what}: the signing certificate may not sign data`)
   }
-  if (signedChains.size >= CACHE_LIMIT) signedChains.clear()
-  signedChains.set(key, chain)
-  return chain
+  const signed = { chain, signingLeaf: chain.length === 2 && leaf.subject.split('\n').includes(`CN=${SIGNING_CN}`) }
+  let perRoot = signedChains.get(rootKey)
+  if (perRoot === undefined || perRoot.size >= CACHE_LIMIT) {
+    if (perRoot === undefined && signedChains.size >= CACHE_LIMIT) signedChains.clear()
+    perRoot = new Map()
+    signedChains.set(rootKey, perRoot)
+  }
+  perRoot.set(chainPem, signed)
+  return signed
 }
 
 /** ECDSA-P256/SHA-256 over the exact served bytes; the signature is r ‖ s. */

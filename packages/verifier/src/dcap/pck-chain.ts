@@ -1,14 +1,10 @@
 import { X509Certificate } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import type { CollateralSource } from '../collateral/collateral-source.ts'
-import {
-  checkCrlCurrent,
-  parseCrl,
-  revocationOf,
-  verifyCrlSignature,
-  type CertificateRevocationList,
-} from '../pkix/crl.ts'
+import { checkCrlCurrent, parseCrl, verifyCrlSignature, type CertificateRevocationList } from '../pkix/crl.ts'
+import { parseCertificate } from '../pkix/certificate.ts'
 import { VerificationError } from '../verifier.ts'
+import { validAt } from './cert-validity.ts'
 import { ContentCache } from './pck-cache.ts'
 import { parsePckExtensions, type PckExtensions } from './pck-extensions.ts'
 import type { DcapQuote } from './quote-parse.ts'
@@ -69,7 +65,7 @@ function sameKey(a: X509Certificate, b: X509Certificate): boolean {
 }
 
 function checkValidity(cert: X509Certificate, at: Date, what: string): void {
-  if (at < new Date(cert.validFrom) || at > new Date(cert.validTo)) {
+  if (!validAt(cert, at)) {
     throw new VerificationError(
       'CERT_EXPIRED',
       `${what} is valid ${cert.validFrom} – ${cert.validTo}, not at ${at.toISOString()}`,
@@ -110,7 +106,13 @@ interface SignedPckChain {
 }
 
 const chains = new ContentCache<SignedPckChain>()
-const crls = new ContentCache<CertificateRevocationList>()
+/** A CRL whose signature verified, with its serials (hex of the DER integer content) for per-call lookups. */
+interface SignedCrl {
+  readonly crl: CertificateRevocationList
+  readonly serials: ReadonlySet<string>
+}
+
+const crls = new ContentCache<SignedCrl>()
 
 /** The time-independent chain checks: parse, signatures up to the trusted root, CA kind, SGX extension. */
 function signedPckChain(quote: DcapQuote, trusted: X509Certificate): SignedPckChain {
@@ -165,25 +167,32 @@ export async function verifyPckChain(quote: DcapQuote, options: PckChainOptions)
   if (rootItem === undefined) throw new VerificationError('COLLATERAL_UNAVAILABLE', 'no Intel SGX Root CA CRL')
   const rootCrl = currentCrl(rootItem.body, trusted, options.at, 'the Intel SGX Root CA CRL')
   const pckCrl = currentCrl(pckItem.body, intermediate, options.at, `the PCK ${ca} CA CRL`)
-  if (revocationOf(rootCrl, intermediate) !== undefined) {
+  if (rootCrl.serials.has(serialOf(intermediate))) {
     throw new VerificationError('CERT_REVOKED', `DCAP quote: the PCK ${ca} CA certificate is revoked`)
   }
-  if (revocationOf(pckCrl, leaf) !== undefined) {
+  if (pckCrl.serials.has(serialOf(leaf))) {
     throw new VerificationError('CERT_REVOKED', 'DCAP quote: the PCK certificate is revoked')
   }
-  return { leaf, intermediate, root: trusted, ca, extensions, pckCrl, rootCrl }
+  return { leaf, intermediate, root: trusted, ca, extensions, pckCrl: pckCrl.crl, rootCrl: rootCrl.crl }
+}
+
+const hex = (bytes: Uint8Array): string => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('hex')
+
+/** The certificate's serial as a CRL entry spells it (same bytes as `revocationOf` compares). */
+function serialOf(cert: X509Certificate): string {
+  return hex(parseCertificate(cert).serial)
 }
 
 /** A CRL signed by `issuer` and current at `at` (COLLATERAL_INVALID / CERT_EXPIRED otherwise). */
-function currentCrl(body: Uint8Array, issuer: X509Certificate, at: Date, what: string): CertificateRevocationList {
+function currentCrl(body: Uint8Array, issuer: X509Certificate, at: Date, what: string): SignedCrl {
   try {
-    const crl = crls.get(body, issuer.fingerprint256, () => {
+    const signed = crls.get(body, issuer.fingerprint256, () => {
       const parsed = parseCrl(body)
       verifyCrlSignature(parsed, issuer)
-      return parsed
+      return { crl: parsed, serials: new Set(parsed.revoked.map((entry) => hex(entry.serial))) }
     })
-    checkCrlCurrent(crl, at)
-    return crl
+    checkCrlCurrent(signed.crl, at)
+    return signed
   } catch (error) {
     if (error instanceof VerificationError) {
       throw new VerificationError(error.code, `${what}: ${error.message}`, { cause: error })

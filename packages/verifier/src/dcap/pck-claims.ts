@@ -1,5 +1,6 @@
 import { createHash, type X509Certificate } from 'node:crypto'
 import type { JsonObject } from '@carapace/protocol'
+import { validityOf } from './cert-validity.ts'
 import type { VerifiedPckChain } from './pck-chain.ts'
 
 const SGX_TYPE_CLAIMS = { Standard: 'Standard', Scalable: 'Scalable', ScalableWithIntegrity: 'Scalable with Integrity' }
@@ -46,11 +47,12 @@ export function pckClaims(chain: VerifiedPckChain): JsonObject {
   return claims
 }
 
-/** Issue and expiry times of the chain and CRLs, for the collateral date claims. */
-export function pckCollateralDates(chain: VerifiedPckChain): { issued: Date[]; expires: Date[] } {
-  const certs = [chain.leaf, chain.intermediate, chain.root]
-  const issued = [...certs.map((c) => new Date(c.validFrom)), chain.pckCrl.thisUpdate, chain.rootCrl.thisUpdate]
-  const expires = certs.map((c) => new Date(c.validTo))
-  for (const crl of [chain.pckCrl, chain.rootCrl]) if (crl.nextUpdate !== undefined) expires.push(crl.nextUpdate)
+/** Issue and expiry times (epoch ms) of the chain and CRLs, for the collateral date claims. */
+export function pckCollateralDates(chain: VerifiedPckChain): { issued: number[]; expires: number[] } {
+  const [leaf, ca, root] = [validityOf(chain.leaf), validityOf(chain.intermediate), validityOf(chain.root)]
+  const issued = [leaf.from, ca.from, root.from, chain.pckCrl.thisUpdate.getTime(), chain.rootCrl.thisUpdate.getTime()]
+  const expires = [leaf.to, ca.to, root.to]
+  for (const crl of [chain.pckCrl, chain.rootCrl])
+    if (crl.nextUpdate !== undefined) expires.push(crl.nextUpdate.getTime())
   return { issued, expires }
 }

@@ -1,17 +1,11 @@
 import type { CollateralItem } from '../collateral/collateral-source.ts'
+import type { CertificateRevocationList } from '../pkix/crl.ts'
 import { VerificationError } from '../verifier.ts'
-import { evaluateDcapCollateral, tcbVerdictClaims, type ServedCollateral } from './collateral-evaluate.ts'
+import { evaluateDcapCollateral, tcbStatusClaims, type ServedCollateral } from './collateral-evaluate.ts'
 import type { QeReportIdentity, TdTcb } from './tcb-inputs.ts'
 import type { DcapQuote } from './quote-parse.ts'
 import type { DcapTcbEvaluator } from './quote-verify.ts'
 import { getCollateral } from '../collateral/get-collateral.ts'
-
-const QUOTE_DATED_CLAIMS = new Set([
-  'earliest_issue_date',
-  'latest_issue_date',
-  'earliest_expiration_date',
-  'collateral_expiration_status',
-])
 
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex')
 
@@ -27,6 +21,18 @@ function served(item: CollateralItem | undefined, what: string): ServedCollatera
 function hexSerial(serial: Uint8Array): string {
   const bytes = serial.length > 1 && serial[0] === 0 ? serial.subarray(1) : serial
   return Buffer.from(bytes).toString('hex').toUpperCase()
+}
+
+/** Serials per CRL object: the PCK chain step hands over the same (remembered) CRL object per content. */
+const crlSerials = new WeakMap<CertificateRevocationList, ReadonlySet<string>>()
+
+function revokedSerials(crl: CertificateRevocationList): ReadonlySet<string> {
+  let serials = crlSerials.get(crl)
+  if (serials === undefined) {
+    serials = new Set(crl.revoked.map((r) => hexSerial(r.serial)))
+    crlSerials.set(crl, serials)
+  }
+  return serials
 }
 
 /** The QE report fields the QE Identity is matched against. */
@@ -72,7 +78,7 @@ export const evaluateQuoteTcb: DcapTcbEvaluator = async ({ tee, quote, pck, at, 
     qeIdentity,
     trust: {
       root: pck.root,
-      rootCrlRevokedSerials: new Set(pck.rootCrl.revoked.map((r) => hexSerial(r.serial))),
+      rootCrlRevokedSerials: revokedSerials(pck.rootCrl),
     },
     at,
     pck: { fmspc: ext.fmspc, pceId: ext.pceId, sgxTcbComponents: ext.compSvns, pcesvn: ext.pceSvn },
@@ -81,11 +87,8 @@ export const evaluateQuoteTcb: DcapTcbEvaluator = async ({ tee, quote, pck, at, 
     rejectExpiredCollateral: true,
   })
   // The quote verifier dates all collateral (the PCK chain and CRLs too) and sets the expiry status.
-  const claims = Object.fromEntries(
-    Object.entries(tcbVerdictClaims(verdict)).filter(([name]) => !QUOTE_DATED_CLAIMS.has(name)),
-  )
   return {
-    claims,
+    claims: tcbStatusClaims(verdict),
     issued: [verdict.dates.earliestIssue, verdict.dates.latestIssue],
     expires: [verdict.dates.earliestExpiration],
   }

@@ -50,7 +50,8 @@ export interface VerifiedDcapQuote {
   readonly dcapClaims: JsonObject
 }
 
-const rfc3339 = (d: Date): string => d.toISOString().replace(/\.\d{3}Z$/, 'Z')
+/** RFC 3339 without fractions (`toISOString` always ends in `.sssZ`). */
+const rfc3339 = (d: Date): string => `${d.toISOString().slice(0, -5)}Z`
 
 /**
  * Intel's quote verification for one TEE: parse, quote signature by the attestation key, PCK chain
@@ -75,9 +76,9 @@ export async function verifyDcapQuote(
   })
   checkQeReport(quote, pck.leaf)
   const tcb = await options.evaluateTcb({ tee, quote, pck, at: options.at, collateral: options.collateral })
-  const dates = pckCollateralDates(pck)
-  const issued = [...dates.issued, ...tcb.issued].map((d) => d.getTime())
-  const expires = [...dates.expires, ...tcb.expires].map((d) => d.getTime())
+  const { issued, expires } = pckCollateralDates(pck)
+  for (const d of tcb.issued) issued.push(d.getTime())
+  for (const d of tcb.expires) expires.push(d.getTime())
   const earliestExpiry = Math.min(...expires)
   const dcapClaims: JsonObject = {
     ...pckClaims(pck),

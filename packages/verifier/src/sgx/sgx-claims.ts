@@ -22,7 +22,7 @@ const SGX_BODY_FIELDS: readonly (readonly [string, number, number])[] = [
   ['report_data', 320, 64],
 ]
 
-const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex')
+const hex = (bytes: Uint8Array): string => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('hex')
 
 /**
  * The parsed SGX quote claims as upstream's SGX verifier makes them (without the DCAP result
@@ -30,21 +30,24 @@ const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex')
  * `init_data` (= config_id).
  */
 export function sgxQuoteClaims(quote: DcapQuote): JsonObject {
-  const h = quote.header.raw
+  // One hex encoding per structure; each field is a slice of it (byte n is characters 2n, 2n+1).
+  const h = hex(quote.header.raw)
+  const b = hex(quote.body)
+  const field = (text: string, offset: number, length: number): string => text.slice(2 * offset, 2 * (offset + length))
   const body: JsonObject = {}
-  for (const [name, offset, length] of SGX_BODY_FIELDS) body[name] = hex(quote.body.subarray(offset, offset + length))
+  for (const [name, offset, length] of SGX_BODY_FIELDS) body[name] = field(b, offset, length)
   return {
     header: {
-      version: hex(h.subarray(0, 2)),
-      att_key_type: hex(h.subarray(2, 4)),
-      att_key_data_0: hex(h.subarray(4, 8)),
-      qe_svn: hex(h.subarray(8, 10)),
-      pce_svn: hex(h.subarray(10, 12)),
-      vendor_id: hex(h.subarray(12, 28)),
-      user_data: hex(h.subarray(28, 48)),
+      version: field(h, 0, 2),
+      att_key_type: field(h, 2, 2),
+      att_key_data_0: field(h, 4, 4),
+      qe_svn: field(h, 8, 2),
+      pce_svn: field(h, 10, 2),
+      vendor_id: field(h, 12, 16),
+      user_data: field(h, 28, 20),
     },
     body,
-    report_data: hex(quote.body.subarray(320, 384)),
-    init_data: hex(quote.body.subarray(192, 256)),
+    report_data: field(b, 320, 64),
+    init_data: field(b, 192, 64),
   }
 }

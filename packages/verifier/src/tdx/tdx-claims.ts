@@ -25,11 +25,14 @@ const TD15_FIELDS: readonly (readonly [string, number, number])[] = [
   ['mr_servicetd', 600, 48],
 ]
 
-const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex')
+const hex = (bytes: Uint8Array): string => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('hex')
 
-function fields(bytes: Uint8Array, table: readonly (readonly [string, number, number])[]): JsonObject {
+/** Byte `n` of the encoded bytes is characters 2n, 2n+1 of their hex. */
+const field = (text: string, offset: number, length: number): string => text.slice(2 * offset, 2 * (offset + length))
+
+function fields(text: string, table: readonly (readonly [string, number, number])[]): JsonObject {
   const out: JsonObject = {}
-  for (const [name, offset, length] of table) out[name] = hex(bytes.subarray(offset, offset + length))
+  for (const [name, offset, length] of table) out[name] = field(text, offset, length)
   return out
 }
 
@@ -51,16 +54,18 @@ export function tdAttributeClaims(tdAttributes: Uint8Array): JsonObject {
  * `td_attributes`, `report_data`, `init_data` (= mr_config_id).
  */
 export function tdxQuoteClaims(quote: DcapQuote): JsonObject {
-  const h = quote.header.raw
-  const body = fields(quote.body, quote.bodyKind === 'td15' ? TD15_FIELDS : TD10_FIELDS)
+  // One hex encoding per structure; the fields are slices of it.
+  const h = hex(quote.header.raw)
+  const b = hex(quote.body)
+  const body = fields(b, quote.bodyKind === 'td15' ? TD15_FIELDS : TD10_FIELDS)
   const q: JsonObject = {
     header: {
-      version: hex(h.subarray(0, 2)),
-      att_key_type: hex(h.subarray(2, 4)),
-      tee_type: hex(h.subarray(4, 8)),
-      reserved: hex(h.subarray(8, 12)),
-      vendor_id: hex(h.subarray(12, 28)),
-      user_data: hex(h.subarray(28, 48)),
+      version: field(h, 0, 2),
+      att_key_type: field(h, 2, 2),
+      tee_type: field(h, 4, 4),
+      reserved: field(h, 8, 4),
+      vendor_id: field(h, 12, 16),
+      user_data: field(h, 28, 20),
     },
     body,
   }
@@ -70,8 +75,8 @@ export function tdxQuoteClaims(quote: DcapQuote): JsonObject {
   }
   return {
     quote: q,
-    report_data: hex(quote.body.subarray(520, 584)),
-    init_data: hex(quote.body.subarray(184, 232)),
+    report_data: field(b, 520, 64),
+    init_data: field(b, 184, 48),
     td_attributes: tdAttributeClaims(quote.body.subarray(120, 128)),
   }
 }
