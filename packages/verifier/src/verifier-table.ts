@@ -3,6 +3,7 @@ import { createAzSnpVtpmVerifier } from './az-snp-vtpm/az-snp-vtpm-verifier.ts'
 import { createAzTdxVtpmVerifier } from './az-tdx-vtpm/az-tdx-vtpm-verifier.ts'
 import { createCcaVerifier } from './cca/cca-verifier.ts'
 import { createNvidiaVerifier } from './nvidia/nvidia-verifier.ts'
+import { createNvidiaDpuVerifier } from './nvidia-dpu/nvidia-dpu-verifier.ts'
 import { createSampleVerifier } from './sample/sample-verifier.ts'
 import { createSampleDeviceVerifier } from './sampledevice/sampledevice-verifier.ts'
 import { createSgxVerifier } from './sgx/sgx-verifier.ts'
@@ -18,7 +19,7 @@ export const VERIFIER_FACTORIES = {
   'az-snp-vtpm': createAzSnpVtpmVerifier,
   'az-tdx-vtpm': () => createAzTdxVtpmVerifier(),
   nvidia: createNvidiaVerifier,
-  'nvidia-dpu': null,
+  'nvidia-dpu': () => createNvidiaDpuVerifier(),
   sgx: createSgxVerifier,
   snp: createSnpVerifier,
   tdx: createTdxVerifier,
