@@ -11,7 +11,8 @@ import { createTdxVerifier } from './tdx-verifier.ts'
  * Real TDX quotes of vectors-extra run in full (quote and QE signatures, PCK chain with CRLs, TCB
  * Info, QE Identity, TCB evaluation) to the result the MANIFEST gives: case A-TK-TDX (§4, Intel
  * rules column: teekit's TCB Infos + dcap-qvl NEAR's TD_QE identity and CRLs at 2025-09-29T23:00:00Z)
- * and case OA-TDX-OOD (oasis quote, go-tdx-guest's identical TCB Info and CRLs).
+ * A-OAK-TDX (the same collateral at 2025-10-01) and case OA-TDX-OOD (oasis quote, go-tdx-guest's
+ * identical TCB Info and CRLs).
  */
 
 const teekit = (name: string): Buffer => readFileSync(new URL(`../../fixtures/dcap/teekit/${name}`, import.meta.url))
@@ -106,6 +107,12 @@ describe('tdx: case A-TK-TDX in full (teekit TCB Infos, NEAR TD_QE identity and 
       assert.equal(r?.claims['tcb_status'], 'stub')
     })
   }
+})
+
+test('tdx: A-OAK-TDX (Oak GCP quote, 8000-byte buffer) at 2025-10-01 with teekit TCB Info + NEAR TD_QE and CRLs: UpToDate', async () => {
+  const claims = await verify(dcapFixture('oak-tdx-oc-quote.dat'), new Date('2025-10-01T00:00:00Z'))
+  assert.equal(claims['tcb_status'], 'UpToDate')
+  assert.deepEqual(claims['advisory_ids'], [])
 })
 
 describe('tdx: oasis-core quotes', () => {
