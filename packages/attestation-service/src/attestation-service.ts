@@ -26,6 +26,7 @@ import {
   type ExpectedBinding,
   type VerificationContext,
   type VerifiedClaims,
+  type Verifier,
 } from '@carapace/verifier'
 
 /** One piece of evidence to appraise (the AS `VerificationRequest`). */
@@ -64,6 +65,11 @@ export interface AttestationServiceOptions {
    * (default), such appraisals get hardware 97 and so are never `affirming` (sample-tee-gate.ts).
    */
   readonly insecureAllowSampleTee?: boolean
+  /**
+   * Verifiers built from configuration (e.g. `nvidia_dpu_verifier`), used instead of the default
+   * instance of their TEE.
+   */
+  readonly verifiers?: Partial<Readonly<Record<Tee, Verifier>>>
 }
 
 /** Why each appraisal came out as it did: log it next to a denial. */
@@ -140,7 +146,11 @@ export function createAttestationService(options: AttestationServiceOptions): At
   // Verifiers fetch collateral through getCollateral, which turns a failing source into
   // COLLATERAL_UNAVAILABLE, so every rejection here is already a typed VerificationError.
   const verify = (request: VerificationRequest, expected: ExpectedBinding): Promise<VerifiedClaims[]> =>
-    verifierFor(request.tee).verify(request.evidence, expected, verificationContext())
+    (options.verifiers?.[request.tee] ?? verifierFor(request.tee)).verify(
+      request.evidence,
+      expected,
+      verificationContext(),
+    )
 
   return {
     ready,

@@ -20,6 +20,7 @@ import { startSessionSweeper } from './session-sweeper.ts'
 import { openStorageSet } from './storage-set.ts'
 import { KbsServerError } from './server-error.ts'
 import { createTokenVerifier, tokenSignerOptions } from './token-keys.ts'
+import { configuredVerifiers } from './configured-verifiers.ts'
 import { verifierCollateral } from './verifier-collateral.ts'
 
 /** `ear.verifier-id.build` when the config names none. */
@@ -92,6 +93,7 @@ export async function buildKbs(options: KbsServerOptions = {}): Promise<BuiltKbs
     ...(options.collateralDir === undefined ? {} : { collateralDir: options.collateralDir }),
     ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
   })
+  const verifiers = await configuredVerifiers(as.verifierConfig, options.configPath, logger)
   const generated = config.admin.generatedKey
   if (generated !== undefined) {
     const admin = await ensureAdminKeyPair(generated)
@@ -108,6 +110,7 @@ export async function buildKbs(options: KbsServerOptions = {}): Promise<BuiltKbs
       rvps,
       now,
       collateral: collateral.source,
+      verifiers,
       ...(signer === undefined ? {} : { signer }),
       token: {
         durationMin: broker.durationMin,

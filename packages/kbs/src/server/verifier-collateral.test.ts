@@ -148,10 +148,6 @@ describe('verifier_config checks', () => {
       /verifier_config\.nvidia_verifier\.type: the remote NVIDIA verifier \(NRAS/,
     )
     await notServed(
-      '[attestation_service.verifier_config.nvidia_dpu_verifier]\nmax_cert_age_secs = 60\n',
-      /verifier_config\.nvidia_dpu_verifier: the nvidia-dpu verifier/,
-    )
-    await notServed(
       '[attestation_service.verifier_config.dcap_verifier]\ncollateral_service = "file:///etc/pcs.json"\n',
       /dcap_verifier\.collateral_service: a file:\/\/ collateral service/,
     )

@@ -96,9 +96,6 @@ function checkServedVerifiers(config: VerifierConfig, configPath: string | undef
   if (config.nvidiaVerifier?.type === 'Remote') {
     throw notServed(configPath, 'nvidia_verifier.type', 'the remote NVIDIA verifier (NRAS; use "Local")')
   }
-  if (config.nvidiaDpuVerifier !== undefined) {
-    throw notServed(configPath, 'nvidia_dpu_verifier', 'the nvidia-dpu verifier')
-  }
   if (config.tpmVerifier?.trustedAkKeysDir !== undefined) {
     logger.log('warn', `${KEY}.tpm_verifier.trusted_ak_keys_dir is not read (nor is it upstream)`, {
       detail: 'which TPM attestation keys are trusted is decided by the attestation policy and reference values',
