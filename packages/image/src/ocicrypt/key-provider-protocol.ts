@@ -11,7 +11,7 @@ function encodeParameters(parameters: KeyProviderParameters): string {
   const entries = Object.entries(parameters)
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([k, values]) => `${goJsonString(k)}:[${values.map((v) => `"${encodeBase64Std(v)}"`).join(',')}]`)
-  return `{"Parameters":{${entries.join(',')}}`
+  return `{"Parameters":{${entries.join(',')}}}`
 }
 
 export function encodeKeyWrapRequest(
