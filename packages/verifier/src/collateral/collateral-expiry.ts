@@ -52,6 +52,7 @@ export function nextUpdateOf(request: CollateralRequest, body: Uint8Array): Date
     case 'amd-vlek':
     case 'amd-cert-chain':
     case 'nvidia-root':
+    case 'hygon-hsk-cek':
       return undefined
   }
 }

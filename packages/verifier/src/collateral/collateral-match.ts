@@ -79,6 +79,12 @@ export function checkCollateralMatches(request: CollateralRequest, body: Uint8Ar
       }
       return
     }
+    case 'hygon-hsk-cek':
+      // HSK (832 bytes) then CEK (2084 bytes); which chip they belong to shows only in the chain check.
+      if (body.length !== 832 + 2084) {
+        throw new CollateralError('MALFORMED', `an HSK/CEK pair is 2916 bytes, not ${String(body.length)}`)
+      }
+      return
     case 'amd-vcek':
     case 'amd-crl':
     case 'intel-root-ca-crl':

@@ -73,6 +73,11 @@ export function requestFromJson(value: unknown): CollateralRequest {
     case 'intel-root-ca-crl':
     case 'nvidia-root':
       return { kind }
+    case 'hygon-hsk-cek': {
+      const chipId = value['chipId']
+      if (typeof chipId !== 'string' || !/^[A-Za-z0-9_-]{1,64}$/.test(chipId)) bad('chipId: 1-64 of A-Z a-z 0-9 _ -')
+      return { kind, chipId }
+    }
     default:
       return bad(`unknown kind ${JSON.stringify(kind)}`)
   }

@@ -1,7 +1,7 @@
 /**
  * Where verifiers get the vendors' collateral: AMD KDS (VCEK/VLEK, ASK/ASVK+ARK chains, CRLs),
  * Intel PCS (TCB Info, QE Identity, PCK CRL, root CA CRL) and NVIDIA roots. One request shape per
- * object a vendor service returns; implementations: a flat directory (`--collateral DIR`), the
+ * object a vendor service returns (and Hygon KDS's HSK/CEK pairs); implementations: a flat directory (`--collateral DIR`), the
  * vendors' HTTP services behind a disk cache, an offline bundle, and `firstOf` to chain them.
  */
 
@@ -41,6 +41,8 @@ export type CollateralRequest =
   | { readonly kind: 'intel-root-ca-crl' }
   /** The NVIDIA device identity root (PEM). */
   | { readonly kind: 'nvidia-root' }
+  /** A Hygon chip's HSK (832 bytes) + CEK (2084 bytes): Hygon KDS `/hsk_cek?snumber={chip}`. */
+  | { readonly kind: 'hygon-hsk-cek'; readonly chipId: string }
 
 export interface CollateralItem {
   /** The object exactly as the vendor serves it (DER, PEM or JSON bytes). */
@@ -81,6 +83,8 @@ export function collateralKey(request: CollateralRequest): string {
       return 'intel/root-ca-crl'
     case 'nvidia-root':
       return 'nvidia/root'
+    case 'hygon-hsk-cek':
+      return `hygon/hsk_cek/${request.chipId}`
   }
 }
 

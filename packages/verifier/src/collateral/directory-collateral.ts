@@ -22,6 +22,13 @@ const LAYOUT: Record<CollateralRequest['kind'], { readonly body: readonly string
   'intel-pck-crl': { body: ['pck-crl.der', 'pck-crl.pem'], chain: 'pck-crl-issuer-chain.pem' },
   'intel-root-ca-crl': { body: ['root-ca-crl.der', 'root-ca-crl.pem'] },
   'nvidia-root': { body: ['nvidia-root.pem'] },
+  'hygon-hsk-cek': { body: ['hsk_cek.cert'] },
+}
+
+/** The files for a request: Hygon's per-chip `hsk_cek/<chip>/hsk_cek.cert` (its own layout) before the flat name. */
+function bodyFiles(request: CollateralRequest): readonly string[] {
+  const names = LAYOUT[request.kind].body
+  return request.kind === 'hygon-hsk-cek' ? [join('hsk_cek', request.chipId, 'hsk_cek.cert'), ...names] : names
 }
 
 /** Every file name the flat layout knows (import and docs list them). */
@@ -55,7 +62,7 @@ function crlAsDer(bytes: Uint8Array, path: string): Uint8Array {
  */
 export async function readDirectoryItem(dir: string, request: CollateralRequest): Promise<CollateralItem | undefined> {
   const entry = LAYOUT[request.kind]
-  for (const name of entry.body) {
+  for (const name of bodyFiles(request)) {
     const path = join(dir, name)
     let body = await readOptional(path)
     if (body === undefined) continue

@@ -1,5 +1,5 @@
 import { X509Certificate } from 'node:crypto'
-import { readFile } from 'node:fs/promises'
+import { readdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { parseCrl } from '../pkix/crl.ts'
 import { pemCertificates } from '../pkix/pem.ts'
@@ -41,6 +41,27 @@ function guard<T>(what: string, f: () => T): T {
     if (cause instanceof CollateralError) throw cause
     throw new CollateralError('MALFORMED', `${what} cannot be read`, { cause })
   }
+}
+
+/**
+ * Chips with an HSK/CEK pair in Hygon's layout (`hsk_cek/<chip>/hsk_cek.cert`). A flat `hsk_cek.cert`
+ * names no chip, so it answers verifications but cannot be imported under a chip's key.
+ */
+async function hygonChips(dir: string): Promise<string[]> {
+  let names: string[]
+  try {
+    names = await readdir(join(dir, 'hsk_cek'))
+  } catch (cause) {
+    const code = (cause as NodeJS.ErrnoException).code
+    if (code === 'ENOENT' || code === 'ENOTDIR') return []
+    throw new CollateralError('IO_ERROR', `cannot list ${join(dir, 'hsk_cek')}`, { cause })
+  }
+  const chips = []
+  for (const name of names.sort()) {
+    if (/^[A-Za-z0-9_-]{1,64}$/.test(name) && (await read(join(dir, 'hsk_cek', name), 'hsk_cek.cert')) !== undefined)
+      chips.push(name)
+  }
+  return chips
 }
 
 /**
@@ -104,6 +125,7 @@ export async function directoryRequests(dir: string): Promise<CollateralRequest[
     const tcb = { bootloader, tee, snp, microcode, ...(fmc === undefined ? {} : { fmc }) }
     out.push({ kind: 'amd-vcek', product, hwid: ext.hwid, tcb })
   }
+  for (const chipId of await hygonChips(dir)) out.push({ kind: 'hygon-hsk-cek', chipId })
   const vlek = await read(dir, 'vlek.der')
   if (vlek !== undefined) {
     const product = guard('vlek.der', () => productIn(new X509Certificate(vlek).issuer, 'vlek.der'))

@@ -10,6 +10,8 @@ export interface HttpCollateralOptions {
   readonly intelPcsUrl?: string
   /** Where the Intel SGX Root CA CRL is published (default Intel's certificates site). */
   readonly intelRootCaCrlUrl?: string
+  /** Hygon KDS base URL (default `https://cert.hygon.cn`). */
+  readonly hygonKdsUrl?: string
   readonly fetch?: typeof globalThis.fetch
   /** The clock, for `Retry-After` given as an HTTP date. */
   readonly now?: () => Date
@@ -39,7 +41,14 @@ function hex(bytes: Uint8Array): string {
   return Buffer.from(bytes).toString('hex')
 }
 
-function targetOf(request: CollateralRequest, kds: string, pcs: string, rootCrl: string): Target | undefined {
+interface Bases {
+  readonly kds: string
+  readonly pcs: string
+  readonly rootCrl: string
+  readonly hygon: string
+}
+
+function targetOf(request: CollateralRequest, { kds, pcs, rootCrl, hygon }: Bases): Target | undefined {
   switch (request.kind) {
     case 'amd-vcek': {
       const t = request.tcb
@@ -73,6 +82,8 @@ function targetOf(request: CollateralRequest, kds: string, pcs: string, rootCrl:
       }
     case 'intel-root-ca-crl':
       return { url: rootCrl, chainHeaders: [] }
+    case 'hygon-hsk-cek':
+      return { url: `${hygon}/hsk_cek?snumber=${encodeURIComponent(request.chipId)}`, chainHeaders: [] }
     case 'amd-vlek':
       // KDS serves VLEKs only to the cloud providers they are issued to.
       return undefined
@@ -100,7 +111,7 @@ function decodeChain(value: string, url: string): string {
 }
 
 /**
- * The vendors' services: AMD KDS and Intel PCS v4. Every request has a timeout; HTTP 429 is retried
+ * The vendors' services: AMD KDS, Intel PCS v4 and Hygon KDS (HSK/CEK). Every request has a timeout; HTTP 429 is retried
  * after `Retry-After` (or the KDS pacing of 10 s) a bounded number of times; 404 means "not there"
  * (`undefined`); bodies are checked to be the object asked for before they are returned.
  */
@@ -108,6 +119,7 @@ export function createHttpCollateral(options: HttpCollateralOptions = {}): Colla
   const kds = (options.amdKdsUrl ?? 'https://kdsintf.amd.com').replace(/\/+$/, '')
   const pcs = (options.intelPcsUrl ?? 'https://api.trustedservices.intel.com').replace(/\/+$/, '')
   const rootCrl = options.intelRootCaCrlUrl ?? 'https://certificates.trustedservices.intel.com/IntelSGXRootCA.der'
+  const hygon = (options.hygonKdsUrl ?? 'https://cert.hygon.cn').replace(/\/+$/, '')
   const doFetch = options.fetch ?? globalThis.fetch
   const now = options.now ?? (() => new Date())
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)))
@@ -154,7 +166,7 @@ export function createHttpCollateral(options: HttpCollateralOptions = {}): Colla
 
   return {
     async get(request) {
-      const target = targetOf(request, kds, pcs, rootCrl)
+      const target = targetOf(request, { kds, pcs, rootCrl, hygon })
       if (target === undefined) return undefined
       const paced = kdsSpacingMs > 0 && request.kind.startsWith('amd-')
       for (let attempt = 0; ; attempt++) {
