@@ -49,5 +49,22 @@ export { LayoutSource, type LayoutSourceOptions } from './layout/layout-source.t
 export { LayoutDestination } from './layout/layout-destination.ts'
 export { REF_NAME_ANNOTATION } from './layout/layout-files.ts'
 
+export { openImageDestination, openImageSource, type OpenImageOptions } from './manifest/open-image.ts'
+export { RegistryClient, type RegistryClientOptions } from './registry/registry-client.ts'
+export { RegistryDestination, RegistrySource } from './registry/registry-image.ts'
+export {
+  type RegistryConnectionOptions,
+  type RegistryCredentials,
+  type RetryOptions,
+} from './registry/registry-http.ts'
+export {
+  createNodeTransport,
+  type HttpRequest,
+  type HttpResponse,
+  type HttpTransport,
+  type NodeTransportOptions,
+} from './registry/http-transport.ts'
 // ocicrypt layer encryption, key wrappers, key-provider JSON (helper F)
 export * from './ocicrypt/index.ts'
+// layer unpack to a rootfs (helper H)
+export * from './unpack/index.ts'

@@ -1,5 +1,5 @@
 import type { ImageDestination, ImageSource, ManifestTarget } from './image-transport.ts'
-import { parseManifest, type Descriptor } from './manifest.ts'
+import { parseManifest, type Descriptor, type ParsedManifest } from './manifest.ts'
 
 export interface CopyImageOptions {
   /** Where the top manifest goes (default: the destination reference's tag). */
@@ -23,12 +23,16 @@ export async function copyImage(
       const child = await source.getManifest(entry.digest)
       const inner = parseManifest(child.bytes, entry.mediaType)
       if (inner.kind === 'manifest') await copyBlobs(source, dest, [inner.manifest.config, ...inner.manifest.layers])
-      await dest.putManifest(child, { byDigest: true })
+      await dest.putManifest({ bytes: child.bytes, mediaType: mediaTypeOf(inner) }, { byDigest: true })
     }
   } else {
     await copyBlobs(source, dest, [parsed.manifest.config, ...parsed.manifest.layers])
   }
-  return dest.putManifest(top, options.target)
+  return dest.putManifest({ bytes: top.bytes, mediaType: mediaTypeOf(parsed) }, options.target)
+}
+
+function mediaTypeOf(parsed: ParsedManifest): string {
+  return parsed.kind === 'manifest' ? parsed.manifest.mediaType : parsed.index.mediaType
 }
 
 async function copyBlobs(source: ImageSource, dest: ImageDestination, blobs: readonly Descriptor[]): Promise<void> {
