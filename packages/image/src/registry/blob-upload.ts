@@ -28,8 +28,9 @@ export async function uploadBlob(
   const hash = createHash('sha256')
   let size = 0
   let offset = 0
-  let pending: Buffer[] = []
-  let pendingSize = 0
+  // one reusable chunk buffer: a PATCH is awaited (retries included) before the buffer is refilled
+  const buffer = Buffer.allocUnsafe(chunkSize)
+  let filled = 0
   try {
     for await (const data of content) {
       const chunk = data as Buffer
@@ -38,26 +39,23 @@ export async function uploadBlob(
         throw new OciError('SIZE_MISMATCH', `${what}: blob is longer than the expected ${expected.size} bytes`)
       }
       hash.update(chunk)
-      pending.push(chunk)
-      pendingSize += chunk.length
-      while (pendingSize >= chunkSize) {
-        const all = Buffer.concat(pending)
-        const part = all.subarray(0, chunkSize)
-        pending = [all.subarray(chunkSize)]
-        pendingSize = all.length - chunkSize
+      let used = 0
+      while (used < chunk.length) {
+        const n = chunk.copy(buffer, filled, used)
+        used += n
+        filled += n
+        if (filled < chunkSize) continue
         const res = await http.request({
           method: 'PATCH',
           path: location,
-          headers: {
-            'content-type': 'application/octet-stream',
-            'content-range': `${offset}-${offset + part.length - 1}`,
-          },
-          body: part,
+          headers: { 'content-type': 'application/octet-stream', 'content-range': `${offset}-${offset + filled - 1}` },
+          body: buffer,
           scope,
         })
         await expect(res, 202, `${what} PATCH at ${offset}`)
         location = uploadLocation(res, what)
-        offset += part.length
+        offset += filled
+        filled = 0
       }
     }
     const digest = `sha256:${hash.digest('hex')}`
@@ -73,7 +71,7 @@ export async function uploadBlob(
       method: 'PUT',
       path: url.href,
       headers: { 'content-type': 'application/octet-stream' },
-      body: Buffer.concat(pending),
+      body: buffer.subarray(0, filled),
       scope,
     })
     await expect(res, 201, `${what} commit`)

@@ -1,6 +1,10 @@
 import assert from 'node:assert/strict'
+import { readFile } from 'node:fs/promises'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import { createServer as createHttpsServer } from 'node:https'
 import type { AddressInfo } from 'node:net'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { after, describe, test } from 'node:test'
 import { sha256Digest } from '../manifest/digest.ts'
 import { resolveImage } from '../manifest/resolve-image.ts'
@@ -184,5 +188,25 @@ describe('registry client against fake registries', () => {
   test('with TLS verification on, a plain-HTTP registry is a NETWORK error (no silent downgrade)', async () => {
     const { host } = await fake((_req, res) => res.writeHead(200, { 'content-type': OCI }).end(MANIFEST))
     await assertOciError(new RegistryClient(host, { retry: { attempts: 1 } }).getManifest('a/b', 'v1'), 'NETWORK')
+  })
+})
+
+describe('registry client over HTTPS', () => {
+  test('a private CA is trusted when given; otherwise the certificate is refused unless tlsVerify is false', async () => {
+    const tls = fileURLToPath(new URL('../../fixtures/tls/', import.meta.url))
+    const server = createHttpsServer(
+      { cert: await readFile(join(tls, 'registry-cert.pem')), key: await readFile(join(tls, 'registry-key.pem')) },
+      (_req, res) => res.writeHead(200, { 'content-type': OCI }).end(MANIFEST),
+    )
+    servers.push(server)
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    const host = `127.0.0.1:${(server.address() as AddressInfo).port}`
+    const ca = await readFile(join(tls, 'registry-cert.pem'), 'utf8')
+    assert.equal((await new RegistryClient(host, { ca }).getManifest('a/b', 'v1')).digest, DIGEST)
+    assert.equal(await new RegistryClient(host, { ca }).http.baseUrl(), `https://${host}`)
+    await assertOciError(new RegistryClient(host, { retry: { attempts: 1 } }).getManifest('a/b', 'v1'), 'NETWORK')
+    const insecure = new RegistryClient(host, { tlsVerify: false })
+    assert.equal((await insecure.getManifest('a/b', 'v1')).digest, DIGEST)
+    assert.equal(await insecure.http.baseUrl(), `https://${host}`, 'no downgrade when the registry speaks TLS')
   })
 })

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import { randomBytes } from 'node:crypto'
+import { createCipheriv, createHash, randomBytes } from 'node:crypto'
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -109,6 +109,36 @@ describe('registry: interop with skopeo 1.9', () => {
       client.putBlob('chunked/blob', Readable.from(pieces), { digest: `sha256:${'3'.repeat(64)}` }),
       'DIGEST_MISMATCH',
     )
+  })
+
+  test('a 128 MiB blob streams up and down without being held in memory', async () => {
+    const size = 128 * 1024 * 1024
+    const keystream = createCipheriv('aes-128-ctr', Buffer.alloc(16, 7), Buffer.alloc(16))
+    let left = size
+    const content = new Readable({
+      read() {
+        const n = Math.min(left, 1 << 20)
+        left -= n
+        this.push(n === 0 ? null : keystream.update(Buffer.alloc(n)))
+      },
+    })
+    const base = process.memoryUsage().rss
+    let peak = base
+    const sampler = setInterval(() => {
+      peak = Math.max(peak, process.memoryUsage().rss)
+    }, 5)
+    try {
+      const client = new RegistryClient(registry.host, { tlsVerify: false })
+      const info = await client.putBlob('big/blob', content)
+      assert.equal(info.size, size)
+      const hash = createHash('sha256')
+      for await (const chunk of await client.getBlob('big/blob', info)) hash.update(chunk as Buffer)
+      assert.equal(`sha256:${hash.digest('hex')}`, info.digest)
+    } finally {
+      clearInterval(sampler)
+    }
+    const grewMiB = (peak - base) / 1024 / 1024
+    assert.ok(grewMiB < 100, `resident memory grew by ${grewMiB.toFixed(0)} MiB for a 128 MiB blob`)
   })
 
   test('the registry refuses a blob whose digest we lie about', async () => {
