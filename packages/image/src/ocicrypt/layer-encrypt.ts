@@ -42,17 +42,12 @@ export async function encryptLayer<D extends LayerDescriptor>(
   const nonce = Buffer.from(random(NONCE_BYTES))
   const optsData = encodePrivateOptions({ symkey, digest: descriptor.digest, nonce })
 
-  const entries = new Map<string, Uint8Array[]>()
-  for (const wrapper of wrappers) {
-    const wrapped = await wrapper.wrapKey(optsData)
-    if (wrapped === undefined || wrapped.length === 0) continue
-    const list = entries.get(wrapper.scheme) ?? []
-    list.push(wrapped)
-    entries.set(wrapper.scheme, list)
-  }
-  if (entries.size === 0) {
+  let entries: Map<string, Uint8Array[]>
+  try {
+    entries = await wrapAll(wrappers, optsData)
+  } catch (error) {
     plain.destroy()
-    throw new OcicryptError('NO_WRAPPED_KEYS', 'no wrapped keys produced by encryption')
+    throw error
   }
 
   const cipher = new LayerEncryptStream({ symkey, nonce })
@@ -71,4 +66,17 @@ export async function encryptLayer<D extends LayerDescriptor>(
       return { ...descriptor, mediaType, digest, size, annotations: { ...descriptor.annotations, ...added } }
     },
   }
+}
+
+async function wrapAll(wrappers: readonly KeyWrapper[], optsData: Buffer): Promise<Map<string, Uint8Array[]>> {
+  const entries = new Map<string, Uint8Array[]>()
+  for (const wrapper of wrappers) {
+    const wrapped = await wrapper.wrapKey(optsData)
+    if (wrapped === undefined || wrapped.length === 0) continue
+    const list = entries.get(wrapper.scheme) ?? []
+    list.push(wrapped)
+    entries.set(wrapper.scheme, list)
+  }
+  if (entries.size === 0) throw new OcicryptError('NO_WRAPPED_KEYS', 'no wrapped keys produced by encryption')
+  return entries
 }

@@ -143,6 +143,22 @@ describe('key and annotation errors are coded', () => {
     })
   })
 
+  test('a failing source fails the ciphertext stream and finalize; a failing wrapper closes the source', async () => {
+    const broken = new Readable({
+      read() {
+        this.destroy(new Error('disk read error'))
+      },
+    })
+    const enc = await encryptLayer(broken, source, [jweKeyWrapper([rsaPub])])
+    await assert.rejects(pipeline(enc.stream, sink([])), /disk read error/)
+    await assert.rejects(enc.finalize(), { code: 'STREAM_ABORTED' })
+
+    const untouched = Readable.from([plaintext])
+    const failing: KeyWrapper = { scheme: 'provider.x', wrapKey: () => Promise.reject(new Error('provider down')) }
+    await assert.rejects(encryptLayer(untouched, source, [failing]), /provider down/)
+    assert.equal(untouched.destroyed, true)
+  })
+
   test('malformed annotations', async () => {
     const { descriptor } = await encrypt([jweKeyWrapper([rsaPub])])
     const annotations = descriptor.annotations ?? {}
