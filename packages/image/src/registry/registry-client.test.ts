@@ -172,6 +172,36 @@ describe('registry client against fake registries', () => {
     assert.ok(data.equals(blob))
   })
 
+  test('a blob download cut off mid-way resumes with a Range request (206, or 200 skipped forward)', async () => {
+    const blob = Buffer.from(Array.from({ length: 200_000 }, (_, i) => i % 251))
+    const ranges: (string | undefined)[] = []
+    const { host } = await fake((req, res, url) => {
+      ranges.push(req.headers.range)
+      const honour = url.pathname.includes('/ranged/')
+      if (req.headers.range === undefined) {
+        res.writeHead(200, { 'content-length': String(blob.length) })
+        res.write(blob.subarray(0, 70_000), () => {
+          setTimeout(() => req.socket.destroy(), 20)
+        })
+      } else if (honour) {
+        const start = Number(/bytes=(\d+)-/.exec(req.headers.range)?.[1])
+        res
+          .writeHead(206, { 'content-range': `bytes ${start}-${blob.length - 1}/${blob.length}` })
+          .end(blob.subarray(start))
+      } else res.writeHead(200).end(blob)
+    })
+    const sleeps: number[] = []
+    const info = { digest: sha256Digest(blob), size: blob.length }
+    for (const repo of ['a/ranged', 'a/plain']) {
+      const data = await readAll(await client(host, sleeps).getBlob(repo, info))
+      assert.ok(data.equals(blob), repo)
+    }
+    assert.equal(ranges.length, 4)
+    assert.equal(ranges[0], undefined)
+    assert.match(ranges[1] ?? '', /^bytes=\d+-$/)
+    assert.deepEqual(sleeps, [250, 250])
+  })
+
   test('Basic challenge: credentials are sent; without them UNAUTHORIZED', async () => {
     const expected = `Basic ${Buffer.from('u:p').toString('base64')}`
     const { host } = await fake((req, res) => {

@@ -1,4 +1,4 @@
-import { pipeline, type Readable } from 'node:stream'
+import { pipeline, Transform, type Readable } from 'node:stream'
 import { isSha256Digest } from '../reference/docker-reference.ts'
 import { OciError } from '../reference/oci-error.ts'
 import { sha256Digest } from '../manifest/digest.ts'
@@ -8,6 +8,7 @@ import { verifyingStream } from '../manifest/verifying-stream.ts'
 import type { HttpResponse } from './http-transport.ts'
 import { discard, readLimited, registryErrorText } from './read-body.ts'
 import { uploadBlob } from './blob-upload.ts'
+import { resumableBody } from './resumable-body.ts'
 import { RegistryHttp, type RegistryConnectionOptions } from './registry-http.ts'
 
 export interface RegistryClientOptions extends RegistryConnectionOptions {
@@ -92,26 +93,50 @@ export class RegistryClient {
     if (!isSha256Digest(blob.digest)) throw new OciError('INVALID_ARGUMENT', `${what}: not a sha256 digest`)
     if (blob.size > this.#blobLimit)
       throw new OciError('TOO_LARGE', `${what} is ${blob.size} bytes, over the ${this.#blobLimit}-byte limit`)
+    const first = await this.#openBlob(repo, blob, 0, what)
+    const body = resumableBody(
+      first,
+      (offset) => this.#openBlob(repo, blob, offset, what),
+      this.http.attempts,
+      (n) => this.http.backoff(n),
+    )
+    const verifier = verifyingStream(blob, what)
+    pipeline(body, verifier, () => {
+      // errors reach the consumer through the verifier
+    })
+    return verifier
+  }
+
+  /** GET of a blob from `offset` on (Range), following redirects; a 200 to a Range request is skipped forward. */
+  async #openBlob(repo: string, blob: BlobInfo, offset: number, what: string): Promise<Readable> {
     let path = `/v2/${repo}/blobs/${blob.digest}`
+    const headers: Record<string, string> = offset > 0 ? { range: `bytes=${offset}-` } : {}
     for (let hop = 0; ; hop++) {
-      const res = await this.http.request({ method: 'GET', path, scope: pullScope(repo) })
+      const res = await this.http.request({ method: 'GET', path, headers, scope: pullScope(repo) })
       const location = header(res, 'location')
       if ([301, 302, 303, 307, 308].includes(res.status) && location !== undefined && hop < MAX_REDIRECTS) {
         await discard(res.body)
         path = new URL(location, new URL(path, await this.http.baseUrl())).href
         continue
       }
-      await this.#expectStatus(res, [200], what)
+      const partial = offset > 0 && res.status === 206
+      await this.#expectStatus(res, partial ? [206] : [200], what)
+      if (partial && !(header(res, 'content-range') ?? '').startsWith(`bytes ${offset}-`)) {
+        res.body.destroy()
+        throw new OciError('REGISTRY_ERROR', `${what}: resumed at the wrong offset (${header(res, 'content-range')})`)
+      }
       const length = Number(res.headers['content-length'])
-      if (Number.isFinite(length) && length !== blob.size) {
+      const expected = partial ? blob.size - offset : blob.size
+      if (Number.isFinite(length) && length !== expected) {
         res.body.destroy()
         throw new OciError('SIZE_MISMATCH', `${what}: registry sends ${length} bytes, the descriptor says ${blob.size}`)
       }
-      const verifier = verifyingStream(blob, what)
-      pipeline(res.body, verifier, () => {
-        // errors reach the consumer through the verifier
+      if (partial || offset === 0) return res.body
+      const skipper = skipBytes(offset)
+      pipeline(res.body, skipper, () => {
+        // a failure reaches the resuming reader through the skipper
       })
-      return verifier
+      return skipper
     }
   }
 
@@ -193,4 +218,21 @@ export function pushScope(repo: string): string {
 export function header(res: HttpResponse, name: string): string | undefined {
   const v = res.headers[name]
   return Array.isArray(v) ? v[0] : v
+}
+
+/** Drops the first `n` bytes (a registry that ignored our Range header resends from the start). */
+function skipBytes(n: number): Transform {
+  let left = n
+  return new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      if (left >= chunk.length) {
+        left -= chunk.length
+        callback()
+        return
+      }
+      const rest = chunk.subarray(left)
+      left = 0
+      callback(null, rest)
+    },
+  })
 }

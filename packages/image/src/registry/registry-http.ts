@@ -88,6 +88,16 @@ export class RegistryHttp {
     this.#userAgent = options.userAgent ?? 'carapace-image'
   }
 
+  /** Tries per request (the first included). */
+  get attempts(): number {
+    return this.#attempts
+  }
+
+  /** Waits the backoff delay after the n-th failure. */
+  backoff(failure: number): Promise<void> {
+    return this.#sleep(this.#delay(failure, undefined))
+  }
+
   /** `https://host` or, without TLS verification and a registry that does not speak TLS, `http://host`. */
   baseUrl(): Promise<string> {
     this.#base ??= this.#detectScheme()
