@@ -91,8 +91,43 @@ describe('DCAP quote parsing', () => {
     assert.equal(quoteInitDataField(quote).length, 64)
   })
 
-  test('trailing bytes after the signature data are tolerated (dcap-rs 8000-byte buffer)', () => {
+  test('after the signature data only zero padding of the two real buffer shapes is accepted', () => {
+    // dcap-rs: 3065 zero bytes to an 8000-byte buffer; dcap-qvl: 70 zero bytes (a v4 TD quote sized as v5).
     assert.equal(parseDcapQuote(dcapFixture('drs-tdx-quote.dat')).bodyKind, 'td10')
+    assert.equal(parseDcapQuote(dcapFixture('qvl-tdx-quote.dat')).bodyKind, 'td10')
+    const drs = dcapFixture('drs-tdx-quote.dat')
+    const qvl = dcapFixture('qvl-tdx-quote.dat')
+    const exact = dcapFixture('tdx_quote_4.dat')
+    const sgx = dcapFixture('qvl-sgx-quote.dat')
+    const padded = (bytes: Uint8Array, n: number): Uint8Array =>
+      Uint8Array.from(Buffer.concat([bytes, Buffer.alloc(n)]))
+    const changed = (bytes: Uint8Array, at: number): Uint8Array => {
+      const out = Uint8Array.from(bytes)
+      out[at] = 1
+      return out
+    }
+    const refused = [
+      drs.subarray(0, drs.length - 1), // 7999 bytes
+      padded(drs, 1), // 8001 bytes
+      changed(drs, drs.length - 1), // non-zero padding
+      qvl.subarray(0, qvl.length - 1), // 69 bytes of padding
+      padded(qvl, 1), // 71
+      changed(qvl, qvl.length - 70),
+      padded(exact, 1),
+      padded(exact, 69),
+      padded(sgx, 70), // the v5-sized shape is a TD quote's only
+      Uint8Array.from(Buffer.concat([exact, Buffer.from('\nextra bytes\n')])), // go-tdx-guest's test trailer
+    ]
+    for (const [i, bytes] of refused.entries()) {
+      assert.equal(
+        code(() => parseDcapQuote(bytes)),
+        'EVIDENCE_MALFORMED',
+        `case ${String(i)}`,
+      )
+    }
+    assert.equal(parseDcapQuote(padded(exact, 70)).bodyKind, 'td10')
+    assert.equal(parseDcapQuote(padded(sgx, 8000 - sgx.length)).bodyKind, 'sgx')
+    assert.equal(parseDcapQuote(dcapFixture('gtg-v4-quote.dat').subarray(0, 4935)).bodyKind, 'td10')
   })
 
   test('every truncation of a quote is EVIDENCE_MALFORMED', () => {

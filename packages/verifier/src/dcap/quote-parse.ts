@@ -119,9 +119,35 @@ const BODY_SIZES: Record<QuoteBodyKind, number> = {
 
 const V5_BODY_TYPES: Record<number, QuoteBodyKind> = { 1: 'sgx', 2: 'td10', 3: 'td15' }
 
+/*
+ * Bytes after the signature data are not part of the quote, so nothing signs them. Real quotes
+ * still arrive in two padded shapes (vectors-extra MANIFEST): an 8000-byte buffer (GCP via
+ * go-tdx-guest, dcap-rs, Oak: 3065 zero bytes after a 4935-byte quote) and a v4 TD quote in a
+ * buffer sized for its TDX 1.5 v5 form, 70 zero bytes longer (6-byte body descriptor + 64 more body
+ * bytes: Azure's td_quote, dstack/tappd, dcap-qvl's and oasis' samples). Exactly those are
+ * accepted, all zero; any other trailing byte is EVIDENCE_MALFORMED, so one quote has one
+ * accepted encoding per buffer shape (Intel's old QVL and oasis' strict parse refuse all of them).
+ */
+export const QUOTE_BUFFER_SIZE = 8000
+export const V5_SIZED_PADDING = 6 + (TD15_REPORT_SIZE - TD10_REPORT_SIZE)
+
+function checkPadding(bytes: Uint8Array, end: number, header: QuoteHeader, kind: QuoteBodyKind): void {
+  const padding = bytes.length - end
+  if (padding === 0) return
+  const v5Sized = header.version === 4 && kind === 'td10' && padding === V5_SIZED_PADDING
+  if (bytes.length !== QUOTE_BUFFER_SIZE && !v5Sized) {
+    throw malformed(
+      `${String(padding)} bytes after the signature data (only zero padding to ${String(QUOTE_BUFFER_SIZE)} bytes, or of a v4 TD quote to its v5 size, is accepted)`,
+    )
+  }
+  for (let i = end; i < bytes.length; i++) {
+    if (bytes[i] !== 0) throw malformed(`byte ${String(i)} of the padding after the signature data is not zero`)
+  }
+}
+
 /**
- * Parses a DCAP ECDSA quote v3, v4 or v5. Trailing bytes after the signature data are tolerated
- * (real quotes come in larger buffers). Versions other than 3–5 are `UNSUPPORTED_VERSION`.
+ * Parses a DCAP ECDSA quote v3, v4 or v5; after the signature data only the zero padding described
+ * above may follow. Versions other than 3–5 are `UNSUPPORTED_VERSION`.
  */
 export function parseDcapQuote(bytes: Uint8Array): DcapQuote {
   const header = parseHeader(bytes)
@@ -172,6 +198,7 @@ export function parseDcapQuote(bytes: Uint8Array): DcapQuote {
     sig.offset = inner.offset
     sig.done('signature data')
   }
+  checkPadding(bytes, sig.end, header, bodyKind)
   return {
     header,
     bodyKind,

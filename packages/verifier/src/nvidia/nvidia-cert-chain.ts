@@ -2,24 +2,27 @@ import { X509Certificate } from 'node:crypto'
 import { VerificationError } from '../verifier.ts'
 import { verifyCertificateChain } from '../pkix/certificate-chain.ts'
 import { certificateExtensions } from '../pkix/certificate.ts'
+import { strictPemCertificates } from '../pkix/pem.ts'
 
 /*
  * An NVIDIA device certificate chain, leaf first: the signing certificate (e.g. "GH100 A01 GSP FMC
  * LF"), its issuers, and last the NVIDIA Device Identity CA, which must be the trusted root.
  */
 
-const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/gu
-
 function invalid(message: string, cause?: unknown): VerificationError {
   return new VerificationError('CERT_CHAIN_INVALID', `NVIDIA certificate chain: ${message}`, { cause })
 }
 
-/** Every certificate of a PEM bundle, in order; CERT_CHAIN_INVALID when one does not parse. */
+/**
+ * Every certificate of the evidence's PEM chain, in order. Nothing signs the text, so it must be
+ * exactly the blocks (strict RFC 7468 form, one newline between them) ending with one newline or
+ * none — the two forms real evidence has (nvtrust's sample; a Confidential Containers CI capture).
+ * Anything else, or a certificate that does not parse, is CERT_CHAIN_INVALID.
+ */
 export function parsePemChain(pem: string): X509Certificate[] {
-  const blocks = pem.match(PEM_CERTIFICATE) ?? []
-  return blocks.map((block, i) => {
+  return strictPemCertificates(pem, 'CERT_CHAIN_INVALID', ['', '\n']).map((der, i) => {
     try {
-      return new X509Certificate(block)
+      return new X509Certificate(der)
     } catch (cause) {
       throw invalid(`certificate ${String(i)} does not parse`, cause)
     }

@@ -16,15 +16,24 @@ export interface NvidiaDeviceEvidence {
 }
 
 const TEE = 'nvidia'
-const HEX = /^(?:[0-9a-fA-F]{2})+$/u
-const ARCHES: readonly NvidiaArch[] = ['Hopper', 'Blackwell', 'LS10']
+/** Lower-case hex, as the attester writes it; any other text is read as base64. */
+const HEX = /^(?:[0-9a-f]{2})+$/u
+/** The spellings upstream's evidence type accepts (serde names and aliases), nothing else. */
+const ARCHES: Readonly<Record<string, NvidiaArch>> = {
+  Hopper: 'Hopper',
+  HOPPER: 'Hopper',
+  Blackwell: 'Blackwell',
+  BLACKWELL: 'Blackwell',
+  LS10: 'LS10',
+}
+const DEVICE_KEYS = new Set(['arch', 'uuid', 'evidence', 'certificate'])
 
 function malformed(message: string): VerificationError {
   return new VerificationError('EVIDENCE_MALFORMED', `nvidia evidence: ${message}`)
 }
 
 function parseArch(text: string): NvidiaArch {
-  const arch = ARCHES.find((a) => a.toLowerCase() === text.toLowerCase())
+  const arch = Object.hasOwn(ARCHES, text) ? ARCHES[text] : undefined
   if (arch === undefined) throw malformed(`unknown arch ${JSON.stringify(text)}`)
   return arch
 }
@@ -39,6 +48,8 @@ function parseReport(device: JsonObject): Uint8Array {
 function parseDevice(value: unknown, index: number): NvidiaDeviceEvidence {
   if (!isJsonObject(value)) throw malformed(`device_evidence_list[${String(index)}] is not an object`)
   const device = value
+  const unknown = Object.keys(device).find((key) => !DEVICE_KEYS.has(key))
+  if (unknown !== undefined) throw malformed(`device_evidence_list[${String(index)}]: unknown field ${unknown}`)
   const uuid = device.uuid
   if (uuid !== undefined && typeof uuid !== 'string') throw malformed('uuid: expected a string')
   const pem = new TextDecoder('utf-8', { fatal: false }).decode(base64Field(device, 'certificate', TEE))
@@ -50,9 +61,17 @@ function parseDevice(value: unknown, index: number): NvidiaDeviceEvidence {
   }
 }
 
-/** Every device of the evidence; an empty list is refused (nothing would be attested). */
+/**
+ * Every device of the evidence; an empty list is refused (nothing would be attested). Nothing signs
+ * the JSON, so it is read strictly: no field besides upstream's, `arch` only in upstream's
+ * spellings, the report in lower-case hex or canonical base64, the chain as strict PEM. `uuid` is
+ * the one value no signature or certificate covers (the SPDM report and the device certificates
+ * carry no GPU UUID); it is passed to the claims as upstream does, as the attester's label.
+ */
 export function parseNvidiaEvidence(evidence: unknown): NvidiaDeviceEvidence[] {
   const object = evidenceObject(evidence, TEE)
+  const unknown = Object.keys(object).find((key) => key !== 'device_evidence_list')
+  if (unknown !== undefined) throw malformed(`unknown field ${unknown}`)
   const list = object.device_evidence_list
   if (!Array.isArray(list)) throw malformed('device_evidence_list: expected an array')
   if (list.length === 0) throw malformed('device_evidence_list is empty')

@@ -4,7 +4,6 @@ import { fuzzVerifier } from '../fuzz/fuzz-verifier.ts'
 import { mutateBytes } from '../fuzz/mutate-bytes.ts'
 import { mutateJson } from '../fuzz/mutate-json.ts'
 import type { VerificationContext } from '../verifier.ts'
-import { parsePemChain } from './nvidia-cert-chain.ts'
 import { HOPPER_NONCE, UUID, deviceEvidence, hopperReport, nvidiaEvidence } from './nvidia-test-evidence.ts'
 import { createNvidiaVerifier } from './nvidia-verifier.ts'
 
@@ -26,13 +25,11 @@ test('nvidia fuzz: 10,000 mutations of the golden SPDM report are only ever reje
   assert.ok(result.rejected > 9_000, `${String(result.rejected)} rejected`)
 })
 
-test('nvidia fuzz: 1,000 mutations of the certificate chain are only ever rejected, with typed errors', async () => {
+test('nvidia fuzz: 2,000 mutations of the certificate chain text are only ever rejected, with typed errors', async () => {
   const verifier = createNvidiaVerifier()
   const golden = deviceEvidence({ uuid: UUID })
   const pem = new Uint8Array(Buffer.from(golden.certificate ?? '', 'base64'))
-  const ders = (text: Uint8Array): string[] =>
-    parsePemChain(Buffer.from(text).toString('utf8')).map((c) => c.raw.toString('hex'))
-  await fuzzVerifier({
+  const result = await fuzzVerifier({
     golden: pem,
     mutate: mutateBytes,
     verify: (bytes) =>
@@ -41,35 +38,25 @@ test('nvidia fuzz: 1,000 mutations of the certificate chain are only ever reject
         expected,
         context,
       ),
-    runs: 1_000,
+    runs: 2_000,
     seed: 0xce27,
-    // Text outside the PEM blocks, or base64 that decodes the same, leaves the same certificates.
-    acceptable: (mutated) => JSON.stringify(ders(mutated)) === JSON.stringify(ders(pem)),
   })
+  assert.equal(result.rejected + result.unchanged, 2_000)
 })
 
-test('nvidia fuzz: 1,000 field mutations of the evidence JSON are only ever rejected, with typed errors', async () => {
+/*
+ * The JSON golden has no `uuid`: it is the one value nothing signed carries (nvidia-evidence.ts),
+ * so a changed uuid cannot be told from the original; every other field is mutated.
+ */
+test('nvidia fuzz: 2,000 field mutations of the evidence JSON are only ever rejected, with typed errors', async () => {
   const verifier = createNvidiaVerifier()
-  const golden: unknown = nvidiaEvidence(deviceEvidence({ uuid: UUID }))
+  const golden: unknown = nvidiaEvidence(deviceEvidence())
   const result = await fuzzVerifier({
     golden,
     mutate: mutateJson,
     verify: (evidence) => verifier.verify(evidence, expected, context),
-    runs: 1_000,
+    runs: 2_000,
     seed: 0x150,
-    // The uuid, keys the verifier does not read and text outside the PEM blocks are not signed.
-    acceptable: (mutated) => {
-      const list = (mutated as { device_evidence_list?: unknown }).device_evidence_list
-      if (!Array.isArray(list) || list.length !== 1) return false
-      const device = list[0] as Record<string, unknown>
-      const before = golden as { device_evidence_list: Record<string, unknown>[] }
-      const same = ['arch', 'evidence'].every((k) => device[k] === before.device_evidence_list[0]?.[k])
-      const pem = (b64: unknown): string =>
-        JSON.stringify(
-          parsePemChain(Buffer.from(String(b64), 'base64').toString('utf8')).map((c) => c.raw.toString('hex')),
-        )
-      return same && pem(device.certificate) === pem(before.device_evidence_list[0]?.certificate)
-    },
   })
-  assert.ok(result.rejected > 700, `${String(result.rejected)} rejected`)
+  assert.ok(result.rejected > 1_900, `${String(result.rejected)} rejected`)
 })

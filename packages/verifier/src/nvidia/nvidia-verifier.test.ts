@@ -91,7 +91,7 @@ describe('nvidia verifier', () => {
   test('several GPUs give one gpu claims set each, in order; base64 evidence and no uuid are accepted', async () => {
     const evidence = nvidiaEvidence(
       deviceEvidence({ uuid: 'GPU-0' }),
-      deviceEvidence({ encoding: 'base64', arch: 'hopper' }),
+      deviceEvidence({ encoding: 'base64', arch: 'Hopper' }),
       deviceEvidence({ uuid: 'GPU-2' }),
     )
     const results = await verifier.verify(evidence, { reportData: HOPPER_NONCE }, context)

@@ -28,11 +28,82 @@ function malformed(message: string): never {
   throw new VerificationError('EVIDENCE_MALFORMED', `snp evidence: ${message}`)
 }
 
+/** Fails on a key of `object` outside `allowed`: nothing signs the JSON, so nothing may be added. */
+function onlyKeys(object: JsonObject, allowed: ReadonlySet<string>, field: string): void {
+  for (const key of Object.keys(object)) if (!allowed.has(key)) malformed(`${field}: unknown field ${key}`)
+}
+
+const EVIDENCE_KEYS = new Set(['attestation_report', 'cert_chain'])
+const REPORT_KEYS = new Set([
+  'version',
+  'guest_svn',
+  'policy',
+  'family_id',
+  'image_id',
+  'vmpl',
+  'sig_algo',
+  'current_tcb',
+  'plat_info',
+  'key_info',
+  'report_data',
+  'measurement',
+  'host_data',
+  'id_key_digest',
+  'author_key_digest',
+  'report_id',
+  'report_id_ma',
+  'reported_tcb',
+  'cpuid_fam_id',
+  'cpuid_mod_id',
+  'cpuid_step',
+  'chip_id',
+  'committed_tcb',
+  'current',
+  'committed',
+  'launch_tcb',
+  'launch_mit_vector',
+  'current_mit_vector',
+  'signature',
+])
+const TCB_KEYS = new Set(['fmc', 'bootloader', 'tee', 'snp', 'microcode'])
+const VERSION_KEYS = new Set(['major', 'minor', 'build'])
+const SIGNATURE_KEYS = new Set(['r', 's'])
+const CERT_ENTRY_KEYS = new Set(['cert_type', 'data'])
+const TCB_FIELDS = ['current_tcb', 'reported_tcb', 'committed_tcb', 'launch_tcb'] as const
+
+/**
+ * Fields newer versions of the sev crate added: within a group, all are present or none is (one
+ * evidence comes from one crate version), and each must be null exactly when the report version
+ * has no such field, so a report has one accepted JSON form per crate version.
+ */
+function checkOptionalFields(json: JsonObject): void {
+  const version = json['version']
+  const groups: readonly (readonly [readonly string[], boolean])[] = [
+    [['cpuid_fam_id', 'cpuid_mod_id', 'cpuid_step'], typeof version === 'number' && version >= 3],
+    [['launch_mit_vector', 'current_mit_vector'], typeof version === 'number' && version >= 5],
+  ]
+  for (const [fields, inVersion] of groups) {
+    const present = fields.filter((f) => f in json).length
+    if (present !== 0 && present !== fields.length) malformed(`${fields.join(', ')}: all or none`)
+    for (const f of fields) {
+      if (f in json && (json[f] === null) === inVersion) {
+        malformed(`${f} must be ${inVersion ? 'a number' : 'null'} in a version ${JSON.stringify(version)} report`)
+      }
+    }
+  }
+  const fmc = TCB_FIELDS.filter((f) => {
+    const tcb = json[f]
+    return isJsonObject(tcb) && 'fmc' in tcb
+  }).length
+  if (fmc !== 0 && fmc !== TCB_FIELDS.length) malformed('fmc: in every TCB or in none')
+}
+
 export function parseSnpEvidence(evidence: unknown): SnpEvidence {
   if (evidence instanceof Uint8Array && evidence.length === SNP_REPORT_SIZE && evidence[0] !== 0x7b) {
     return { report: new Uint8Array(evidence), certChain: [] }
   }
   const object = evidenceObject(evidence, TEE)
+  onlyKeys(object, EVIDENCE_KEYS, 'evidence')
   const report = object['attestation_report']
   if (!isJsonObject(report)) malformed('attestation_report must be an object')
   return { report: reportFromJson(report), certChain: certChainFromJson(object['cert_chain']) }
@@ -67,6 +138,7 @@ function optionalInteger(value: JsonValue | undefined, max: number, field: strin
 
 function tcbFromJson(value: JsonValue | undefined, field: string): Uint8Array {
   if (!isJsonObject(value)) return malformed(`${field} must be an object`)
+  onlyKeys(value, TCB_KEYS, field)
   const fmc = value['fmc']
   const tcb = {
     bootloader: integer(value['bootloader'], 255, `${field}.bootloader`),
@@ -81,6 +153,7 @@ function tcbFromJson(value: JsonValue | undefined, field: string): Uint8Array {
 
 function versionFromJson(value: JsonValue | undefined, field: string): [number, number, number] {
   if (!isJsonObject(value)) return malformed(`${field} must be an object`)
+  onlyKeys(value, VERSION_KEYS, field)
   return [
     integer(value['build'], 255, `${field}.build`),
     integer(value['minor'], 255, `${field}.minor`),
@@ -92,6 +165,8 @@ const U32 = 0xffffffff
 
 /** Rebuilds the 1184 report bytes from the serde form. */
 export function reportFromJson(json: JsonObject): Uint8Array {
+  onlyKeys(json, REPORT_KEYS, 'attestation_report')
+  checkOptionalFields(json)
   const bytes = new Uint8Array(SNP_REPORT_SIZE)
   const view = new DataView(bytes.buffer)
   const u32 = (offset: number, field: string): void => {
@@ -139,6 +214,7 @@ export function reportFromJson(json: JsonObject): Uint8Array {
   )
   const signature = json['signature']
   if (!isJsonObject(signature)) return malformed('signature must be an object')
+  onlyKeys(signature, SIGNATURE_KEYS, 'signature')
   bytes.set(byteArray(signature['r'], SNP_SIGNATURE_COMPONENT, 'signature.r'), SnpOffset.signatureR)
   bytes.set(byteArray(signature['s'], SNP_SIGNATURE_COMPONENT, 'signature.s'), SnpOffset.signatureS)
   return bytes
@@ -149,9 +225,15 @@ function certChainFromJson(value: JsonValue | undefined): SnpCertEntry[] {
   if (!Array.isArray(value)) return malformed('cert_chain must be an array or null')
   return value.map((entry, i) => {
     if (!isJsonObject(entry)) return malformed(`cert_chain[${String(i)}] must be an object`)
+    onlyKeys(entry, CERT_ENTRY_KEYS, `cert_chain[${String(i)}]`)
     const type = entry['cert_type']
-    // Unit variants serialise as strings; `OTHER(uuid)` as an object, kept by its first key.
-    const certType = typeof type === 'string' ? type : isJsonObject(type) ? (Object.keys(type)[0] ?? '') : undefined
+    // Unit variants serialise as strings; `OTHER(uuid)` as an object of that one key.
+    const certType =
+      typeof type === 'string'
+        ? type
+        : isJsonObject(type) && Object.keys(type).length === 1
+          ? Object.keys(type)[0]
+          : undefined
     if (certType === undefined) return malformed(`cert_chain[${String(i)}].cert_type`)
     const data = entry['data']
     if (!Array.isArray(data)) return malformed(`cert_chain[${String(i)}].data must be a byte array`)

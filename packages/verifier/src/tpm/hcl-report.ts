@@ -16,6 +16,8 @@ export interface HclReport {
 }
 
 const HCL_SIGNATURE = 0x414c4348 // "HCLA" little-endian
+/** The size of the vTPM NV index the paravisor writes the report to (every real report has it). */
+export const HCL_REPORT_SIZE = 2600
 const HEADER_SIZE = 0x20
 const HW_REPORT_SIZE = 1184
 const IGVM_HEADER_SIZE = 20
@@ -27,15 +29,16 @@ const IGVM_REQUEST_VERSION = 1
 /**
  * Parses an HCL report; anything not of that shape is `EVIDENCE_MALFORMED`. The header and the
  * IGVM request header are not signed by anything, so they must be exactly what the paravisor
- * writes (versions, request type 2, status 0, sizes that add up, zero reserved bytes and zero
- * padding after `report_size`): unauthenticated bytes may not carry anything else.
+ * writes (versions, request type 2, status 0, sizes that add up, zero reserved bytes, and the
+ * whole 2600-byte NV index: zero padding from `report_size` to its end, neither cut nor extended):
+ * unauthenticated bytes may not carry anything else, and one report has one accepted encoding.
  */
 export function parseHclReport(bytes: Uint8Array): HclReport {
   const malformed = (why: string): never => {
     throw new VerificationError('EVIDENCE_MALFORMED', `HCL report: ${why}`)
   }
-  if (bytes.length < HEADER_SIZE + HW_REPORT_SIZE + IGVM_HEADER_SIZE)
-    malformed(`${String(bytes.length)} bytes is too short`)
+  if (bytes.length !== HCL_REPORT_SIZE)
+    malformed(`${String(bytes.length)} bytes (the report is the ${String(HCL_REPORT_SIZE)}-byte vTPM NV index)`)
   const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
   if (b.readUInt32LE(0) !== HCL_SIGNATURE) malformed('no HCLA signature')
   if (![1, 2].includes(b.readUInt32LE(4))) malformed(`header version ${String(b.readUInt32LE(4))}`)
