@@ -13,6 +13,7 @@ import type { RegistryHttp } from './registry-http.ts'
  * own. The digest is computed on the way; on a mismatch with `expected`, or any failure, the
  * upload session is cancelled and nothing is committed.
  */
+/** `repo` has been checked against the repository grammar by the caller. */
 export async function uploadBlob(
   http: RegistryHttp,
   repo: string,

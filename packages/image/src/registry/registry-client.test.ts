@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import { createServer as createHttpsServer } from 'node:https'
 import type { AddressInfo } from 'node:net'
+import { Readable } from 'node:stream'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { after, describe, test } from 'node:test'
@@ -200,6 +201,16 @@ describe('registry client against fake registries', () => {
     assert.equal(ranges[0], undefined)
     assert.match(ranges[1] ?? '', /^bytes=\d+-$/)
     assert.deepEqual(sleeps, [250, 250])
+  })
+
+  test('repository paths, tags and digests are checked before they go into a URL', async () => {
+    const { host, hits } = await fake((_req, res) => res.writeHead(500).end())
+    const c = client(host)
+    await assertOciError(c.getManifest('../../etc', 'v1'), 'INVALID_ARGUMENT')
+    await assertOciError(c.getManifest('a/b', 'v1/../../x'), 'INVALID_ARGUMENT')
+    await assertOciError(c.hasBlob('a/b', 'sha256:../x'), 'INVALID_ARGUMENT')
+    await assertOciError(c.putBlob('A/B', Readable.from([Buffer.from('x')])), 'INVALID_ARGUMENT')
+    assert.equal(hits.size, 0)
   })
 
   test('Basic challenge: credentials are sent; without them UNAUTHORIZED', async () => {

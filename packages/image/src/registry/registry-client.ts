@@ -54,7 +54,7 @@ export class RegistryClient {
     const what = `${this.domain}/${repo} manifest ${ref}`
     const res = await this.http.request({
       method: 'GET',
-      path: `/v2/${repo}/manifests/${encodeURIComponent(ref)}`,
+      path: `/v2/${checkRepo(repo)}/manifests/${checkManifestRef(ref)}`,
       headers: { accept: accept.join(', ') },
       scope: pullScope(repo),
     })
@@ -78,7 +78,11 @@ export class RegistryClient {
 
   /** Whether the repository holds the blob (HEAD). */
   async hasBlob(repo: string, digest: string): Promise<boolean> {
-    const res = await this.http.request({ method: 'HEAD', path: `/v2/${repo}/blobs/${digest}`, scope: pullScope(repo) })
+    const res = await this.http.request({
+      method: 'HEAD',
+      path: `/v2/${checkRepo(repo)}/blobs/${checkDigest(digest)}`,
+      scope: pullScope(repo),
+    })
     await discard(res.body)
     if (res.status === 200) return true
     if (res.status === 404) return false
@@ -109,7 +113,7 @@ export class RegistryClient {
 
   /** GET of a blob from `offset` on (Range), following redirects; a 200 to a Range request is skipped forward. */
   async #openBlob(repo: string, blob: BlobInfo, offset: number, what: string): Promise<Readable> {
-    let path = `/v2/${repo}/blobs/${blob.digest}`
+    let path = `/v2/${checkRepo(repo)}/blobs/${checkDigest(blob.digest)}`
     const headers: Record<string, string> = offset > 0 ? { range: `bytes=${offset}-` } : {}
     for (let hop = 0; ; hop++) {
       const res = await this.http.request({ method: 'GET', path, headers, scope: pullScope(repo) })
@@ -141,8 +145,8 @@ export class RegistryClient {
   }
 
   /** Uploads a blob (monolithic when it fits in one chunk, else chunked PATCHes); see ImageDestination.putBlob. */
-  putBlob(repo: string, content: Readable, expected: Partial<BlobInfo> = {}): Promise<BlobInfo> {
-    return uploadBlob(this.http, repo, content, expected, this.#chunkSize)
+  async putBlob(repo: string, content: Readable, expected: Partial<BlobInfo> = {}): Promise<BlobInfo> {
+    return uploadBlob(this.http, checkRepo(repo), content, expected, this.#chunkSize)
   }
 
   /** PUT a manifest under a tag or its digest; returns its digest. */
@@ -157,7 +161,7 @@ export class RegistryClient {
     const what = `${this.domain}/${repo}: PUT manifest ${ref}`
     const res = await this.http.request({
       method: 'PUT',
-      path: `/v2/${repo}/manifests/${encodeURIComponent(ref)}`,
+      path: `/v2/${checkRepo(repo)}/manifests/${checkManifestRef(ref)}`,
       headers: { 'content-type': manifest.mediaType },
       body: manifest.bytes,
       scope: pushScope(repo),
@@ -174,7 +178,7 @@ export class RegistryClient {
   /** Every tag of the repository, following `Link: <…>; rel="next"` pagination. */
   async listTags(repo: string): Promise<string[]> {
     const tags: string[] = []
-    let path: string | undefined = `/v2/${repo}/tags/list`
+    let path: string | undefined = `/v2/${checkRepo(repo)}/tags/list`
     for (let page = 0; path !== undefined && page < 10_000; page++) {
       const res = await this.http.request({ method: 'GET', path, scope: pullScope(repo) })
       await this.#expectStatus(res, [200], `${this.domain}/${repo}: tag list`)
@@ -235,4 +239,24 @@ function skipBytes(n: number): Transform {
       callback(null, rest)
     },
   })
+}
+
+const REPO_PATH = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/
+const TAG = /^[\w][\w.-]{0,127}$/
+
+/** Repository paths go into URLs as they are, so only the docker grammar is let through. */
+function checkRepo(repo: string): string {
+  if (!REPO_PATH.test(repo)) throw new OciError('INVALID_ARGUMENT', `invalid repository path ${JSON.stringify(repo)}`)
+  return repo
+}
+
+function checkManifestRef(ref: string): string {
+  if (!TAG.test(ref) && !isSha256Digest(ref))
+    throw new OciError('INVALID_ARGUMENT', `invalid tag or digest ${JSON.stringify(ref)}`)
+  return ref
+}
+
+function checkDigest(digest: string): string {
+  if (!isSha256Digest(digest)) throw new OciError('INVALID_ARGUMENT', `not a sha256 digest: ${JSON.stringify(digest)}`)
+  return digest
 }

@@ -15,12 +15,13 @@ import {
   readAll,
   TWO_DIGEST,
 } from '../manifest/transport-contract-test-support.ts'
+import { LayoutDestination } from '../layout/layout-destination.ts'
 import { LayoutSource } from '../layout/layout-source.ts'
 import { parseDockerReference } from '../reference/docker-reference.ts'
 import { RegistryClient } from './registry-client.ts'
 import { RegistryDestination, RegistrySource } from './registry-image.ts'
 import { startRegistry, type LocalRegistry } from './test-support/start-registry.ts'
-import { skopeo } from './test-support/skopeo.ts'
+import { run, skopeo } from './test-support/peer-tools.ts'
 import { startTokenAuthFront, type TokenAuthFront } from './test-support/token-auth-front.ts'
 
 let registry: LocalRegistry
@@ -93,6 +94,23 @@ describe('registry: interop with skopeo 1.9', () => {
       tlsVerify: false,
     })
     assert.equal((await byDigest.getManifest()).digest, TWO_DIGEST)
+  })
+
+  test('we pull into an OCI layout that skopeo and umoci read', async () => {
+    await copyImage(
+      new LayoutSource(join(LAYOUTS, 'plain'), 'v1'),
+      new RegistryDestination(ref(registry.host, 'coco/pulled'), { tlsVerify: false }),
+    )
+    const dir = join(tmp, 'pulled-layout')
+    const digest = await copyImage(
+      new RegistrySource(ref(registry.host, 'coco/pulled'), { tlsVerify: false }),
+      new LayoutDestination(dir, 'v1'),
+    )
+    const raw = await skopeo(['inspect', '--raw', `oci:${dir}:v1`])
+    assert.equal(sha256Digest(Buffer.from(raw)), digest)
+    const bundle = join(tmp, 'umoci-bundle')
+    await run('umoci', ['unpack', '--rootless', '--image', `${dir}:v1`, bundle])
+    assert.equal(await readFile(join(bundle, 'rootfs', 'hello.txt'), 'utf8'), 'hello from coco test image\n')
   })
 
   test('a large blob goes up in chunks and comes back verified', async () => {
