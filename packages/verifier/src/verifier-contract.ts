@@ -97,6 +97,16 @@ export function verifierContract(name: string, make: () => VerifierContractCase)
       'REPORT_DATA_MISMATCH',
     )
   })
+  test(`${name}: without report data (upstream's NotProvided) the binding is not checked`, async () => {
+    const c = make()
+    const { initDataDigest } = c.golden.expected
+    const results = await c.verifier.verify(
+      c.golden.evidence,
+      initDataDigest === undefined ? {} : { initDataDigest },
+      c.golden.context,
+    )
+    assert.equal(results.length, c.golden.claims.length)
+  })
   test(`${name}: truncated evidence is EVIDENCE_MALFORMED`, async () => {
     const c = make()
     await rejectsWith(c.verifier.verify(c.truncated, c.golden.expected, c.golden.context), 'EVIDENCE_MALFORMED')

@@ -4,9 +4,13 @@ import type { CollateralSource } from './collateral/collateral-source.ts'
 /** The class of a verified piece of evidence; it selects the policy `<id>_<class>` and the submod name. */
 export type TeeClass = 'cpu' | 'gpu' | 'switch' | 'dcu' | 'ppcie' | 'nvidia-dpu'
 
-/** What the evidence must be bound to: the runtime-data digest and, when sent, the init-data digest. */
+/**
+ * What the evidence must be bound to: the runtime-data digest and, when sent, the init-data digest.
+ * An absent `reportData` is upstream's `ReportData::NotProvided`: the binding is not checked (the
+ * KBS always sends it; `carapace evidence verify` without `--report-data` does not).
+ */
 export interface ExpectedBinding {
-  readonly reportData: Uint8Array
+  readonly reportData?: Uint8Array
   readonly initDataDigest?: Uint8Array
 }
 

@@ -117,10 +117,103 @@ describe('carapace evidence verify', () => {
       sgxEvidence,
       '--collateral',
       sgxDir,
+      '--report-data',
+      '00',
       '--at',
       '2025-07-19T10:01:17Z',
     )
+    assert.equal(data.code, 1)
     assert.match(data.err, /REPORT_DATA_MISMATCH/)
+  })
+
+  test('without --report-data / --init-data-digest those bindings are not checked; stderr says so in one line', async () => {
+    const r = await run(
+      '--tee',
+      'sgx',
+      '--evidence',
+      sgxEvidence,
+      '--collateral',
+      sgxDir,
+      '--at',
+      '2025-07-19T10:01:17Z',
+    )
+    assert.equal(r.code, 0, r.err)
+    assert.equal(
+      r.err,
+      'carapace evidence verify: not checked: report data (no --report-data), init data (no --init-data-digest)\n',
+    )
+    const withData = await run('--tee', 'sgx', '--evidence', sgxEvidence, '--collateral', sgxDir, ...sgxArgs)
+    assert.equal(withData.out, r.out, 'the claims are the same')
+    assert.equal(withData.err, 'carapace evidence verify: not checked: init data (no --init-data-digest)\n')
+    const both = await run(
+      '--tee',
+      'sgx',
+      '--evidence',
+      sgxEvidence,
+      '--collateral',
+      sgxDir,
+      ...sgxArgs,
+      '--init-data-digest',
+      Buffer.from(quote.subarray(48 + 96, 48 + 160)).toString('hex'),
+    )
+    assert.equal(both.code, 1)
+    assert.match(both.err, /INIT_DATA_MISMATCH/)
+  })
+
+  test('cca: --cca-config takes upstream’s local config or the ta-store itself', async () => {
+    const token = fixture('cca/cca-example-token.cbor')
+    const ccaEvidence = join(tmp, 'cca-evidence.json')
+    writeFileSync(ccaEvidence, JSON.stringify({ token: [...token] }))
+    const claims = JSON.parse(fixture('cca/cca-example-token-claims.json').toString()) as Record<string, unknown>
+    const store = join(fixtures, 'cca/tastore.json')
+    const config = join(tmp, 'cca-config.json')
+    writeFileSync(
+      config,
+      JSON.stringify({ 'cca-verifier': { type: 'local', 'ta-store': store, 'rv-store': 'unused' } }),
+    )
+    const args = ['--tee', 'cca', '--evidence', ccaEvidence, '--report-data', String(claims['report_data'])]
+    for (const file of [store, config]) {
+      const r = await run(...args, '--cca-config', file)
+      assert.equal(r.code, 0, r.err)
+      assert.deepEqual(JSON.parse(r.out), claims)
+    }
+    const missing = join(tmp, 'cca-config-missing.json')
+    writeFileSync(missing, JSON.stringify({ 'cca-verifier': { type: 'local', 'ta-store': join(tmp, 'none.json') } }))
+    const bad = await run(...args, '--cca-config', missing)
+    assert.equal(bad.code, 1)
+    assert.match(bad.err, /COLLATERAL_UNAVAILABLE: CCA ta-store .* is not readable/)
+    assert.equal((await run(...args, '--cca-config', join(tmp, 'absent.json'))).code, 2)
+    assert.equal((await run('--tee', 'sgx', '--evidence', sgxEvidence, '--cca-config', store)).code, 2)
+  })
+
+  test('nvidia-dpu: --nvidia-dpu-root-ca (required) and --nvidia-dpu-max-cert-age', async () => {
+    const dpu = (name: string): string => join(fixtures, 'nvidia-dpu', name)
+    const claims = JSON.parse(fixture('nvidia-dpu/expected-claims.json').toString()) as Record<string, unknown>
+    const args = [
+      '--tee',
+      'nvidia-dpu',
+      '--evidence',
+      dpu('evidence.json'),
+      '--report-data',
+      fixture('nvidia-dpu/report-data.hex').toString().trim(),
+      '--at',
+      '2026-01-15T10:10:00Z',
+    ]
+    const r = await run(...args, '--nvidia-dpu-root-ca', dpu('root-ca.pem'))
+    assert.equal(r.code, 0, r.err)
+    assert.deepEqual(JSON.parse(r.out), claims)
+    const noRoot = await run(...args)
+    assert.equal(noRoot.code, 1)
+    assert.match(noRoot.err, /COLLATERAL_UNAVAILABLE: .*--nvidia-dpu-root-ca/)
+    const young = await run(...args, '--nvidia-dpu-root-ca', dpu('root-ca.pem'), '--nvidia-dpu-max-cert-age', '60')
+    assert.equal(young.code, 1)
+    assert.match(young.err, /CERT_EXPIRED: .*Alias/)
+    assert.equal((await run(...args, '--nvidia-dpu-root-ca', dpu('evidence.json'))).code, 2)
+    assert.equal((await run(...args, '--nvidia-dpu-max-cert-age', '60')).code, 2)
+    assert.equal(
+      (await run(...args, '--nvidia-dpu-root-ca', dpu('root-ca.pem'), '--nvidia-dpu-max-cert-age', 'x')).code,
+      2,
+    )
   })
 
   test('usage mistakes exit 2', async () => {

@@ -2,12 +2,17 @@ import { readFile } from 'node:fs/promises'
 import type { Tee } from '@carapace/protocol'
 import {
   createCachedCollateral,
+  createCcaVerifier,
+  createNvidiaDpuVerifier,
+  DEFAULT_CCA_CONFIG,
+  parseTrustAnchorStore,
   createDirectoryCollateral,
   firstOf,
   NO_COLLATERAL,
   VERIFIER_FACTORIES,
   verifierFor,
   type CollateralSource,
+  type Verifier,
 } from '@carapace/verifier'
 import type { Command } from '../command.ts'
 import { parseFlags, UsageError } from '../flags.ts'
@@ -24,16 +29,79 @@ Verifies TEE evidence offline with Carapace's verifier for TEE and prints the cl
 Options:
       --tee TEE                 ${TEES.join(', ')}
       --evidence FILE           the evidence as the attester sends it (JSON for snp, sgx, tdx, …)
-      --report-data HEX         the expected runtime-data digest (default: none — all zero, as
-                                evidence without runtime data carries)
+      --report-data HEX         the expected runtime-data digest (default: not checked, as
+                                upstream's ReportData::NotProvided; stderr says so)
       --init-data-digest HEX    the expected init-data digest (default: not checked)
       --collateral DIR          a flat folder of one platform's collateral (docs/collateral.md)
       --cache DIR               a collateral cache or imported bundle, read offline
       --at RFC3339              judge certificates, CRLs and TCB at this time (default: now)
+      --cca-config FILE         cca: upstream's local-mode config ({"cca-verifier":{"type":"local",
+                                "ta-store":PATH}}) or a ta-store itself (default: CCA_CONFIG_FILE,
+                                else ${DEFAULT_CCA_CONFIG})
+      --nvidia-dpu-root-ca FILE nvidia-dpu: the DPU manufacturer root CA, PEM (required for nvidia-dpu)
+      --nvidia-dpu-max-cert-age SECS
+                                nvidia-dpu: the oldest Alias certificate accepted (default 3600)
 
 Example:
   carapace evidence verify --tee sgx --evidence quote.json --report-data 48656c6c6f \\
     --collateral ./collateral --at 2025-07-19T10:01:17Z`
+
+async function readFlagFile(flag: string, path: string): Promise<Uint8Array> {
+  try {
+    return new Uint8Array(await readFile(path))
+  } catch (e) {
+    throw new UsageError(`--${flag}: cannot read ${path}: ${e instanceof Error ? e.message : String(e)}`)
+  }
+}
+
+/** `--cca-config`: upstream's local config naming a ta-store, or a ta-store (a JSON array) itself. */
+async function ccaVerifier(path: string): Promise<Verifier> {
+  const text = Buffer.from(await readFlagFile('cca-config', path)).toString('utf8')
+  let document: unknown
+  try {
+    document = JSON.parse(text)
+  } catch {
+    throw new UsageError(`--cca-config: ${path} is not JSON`)
+  }
+  if (!Array.isArray(document)) return createCcaVerifier({ configFile: path })
+  try {
+    return createCcaVerifier({ trustAnchors: parseTrustAnchorStore(document) })
+  } catch (e) {
+    throw new UsageError(`--cca-config: ${path}: ${e instanceof Error ? e.message : String(e)}`)
+  }
+}
+
+async function nvidiaDpuVerifier(rootCaPath: string | undefined, maxAge: string | undefined): Promise<Verifier> {
+  if (rootCaPath === undefined) {
+    if (maxAge !== undefined) throw new UsageError('--nvidia-dpu-max-cert-age needs --nvidia-dpu-root-ca')
+    return verifierFor('nvidia-dpu')
+  }
+  if (maxAge !== undefined && !/^\d{1,12}$/.test(maxAge)) {
+    throw new UsageError(`--nvidia-dpu-max-cert-age: expected whole seconds, got ${JSON.stringify(maxAge)}`)
+  }
+  const rootCa = await readFlagFile('nvidia-dpu-root-ca', rootCaPath)
+  try {
+    return createNvidiaDpuVerifier({ rootCa, ...(maxAge === undefined ? {} : { maxCertAgeSecs: Number(maxAge) }) })
+  } catch (e) {
+    throw new UsageError(`--nvidia-dpu-root-ca: ${rootCaPath}: ${e instanceof Error ? e.message : String(e)}`)
+  }
+}
+
+/** The verifier for `--tee`, configured by its TEE's flags; a flag for another TEE is a usage error. */
+async function configuredVerifier(tee: Tee, values: Readonly<Record<string, string | undefined>>): Promise<Verifier> {
+  const flagsOf: Readonly<Record<string, Tee>> = {
+    'cca-config': 'cca',
+    'nvidia-dpu-root-ca': 'nvidia-dpu',
+    'nvidia-dpu-max-cert-age': 'nvidia-dpu',
+  }
+  for (const [flag, owner] of Object.entries(flagsOf)) {
+    if (values[flag] !== undefined && owner !== tee) throw new UsageError(`--${flag} is for --tee ${owner}`)
+  }
+  const ccaConfig = values['cca-config']
+  if (tee === 'cca' && ccaConfig !== undefined) return ccaVerifier(ccaConfig)
+  if (tee === 'nvidia-dpu') return nvidiaDpuVerifier(values['nvidia-dpu-root-ca'], values['nvidia-dpu-max-cert-age'])
+  return verifierFor(tee)
+}
 
 function teeFlag(text: string | undefined): Tee {
   const tee = TEES.find((t) => t === text)
@@ -55,13 +123,17 @@ export const evidenceVerify: Command = {
         collateral: { type: 'string' },
         cache: { type: 'string' },
         at: { type: 'string' },
+        'cca-config': { type: 'string' },
+        'nvidia-dpu-root-ca': { type: 'string' },
+        'nvidia-dpu-max-cert-age': { type: 'string' },
       })
       if (positionals.length > 0) throw new UsageError(`unexpected argument ${positionals[0] ?? ''}`)
       const tee = teeFlag(values.tee)
       if (values.evidence === undefined) throw new UsageError('--evidence FILE is required')
-      const reportData = hexFlag('report-data', values['report-data']) ?? new Uint8Array()
+      const reportData = hexFlag('report-data', values['report-data'])
       const initDataDigest = hexFlag('init-data-digest', values['init-data-digest'])
       const at = timeFlag('at', values.at)
+      const verifier = await configuredVerifier(tee, values)
       let evidence: Uint8Array
       try {
         evidence = new Uint8Array(await readFile(values.evidence))
@@ -83,10 +155,18 @@ export const evidenceVerify: Command = {
           }),
         )
       }
+      const unchecked = [
+        ...(reportData === undefined ? ['report data (no --report-data)'] : []),
+        ...(initDataDigest === undefined ? ['init data (no --init-data-digest)'] : []),
+      ]
+      if (unchecked.length > 0) io.stderr(`carapace evidence verify: not checked: ${unchecked.join(', ')}\n`)
       try {
-        const verified = await verifierFor(tee).verify(
+        const verified = await verifier.verify(
           evidence,
-          { reportData, ...(initDataDigest === undefined ? {} : { initDataDigest }) },
+          {
+            ...(reportData === undefined ? {} : { reportData }),
+            ...(initDataDigest === undefined ? {} : { initDataDigest }),
+          },
           { collateral: sources.length === 0 ? NO_COLLATERAL : firstOf(sources), ...(at === undefined ? {} : { at }) },
         )
         // One claims object, or (several GPUs, …) an array of them.

@@ -38,7 +38,7 @@ export function createAzSnpVtpmVerifier(options: AzSnpVtpmVerifierOptions = {}):
         throw new VerificationError('EVIDENCE_MALFORMED', 'az-snp-vtpm evidence: the HCL report is not an SNP report')
       }
       const quote = checkVtpmQuote(parsed.quote, hclAttestationKey(hcl), expected.reportData)
-      if (parsed.version >= 2) checkHclUserData(hcl, expected.reportData)
+      if (parsed.version >= 2 && expected.reportData !== undefined) checkHclUserData(hcl, expected.reportData)
       const report = parseSnpReport(hcl.hardwareReport)
       checkHclVarDataBinding(hcl, report.reportData)
       const product = azSnpProduct(report, parsed.vcek)

@@ -36,7 +36,7 @@ export function createAzTdxVtpmVerifier(options: AzTdxVtpmVerifierOptions = {}):
         throw new VerificationError('EVIDENCE_MALFORMED', 'az-tdx-vtpm evidence: the HCL report is not a TDX report')
       }
       const quote = checkVtpmQuote(parsed.quote, hclAttestationKey(hcl), expected.reportData)
-      if (parsed.version >= 2) checkHclUserData(hcl, expected.reportData)
+      if (parsed.version >= 2 && expected.reportData !== undefined) checkHclUserData(hcl, expected.reportData)
       const verified = await verifyDcapQuote(parsed.tdQuote, 'tdx', {
         at,
         collateral: context?.collateral ?? NO_COLLATERAL,

@@ -91,8 +91,9 @@ export async function verifyDcapQuote(
   return { quote, pck, dcapClaims }
 }
 
-/** Expected report data (≤ 64 B) zero-padded to 64 against the quote's. */
-export function checkReportData(quoteReportData: Uint8Array, expected: Uint8Array): void {
+/** Expected report data (≤ 64 B) zero-padded to 64 against the quote's; not checked when absent. */
+export function checkReportData(quoteReportData: Uint8Array, expected: Uint8Array | undefined): void {
+  if (expected === undefined) return
   if (expected.length > 64 || !Buffer.from(quoteReportData).equals(regularize(expected, 64))) {
     throw new VerificationError('REPORT_DATA_MISMATCH', 'DCAP quote: report data does not match the runtime data')
   }

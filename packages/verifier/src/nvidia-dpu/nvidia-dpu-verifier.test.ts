@@ -167,6 +167,14 @@ describe('nvidia-dpu verifier', () => {
     )
   })
 
+  test('without report data the signature is not checked and there is no session_nonce (as upstream)', async () => {
+    const [result] = await verifier.verify(withDevice(golden, { report_data_signature: 'AAAA' }), {}, context)
+    assert.ok(result !== undefined)
+    const rest: JsonObject = { ...claims }
+    delete rest['session_nonce']
+    assert.deepEqual(result.claims, rest)
+  })
+
   test('init data is not bound (as upstream): an expected digest does not change the result', async () => {
     const [result] = await verifier.verify(golden, { reportData, initDataDigest: new Uint8Array(32).fill(9) }, context)
     assert.deepEqual(result?.claims, claims)

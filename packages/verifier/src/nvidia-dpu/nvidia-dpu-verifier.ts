@@ -43,8 +43,7 @@ export function createNvidiaDpuVerifier(options: NvidiaDpuVerifierOptions = {}):
           )
         }
         verifyDiceChain(chain, rootKey, at, maxCertAgeSecs)
-        // Absent when the caller does not check the binding (upstream's ReportData::NotProvided).
-        const reportData = expected.reportData as Uint8Array | undefined
+        const reportData = expected.reportData
         if (reportData !== undefined)
           verifyReportDataSignature(chain.alias.publicKey, device.reportDataSignature, reportData)
         return [{ claims: nvidiaDpuClaims(chain, reportData), teeClass: 'nvidia-dpu' as const }]

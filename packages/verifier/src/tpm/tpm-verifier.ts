@@ -31,7 +31,10 @@ export function createTpmVerifier(): Verifier {
         const parsed = parseTpmEvidence(evidence)
         verifyQuoteSignature(parsed.message, parsed.signature, parsed.ak)
         const pcrs = checkPcrDigest(parsed.attest, parsed.pcrs)
-        if (!bytesEqual(parsed.attest.extraData, regularize(expected.reportData, TPM_REPORT_DATA_SIZE))) {
+        if (
+          expected.reportData !== undefined &&
+          !bytesEqual(parsed.attest.extraData, regularize(expected.reportData, TPM_REPORT_DATA_SIZE))
+        ) {
           throw new VerificationError('REPORT_DATA_MISMATCH', 'TPM quote extraData is not the expected report data')
         }
         checkInitDataPcr(pcrs, expected.initDataDigest)

@@ -76,12 +76,16 @@ export interface CheckedVtpmQuote {
  * (`REPORT_DATA_MISMATCH`; Azure attesters quote the digest itself, no padding), PCR digest
  * (`POLICY_VIOLATION`).
  */
-export function checkVtpmQuote(quote: VtpmQuote, ak: KeyObject, expectedReportData: Uint8Array): CheckedVtpmQuote {
+export function checkVtpmQuote(
+  quote: VtpmQuote,
+  ak: KeyObject,
+  expectedReportData: Uint8Array | undefined,
+): CheckedVtpmQuote {
   const attest = parseTpmsAttestQuote(quote.message)
   if (ak.asymmetricKeyType !== 'rsa' || !verify('sha256', quote.message, ak, quote.signature)) {
     throw new VerificationError('SIGNATURE_INVALID', 'vTPM quote is not signed by the HCL attestation key')
   }
-  if (!bytesEqual(attest.extraData, expectedReportData)) {
+  if (expectedReportData !== undefined && !bytesEqual(attest.extraData, expectedReportData)) {
     throw new VerificationError('REPORT_DATA_MISMATCH', 'vTPM quote nonce is not the expected report data')
   }
   return { attest, pcrs: checkPcrDigest(attest, quote.pcrs) }
