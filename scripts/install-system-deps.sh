@@ -2,12 +2,13 @@
 # Installs the Debian packages the test suite needs beyond Node: a software TPM (swtpm) and
 # tpm2-tools with the swtpm TCTI, used by the real TPM attestation tests; and the OCI peers of the
 # image tests: docker-registry (a registry on 127.0.0.1), skopeo (Debian's 1.9) and umoci.
+# openssl (the CLI) cross-checks the Hygon SM2 signatures in the CSV verifier tests.
 # Idempotent and quiet: packages already present are left alone. Runs apt-get as root, or through
 # sudo when not root.
 # Exits non-zero, naming the packages, when something cannot be installed.
 set -euo pipefail
 
-packages=(swtpm swtpm-tools tpm2-tools libtss2-tcti-swtpm0 docker-registry skopeo umoci)
+packages=(swtpm swtpm-tools tpm2-tools libtss2-tcti-swtpm0 docker-registry skopeo umoci openssl)
 
 missing=()
 for pkg in "${packages[@]}"; do

@@ -2,6 +2,7 @@ import type { Tee } from '@carapace/protocol'
 import { createAzSnpVtpmVerifier } from './az-snp-vtpm/az-snp-vtpm-verifier.ts'
 import { createAzTdxVtpmVerifier } from './az-tdx-vtpm/az-tdx-vtpm-verifier.ts'
 import { createCcaVerifier } from './cca/cca-verifier.ts'
+import { createCsvVerifier } from './csv/csv-verifier.ts'
 import { createNvidiaVerifier } from './nvidia/nvidia-verifier.ts'
 import { createNvidiaDpuVerifier } from './nvidia-dpu/nvidia-dpu-verifier.ts'
 import { createSampleVerifier } from './sample/sample-verifier.ts'
@@ -24,7 +25,7 @@ export const VERIFIER_FACTORIES = {
   snp: createSnpVerifier,
   tdx: createTdxVerifier,
   cca: createCcaVerifier,
-  csv: null,
+  csv: () => createCsvVerifier(),
   se: null,
   hygondcu: null,
   tpm: createTpmVerifier,
