@@ -36,12 +36,18 @@ export interface Verifier {
 export type VerificationErrorCode =
   /** Truncated, garbage, or not the shape the TEE's evidence has. */
   | 'EVIDENCE_MALFORMED'
-  /** A report/quote format version this verifier does not accept (e.g. SNP report v2, DCAP v3 for TDX). */
+  /**
+   * A report/quote format version this verifier does not accept (e.g. SNP report v2, DCAP v3 for
+   * TDX, an NVIDIA GPU architecture other than Hopper in local mode, DPU evidence version ≠ 1).
+   */
   | 'UNSUPPORTED_VERSION'
   | 'UNSUPPORTED_TEE'
   /** The report/quote signature (or a signature inside it, e.g. the QE report) does not verify. */
   | 'SIGNATURE_INVALID'
-  /** A certificate chain is broken: a signature in it fails, or it is incomplete or malformed. */
+  /**
+   * A certificate chain is broken: a signature in it fails, it is incomplete or malformed, or it is
+   * not the chain of what signed the evidence (NVIDIA: the report's FWID is not the leaf's).
+   */
   | 'CERT_CHAIN_INVALID'
   /** The chain ends at a root that is not the vendor's pinned root. */
   | 'CERT_UNTRUSTED_ROOT'

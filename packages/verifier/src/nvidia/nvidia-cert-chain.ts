@@ -69,12 +69,15 @@ export function verifyNvidiaChain(chain: readonly X509Certificate[], root: X509C
   return { leaf, fwid }
 }
 
-/** The report's FWID must be the one the signing certificate was issued for. */
+/**
+ * The report's FWID must be the one the signing certificate was issued for; otherwise the chain
+ * is not the chain of the firmware that signed (CERT_CHAIN_INVALID).
+ */
 export function checkReportFwid(signer: NvidiaSigner, reportFwid: string | undefined): void {
   if (reportFwid === undefined) throw new VerificationError('EVIDENCE_MALFORMED', 'NVIDIA report carries no fwid')
   if (signer.fwid !== reportFwid.toLowerCase()) {
     throw new VerificationError(
-      'TCB_OUT_OF_DATE',
+      'CERT_CHAIN_INVALID',
       `NVIDIA report fwid ${reportFwid} is not the signing certificate's ${signer.fwid}`,
     )
   }

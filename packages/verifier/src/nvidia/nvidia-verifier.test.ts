@@ -126,13 +126,13 @@ describe('nvidia verifier', () => {
     await rejectsWith(verifier.verify(golden, { reportData }, syntheticContext), 'CERT_UNTRUSTED_ROOT')
   })
 
-  test('a report whose fwid is not the signing certificate’s is TCB_OUT_OF_DATE, even when validly signed', async () => {
+  test('a report whose fwid is not the signing certificate’s is CERT_CHAIN_INVALID, even when validly signed', async () => {
     const report = resignedReport((r) => {
       const at = fwidOffset(r)
       r[at] = (r[at] ?? 0) ^ 0xff
     })
     const evidence = nvidiaEvidence(deviceEvidence({ report, chainPem: syntheticChainPem() }))
-    await rejectsWith(verifier.verify(evidence, { reportData }, syntheticContext), 'TCB_OUT_OF_DATE')
+    await rejectsWith(verifier.verify(evidence, { reportData }, syntheticContext), 'CERT_CHAIN_INVALID')
   })
 
   test('a changed measurement is SIGNATURE_INVALID', async () => {
@@ -144,11 +144,13 @@ describe('nvidia verifier', () => {
     )
   })
 
-  test('architectures other than Hopper are UNSUPPORTED_TEE locally; unknown ones EVIDENCE_MALFORMED', async () => {
-    await rejectsWith(
-      verifier.verify(nvidiaEvidence(deviceEvidence({ arch: 'BLACKWELL' })), { reportData }, context),
-      'UNSUPPORTED_TEE',
-    )
+  test('architectures other than Hopper are UNSUPPORTED_VERSION locally; unknown ones EVIDENCE_MALFORMED', async () => {
+    for (const arch of ['BLACKWELL', 'LS10']) {
+      await rejectsWith(
+        verifier.verify(nvidiaEvidence(deviceEvidence({ arch })), { reportData }, context),
+        'UNSUPPORTED_VERSION',
+      )
+    }
     await rejectsWith(
       verifier.verify(nvidiaEvidence(deviceEvidence({ arch: 'Volta' })), { reportData }, context),
       'EVIDENCE_MALFORMED',

@@ -41,8 +41,8 @@ function verifyDevice(
 ): VerifiedClaims {
   if (device.arch !== 'Hopper') {
     throw new VerificationError(
-      'UNSUPPORTED_TEE',
-      `nvidia: local verification supports Hopper GPUs, not ${device.arch}`,
+      'UNSUPPORTED_VERSION',
+      `nvidia: local verification supports Hopper GPUs' reports, not ${device.arch}'s`,
     )
   }
   const report = parseSpdmMeasurementReport(device.report)
