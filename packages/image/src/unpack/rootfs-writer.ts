@@ -1,14 +1,12 @@
-import { execFile } from 'node:child_process'
 import { constants, type Stats } from 'node:fs'
 import { lchown, link, lstat, lutimes, mkdir, open, readdir, rm, symlink, unlink } from 'node:fs/promises'
 import type { FileHandle } from 'node:fs/promises'
 import { join } from 'node:path'
-import { promisify } from 'node:util'
+import { BackgroundQueue } from './background-queue.ts'
 import { normalizeEntryPath } from './entry-path.ts'
+import { makeNode } from './make-node.ts'
 import type { TarEntry, TarReader } from './tar-reader.ts'
 import { UnpackError } from './unpack-error.ts'
-
-const run = promisify(execFile)
 
 /** What to do with character/block devices and fifos: create them (root), skip with a warning, or fail. */
 export type DevicePolicy = 'create' | 'skip' | 'reject'
@@ -36,13 +34,15 @@ interface DirMeta {
 }
 
 const WRITE_BATCH = 1024 * 1024
+const BACKGROUND_TASKS = 16
+const errno = (e: unknown): string | undefined => (e as NodeJS.ErrnoException).code
 const OPAQUE = '.wh..wh..opq'
 
 async function lstatOrNull(p: string): Promise<Stats | null> {
   try {
     return await lstat(p)
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null
+    if (errno(e) === 'ENOENT') return null
     throw e
   }
 }
@@ -73,10 +73,36 @@ export class RootfsWriter {
   /** Directory metadata applied by `finish` (children would change mtimes; modes could block writes). */
   readonly #dirMeta = new Map<string, DirMeta>()
   #xattrWarned = false
+  readonly #background = new BackgroundQueue(BACKGROUND_TASKS)
+  readonly #uid = process.getuid?.() ?? -1
+  readonly #gid = process.getgid?.() ?? -1
 
   constructor(root: string, opts: RootfsWriterOptions) {
     this.#root = root
     this.#opts = opts
+  }
+
+  /** Waits for metadata still being applied in the background; rethrows its first failure. */
+  async settle(): Promise<void> {
+    await this.#background.settle()
+  }
+
+  /**
+   * Runs `create`; when the path exists, removes what is there (unless `keepDir` and it is a
+   * directory: then false) and runs it once more. Saves an lstat per entry on fresh paths.
+   */
+  async #place(key: string, keepDir: boolean, create: () => Promise<void>): Promise<boolean> {
+    try {
+      await create()
+      return true
+    } catch (e) {
+      if (errno(e) !== 'EEXIST') throw e
+    }
+    const st = await lstat(join(this.#root, key))
+    if (keepDir && st.isDirectory()) return false
+    await this.#remove(key, st)
+    await create()
+    return true
   }
 
   startLayer(index: number): void {
@@ -132,6 +158,7 @@ export class RootfsWriter {
   }
 
   async #apply(entry: TarEntry, tar: TarReader): Promise<void> {
+    this.#background.check()
     const comps = normalizeEntryPath(entry.path, entry.path)
     const base = comps.at(-1)
     if (base?.startsWith('.wh.') === true) return this.#whiteout(comps, base, entry)
@@ -159,36 +186,45 @@ export class RootfsWriter {
       const message = 'extended attributes (SCHILY.xattr.*) are not applied; first entry named'
       this.#opts.onWarning({ code: 'XATTRS_IGNORED', layer: this.#layer, entry: entry.path, message })
     }
-    const existing = await lstatOrNull(p)
-    if (existing !== null && !(entry.type === 'dir' && existing.isDirectory())) await this.#remove(key, existing)
     switch (entry.type) {
       case 'dir':
-        if (existing === null || !existing.isDirectory()) await mkdir(p, 0o700)
+        await this.#place(key, true, () => mkdir(p, 0o700))
         this.#knownDirs.add(key)
         this.#dirMeta.set(key, meta)
         break
       case 'file':
-        await this.#writeFile(p, entry, tar)
+        await this.#writeFile(key, p, entry, tar)
         break
       case 'symlink':
         if (entry.linkname === '')
           throw new UnpackError('LINK_TARGET_INVALID', 'symlink without a target', { entry: entry.path })
-        await symlink(entry.linkname, p)
-        if (this.#opts.chown) await lchown(p, entry.uid, entry.gid)
+        await this.#place(key, false, () => symlink(entry.linkname, p))
+        // Path-based and awaited: a later entry could replace a parent, so nothing here may run late.
+        if (this.#chownNeeded(entry)) await lchown(p, entry.uid, entry.gid)
         await lutimes(p, entry.mtime, entry.mtime)
         break
       case 'hardlink':
-        await link(linkTarget ?? '', p)
+        await this.#place(key, false, () => link(linkTarget ?? '', p))
         break
       default:
-        await this.#makeNode(p, entry)
+        await this.#place(key, false, () => makeNode(p, entry))
+        if (this.#chownNeeded(entry)) await lchown(p, entry.uid, entry.gid)
+        await lutimes(p, entry.mtime, entry.mtime)
     }
     this.#inLayer.add(key)
   }
 
-  async #writeFile(p: string, entry: TarEntry, tar: TarReader): Promise<void> {
+  #chownNeeded(entry: { uid: number; gid: number }): boolean {
+    return this.#opts.chown && (entry.uid !== this.#uid || entry.gid !== this.#gid)
+  }
+
+  async #writeFile(key: string, p: string, entry: TarEntry, tar: TarReader): Promise<void> {
     const flags = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW
-    const fh = await open(p, flags, 0o600)
+    let opened: FileHandle | undefined
+    await this.#place(key, false, async () => {
+      opened = await open(p, flags, 0o600)
+    })
+    const fh = opened as FileHandle
     try {
       let batch: Buffer[] = []
       let n = 0
@@ -202,23 +238,23 @@ export class RootfsWriter {
         }
       }
       if (n > 0) await writeAll(fh, batch)
-      // chown before chmod: chown clears setuid/setgid bits.
-      if (this.#opts.chown) await fh.chown(entry.uid, entry.gid)
-      await fh.chmod(entry.mode)
-      await fh.utimes(entry.mtime, entry.mtime)
-    } finally {
+    } catch (e) {
       await fh.close()
+      throw e
     }
-  }
-
-  async #makeNode(p: string, entry: TarEntry): Promise<void> {
-    const kind = entry.type === 'char' ? 'c' : entry.type === 'block' ? 'b' : 'p'
-    const args = ['-m', (entry.mode & 0o7777).toString(8), p, kind]
-    if (kind !== 'p') args.push(String(entry.devmajor), String(entry.devminor))
-    // Node has no mknod(2); coreutils' mknod is present wherever root can create nodes.
-    await run('mknod', args)
-    if (this.#opts.chown) await lchown(p, entry.uid, entry.gid)
-    await lutimes(p, entry.mtime, entry.mtime)
+    // fd-based, so safe to finish while later entries are applied.
+    await this.#background.add(async () => {
+      try {
+        // chown before chmod: chown clears setuid/setgid bits.
+        if (this.#chownNeeded(entry)) await fh.chown(entry.uid, entry.gid)
+        await fh.chmod(entry.mode)
+        await fh.utimes(entry.mtime, entry.mtime)
+      } catch (e) {
+        throw new UnpackError('IO_FAILED', `cannot set metadata of ${entry.path}`, { cause: e, entry: entry.path })
+      } finally {
+        await fh.close()
+      }
+    })
   }
 
   async #hardlinkTarget(entry: TarEntry, key: string): Promise<string> {
@@ -276,28 +312,31 @@ export class RootfsWriter {
     }
   }
 
-  /** Applies directory modes, owners and mtimes, deepest first; the root defaults to 0755. */
+  /** Applies directory modes, owners and mtimes; the root defaults to 0755. */
   async finish(): Promise<void> {
     if (!this.#dirMeta.has('')) this.#dirMeta.set('', { mode: 0o755, uid: -1, gid: -1, mtime: undefined })
-    const depth = (k: string): number => (k === '' ? 0 : k.split('/').length)
-    const dirs = [...this.#dirMeta].sort((a, b) => depth(b[0]) - depth(a[0]))
+    await this.#background.settle()
     const flags = constants.O_RDONLY | constants.O_DIRECTORY | constants.O_NOFOLLOW
-    for (const [key, m] of dirs) {
-      let fh: FileHandle
-      try {
-        fh = await open(key === '' ? this.#root : join(this.#root, key), flags)
-      } catch (e) {
-        const code = (e as NodeJS.ErrnoException).code
-        if (code === 'ENOENT' || code === 'ELOOP' || code === 'ENOTDIR') continue
-        throw new UnpackError('IO_FAILED', `cannot open directory ${key}`, { cause: e, entry: key })
-      }
-      try {
-        if (this.#opts.chown && m.uid >= 0) await fh.chown(m.uid, m.gid)
-        await fh.chmod(m.mode)
-        if (m.mtime !== undefined) await fh.utimes(m.mtime, m.mtime)
-      } finally {
-        await fh.close()
-      }
+    // Metadata of one directory never changes another's, so the order does not matter.
+    for (const [key, m] of this.#dirMeta) {
+      await this.#background.add(async () => {
+        let fh: FileHandle
+        try {
+          fh = await open(key === '' ? this.#root : join(this.#root, key), flags)
+        } catch (e) {
+          const code = errno(e)
+          if (code === 'ENOENT' || code === 'ELOOP' || code === 'ENOTDIR') return
+          throw new UnpackError('IO_FAILED', `cannot open directory ${key}`, { cause: e, entry: key })
+        }
+        try {
+          if (this.#opts.chown && m.uid >= 0) await fh.chown(m.uid, m.gid)
+          await fh.chmod(m.mode)
+          if (m.mtime !== undefined) await fh.utimes(m.mtime, m.mtime)
+        } finally {
+          await fh.close()
+        }
+      })
     }
+    await this.#background.settle()
   }
 }

@@ -157,6 +157,7 @@ export async function unpackLayers(
     }
     return { dest: target, layers: done }
   } catch (e) {
+    await writer.settle().catch(() => undefined)
     await rm(staging, { recursive: true, force: true })
     throw e
   }
