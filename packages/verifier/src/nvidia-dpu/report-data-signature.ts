@@ -48,9 +48,10 @@ export function verifyReportDataSignature(aliasKey: KeyObject, signature: Uint8A
   const dsaEncoding = signatureEncoding(signature)
   const regular = new Uint8Array(ATTESTER_REPORT_DATA_SIZE)
   regular.set(reportData.subarray(0, ATTESTER_REPORT_DATA_SIZE))
+  // The attester's form first: it is what real evidence carries.
   const valid =
-    signs(aliasKey, signature, reportData, dsaEncoding) ||
-    (reportData.length !== ATTESTER_REPORT_DATA_SIZE && signs(aliasKey, signature, regular, dsaEncoding))
+    signs(aliasKey, signature, regular, dsaEncoding) ||
+    (reportData.length !== ATTESTER_REPORT_DATA_SIZE && signs(aliasKey, signature, reportData, dsaEncoding))
   if (!valid) {
     throw new VerificationError(
       'REPORT_DATA_MISMATCH',
