@@ -147,7 +147,12 @@ describe('registry client against fake registries', () => {
     const artifact = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.example.thing+json' }))
     const { host } = await fake((_req, res, url) => {
       if (url.pathname.endsWith('/old'))
-        res.writeHead(200, { 'content-type': 'application/vnd.docker.distribution.manifest.v1+prettyjws' }).end(schema1)
+        res
+          .writeHead(200, {
+            'content-type': 'application/vnd.docker.distribution.manifest.v1+prettyjws',
+            'docker-content-digest': `sha256:${'6'.repeat(64)}`,
+          })
+          .end(schema1)
       else res.writeHead(200, { 'content-type': 'application/vnd.example.thing+json' }).end(artifact)
     })
     for (const tag of ['old', 'thing']) {
