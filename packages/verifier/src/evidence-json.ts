@@ -31,7 +31,10 @@ export function base64Field(object: JsonObject, field: string, tee: string): Uin
   if (bytes.toString('base64') !== text && !STD_BASE64.test(text)) {
     throw new VerificationError('EVIDENCE_MALFORMED', `${tee} evidence.${field} is not standard base64`)
   }
-  return new Uint8Array(bytes)
+  // Large inputs decode into a buffer of their own: a plain view of it spares a copy; small ones
+  // share Buffer's pool and are copied, so the result never exposes other bytes through `.buffer`.
+  const own = bytes.byteOffset === 0 && bytes.buffer.byteLength === bytes.length
+  return own ? new Uint8Array(bytes.buffer, 0, bytes.length) : new Uint8Array(bytes)
 }
 
 export function stringField(object: JsonObject, field: string, tee: string): string {

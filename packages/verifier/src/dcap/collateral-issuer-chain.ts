@@ -53,7 +53,7 @@ export function verifyCollateralIssuerChain(
   at: Date,
   what: string,
 ): X509Certificate {
-  const { chain, signingLeaf } = signedChain(chainPem, trust, what)
+  const { chain, signingLeaf, leafSerial } = signedChain(chainPem, trust, what)
   for (const cert of chain) checkValidity(cert, at, what)
   const leaf = chain[0] as X509Certificate
   if (!signingLeaf) {
@@ -62,7 +62,7 @@ export function verifyCollateralIssuerChain(
       `${what} is not signed by the ${SIGNING_CN} certificate under the root`,
     )
   }
-  if (trust.rootCrlRevokedSerials?.has(leaf.serialNumber.toUpperCase()) === true) {
+  if (trust.rootCrlRevokedSerials?.has(leafSerial) === true) {
     throw new VerificationError('CERT_REVOKED', `${what}: the ${SIGNING_CN} certificate is on the root CA CRL`)
   }
   return leaf
@@ -72,6 +72,8 @@ interface SignedChain {
   readonly chain: readonly X509Certificate[]
   /** Two certificates, the first Intel's TCB Signing certificate. */
   readonly signingLeaf: boolean
+  /** The leaf's serial as the root CA CRL set spells it (upper-case hex). */
+  readonly leafSerial: string
 }
 
 /**
@@ -116,7 +118,11 @@ function signedChain(chainPem: string, trust: IntelCollateralTrust, what: string
   if (basicConstraints(leaf)?.ca === true || !keyUsageAllows(leaf, KeyUsageBit.digitalSignature)) {
     throw new VerificationError('CERT_CHAIN_INVALID', `${what}: the signing certificate may not sign data`)
   }
-  const signed = { chain, signingLeaf: chain.length === 2 && leaf.subject.split('\n').includes(`CN=${SIGNING_CN}`) }
+  const signed = {
+    chain,
+    leafSerial: leaf.serialNumber.toUpperCase(),
+    signingLeaf: chain.length === 2 && leaf.subject.split('\n').includes(`CN=${SIGNING_CN}`),
+  }
   let perRoot = signedChains.get(rootKey)
   if (perRoot === undefined || perRoot.size >= CACHE_LIMIT) {
     if (perRoot === undefined && signedChains.size >= CACHE_LIMIT) signedChains.clear()

@@ -1,6 +1,6 @@
 import type { X509Certificate } from 'node:crypto'
 import { verifyCollateralSignature } from './collateral-issuer-chain.ts'
-import { ContentCache } from './pck-cache.ts'
+import { ContentCache } from '../content-cache.ts'
 import { parseQeIdentityResponse, type QeIdentity } from './qe-identity.ts'
 import { parseTcbInfoResponse, type TcbInfo } from './tcb-info.ts'
 

@@ -5,7 +5,7 @@ import { checkCrlCurrent, parseCrl, verifyCrlSignature, type CertificateRevocati
 import { parseCertificate } from '../pkix/certificate.ts'
 import { VerificationError } from '../verifier.ts'
 import { validAt } from './cert-validity.ts'
-import { ContentCache } from './pck-cache.ts'
+import { ContentCache } from '../content-cache.ts'
 import { parsePckExtensions, type PckExtensions } from './pck-extensions.ts'
 import type { DcapQuote } from './quote-parse.ts'
 import { getCollateral } from '../collateral/get-collateral.ts'

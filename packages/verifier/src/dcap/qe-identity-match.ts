@@ -2,10 +2,36 @@ import { VerificationError } from '../verifier.ts'
 import type { QeIdentity, QeTcbLevel } from './qe-identity.ts'
 import type { QeReportIdentity } from './tcb-inputs.ts'
 
-function maskedEqual(a: Uint8Array, expectedHex: string, maskHex: string): boolean {
-  const e = Buffer.from(expectedHex, 'hex')
-  const m = Buffer.from(maskHex, 'hex')
-  return a.length === e.length && a.every((byte, i) => (byte & (m[i] ?? 0)) === ((e[i] ?? 0) & (m[i] ?? 0)))
+/** The QE Identity's hex fields as bytes, decoded once per (remembered) QE Identity object. */
+interface QeIdentityBytes {
+  readonly miscselect: Buffer
+  readonly miscselectMask: Buffer
+  readonly attributes: Buffer
+  readonly attributesMask: Buffer
+  readonly mrsigner: Buffer
+}
+
+const decoded = new WeakMap<QeIdentity, QeIdentityBytes>()
+
+function identityBytes(identity: QeIdentity): QeIdentityBytes {
+  let bytes = decoded.get(identity)
+  if (bytes === undefined) {
+    bytes = {
+      miscselect: Buffer.from(identity.miscselect, 'hex'),
+      miscselectMask: Buffer.from(identity.miscselectMask, 'hex'),
+      attributes: Buffer.from(identity.attributes, 'hex'),
+      attributesMask: Buffer.from(identity.attributesMask, 'hex'),
+      mrsigner: Buffer.from(identity.mrsigner, 'hex'),
+    }
+    decoded.set(identity, bytes)
+  }
+  return bytes
+}
+
+function maskedEqual(a: Uint8Array, e: Buffer, m: Buffer): boolean {
+  if (a.length !== e.length) return false
+  for (let i = 0; i < a.length; i++) if (((a[i] ?? 0) & (m[i] ?? 0)) !== ((e[i] ?? 0) & (m[i] ?? 0))) return false
+  return true
 }
 
 const mismatch = (field: string): VerificationError =>
@@ -20,9 +46,10 @@ export function matchQeIdentity(identity: QeIdentity, qe: QeReportIdentity, expe
   if (identity.id !== expectedId) {
     throw new VerificationError('COLLATERAL_INVALID', `QE Identity is for ${identity.id}, ${expectedId} expected`)
   }
-  if (!maskedEqual(qe.miscselect, identity.miscselect, identity.miscselectMask)) throw mismatch('MISCSELECT')
-  if (!maskedEqual(qe.attributes, identity.attributes, identity.attributesMask)) throw mismatch('ATTRIBUTES')
-  if (Buffer.from(qe.mrsigner).toString('hex') !== identity.mrsigner) throw mismatch('MRSIGNER')
+  const expected = identityBytes(identity)
+  if (!maskedEqual(qe.miscselect, expected.miscselect, expected.miscselectMask)) throw mismatch('MISCSELECT')
+  if (!maskedEqual(qe.attributes, expected.attributes, expected.attributesMask)) throw mismatch('ATTRIBUTES')
+  if (!expected.mrsigner.equals(qe.mrsigner)) throw mismatch('MRSIGNER')
   if (qe.isvprodid !== identity.isvprodid) throw mismatch('ISVPRODID')
   const level = identity.tcbLevels.find((l) => qe.isvsvn >= l.isvsvn)
   if (level === undefined) {

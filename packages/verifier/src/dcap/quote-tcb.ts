@@ -37,13 +37,14 @@ function revokedSerials(crl: CertificateRevocationList): ReadonlySet<string> {
 
 /** The QE report fields the QE Identity is matched against. */
 export function qeReportIdentity(quote: DcapQuote): QeReportIdentity {
-  const r = Buffer.from(quote.qe.qeReport)
+  const r = quote.qe.qeReport
+  const u16 = (at: number): number => (r[at] ?? 0) | ((r[at + 1] ?? 0) << 8)
   return {
     miscselect: r.subarray(16, 20),
     attributes: r.subarray(48, 64),
     mrsigner: r.subarray(128, 160),
-    isvprodid: r.readUInt16LE(256),
-    isvsvn: r.readUInt16LE(258),
+    isvprodid: u16(256),
+    isvsvn: u16(258),
   }
 }
 

@@ -1,5 +1,5 @@
 import { VerificationError } from '../verifier.ts'
-import type { TcbInfo, TcbLevel, TdxModuleIdentity, TdxModuleTcbLevel } from './tcb-info.ts'
+import type { TcbInfo, TcbLevel, TdxModule, TdxModuleIdentity, TdxModuleTcbLevel } from './tcb-info.ts'
 import type { PckTcb, TdTcb } from './tcb-inputs.ts'
 import type { TcbLevelStatus } from './tcb-status.ts'
 
@@ -23,7 +23,9 @@ const notSupported = (detail: string): VerificationError =>
   new VerificationError('TCB_OUT_OF_DATE', `TCB not supported: ${detail}`)
 
 function sgxMatches(level: TcbLevel, pck: PckTcb): boolean {
-  return level.sgxTcbComponents.every((svn, i) => (pck.sgxTcbComponents[i] ?? -1) >= svn) && pck.pcesvn >= level.pcesvn
+  const comps = level.sgxTcbComponents
+  for (let i = 0; i < comps.length; i++) if ((pck.sgxTcbComponents[i] ?? -1) < (comps[i] ?? 0)) return false
+  return pck.pcesvn >= level.pcesvn
 }
 
 /**
@@ -53,6 +55,21 @@ function moduleIdentity(tcbInfo: TcbInfo, version: number): TdxModuleIdentity {
   return identity
 }
 
+/** A module's expected MRSIGNER and attributes as bytes, decoded once per (remembered) TCB Info object. */
+const moduleDecoded = new WeakMap<TdxModule, { mrsigner: Buffer; attributes: Buffer }>()
+
+function moduleBytes(module: TdxModule): {
+  mrsigner: Buffer
+  attributes: Buffer
+} {
+  let bytes = moduleDecoded.get(module)
+  if (bytes === undefined) {
+    bytes = { mrsigner: Buffer.from(module.mrsigner, 'hex'), attributes: Buffer.from(module.attributes, 'hex') }
+    moduleDecoded.set(module, bytes)
+  }
+  return bytes
+}
+
 /**
  * Intel's TDX module check: MRSIGNER_SEAM equals the module signer and SEAMATTRIBUTES are zero and
  * equal the module's attributes; a versioned module (TEE_TCB_SVN[1] > 0) is judged by its identity
@@ -64,9 +81,11 @@ function matchTdxModule(tcbInfo: TcbInfo, td: TdTcb): PlatformTcbMatch['module']
   if (base === undefined) throw new VerificationError('COLLATERAL_INVALID', 'TDX TCB Info has no tdxModule')
   const identity = version === 0 ? undefined : moduleIdentity(tcbInfo, version)
   const expected = identity ?? base
-  if (Buffer.from(td.mrSignerSeam).toString('hex') !== expected.mrsigner) throw moduleMismatch('MRSIGNER_SEAM')
-  const attributes = Buffer.from(td.seamAttributes).toString('hex')
-  if (!/^0*$/.test(attributes) || attributes !== expected.attributes) throw moduleMismatch('SEAMATTRIBUTES')
+  const bytes = moduleBytes(expected)
+  if (!bytes.mrsigner.equals(td.mrSignerSeam)) throw moduleMismatch('MRSIGNER_SEAM')
+  if (td.seamAttributes.some((b) => b !== 0) || !bytes.attributes.equals(td.seamAttributes)) {
+    throw moduleMismatch('SEAMATTRIBUTES')
+  }
   if (identity === undefined) return undefined
   const svn = td.teeTcbSvn[0] ?? 0
   const level = identity.tcbLevels.find((l) => svn >= l.isvsvn)

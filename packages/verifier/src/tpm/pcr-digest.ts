@@ -1,16 +1,22 @@
 import { createHash } from 'node:crypto'
+import { ContentCache } from '../content-cache.ts'
 import { bytesEqual } from '../evidence-json.ts'
 import { VerificationError } from '../verifier.ts'
 import { contiguousSpan } from './pcr-values.ts'
 import { hex16, TPM_ALG } from './tpm-alg.ts'
 import type { TpmsAttestQuote } from './tpms-attest.ts'
 
+/** Digests per exact PCR bytes: a machine quotes the same PCR values until it reboots. */
+const digests = new ContentCache<Buffer>(64)
+
 /** SHA-256 over the PCR values in order: the pcrDigest a TPM puts in a quote of one SHA-256 bank. */
 export function pcrDigestSha256(values: readonly Uint8Array[]): Uint8Array {
-  const hash = createHash('sha256')
   const span = contiguousSpan(values)
-  if (span !== undefined) hash.update(span)
-  else for (const value of values) hash.update(value)
+  if (span !== undefined) {
+    return new Uint8Array(digests.get(span, 'sha256', () => createHash('sha256').update(span).digest()))
+  }
+  const hash = createHash('sha256')
+  for (const value of values) hash.update(value)
   return new Uint8Array(hash.digest())
 }
 

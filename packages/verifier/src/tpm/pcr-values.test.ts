@@ -55,3 +55,26 @@ test('pcr claims: lowercase hex by index, in index order whatever the map order 
   assert.deepEqual(claims, expected)
   assert.deepEqual(Object.keys(claims), ['pcr00', 'pcr08', 'pcr23'])
 })
+
+test('pcr claims and digest remembered per exact PCR bytes: fresh objects, another byte is another result', () => {
+  const list = (h: readonly string[]): Uint8Array[] => pcrValuesFromHex({ pcrs: [...h] }, 'pcrs', 'tpm')
+  const byIndex = (values: readonly Uint8Array[]): Map<number, Uint8Array> => new Map(values.map((v, i) => [i, v]))
+  const first = pcrClaims(byIndex(list(hexes)))
+  first['pcr00'] = 'changed by a caller'
+  first['report_data'] = 'added by a caller'
+  const again = pcrClaims(byIndex(list(hexes)))
+  assert.equal(again['pcr00'], hexes[0])
+  assert.equal(again['report_data'], undefined)
+  assert.deepEqual(Object.keys(again), Object.keys(first).slice(0, 24))
+
+  const changed = [...hexes]
+  changed[7] = `${(hexes[7] ?? '').slice(0, 63)}f`
+  assert.equal(pcrClaims(byIndex(list(changed)))['pcr07'], changed[7])
+  const separate = (h: readonly string[]): Uint8Array[] => h.map((x) => new Uint8Array(Buffer.from(x, 'hex')))
+  for (const h of [hexes, changed, hexes]) {
+    const digest = pcrDigestSha256(list(h))
+    assert.deepEqual(digest, pcrDigestSha256(separate(h)))
+    digest.fill(0) // the caller's copy: the next digest of the same bytes is unaffected
+  }
+  assert.notDeepEqual(pcrDigestSha256(list(hexes)), pcrDigestSha256(list(changed)))
+})

@@ -1,4 +1,5 @@
 import type { JsonObject } from '@carapace/protocol'
+import { ContentCache } from '../content-cache.ts'
 import { VerificationError } from '../verifier.ts'
 
 const PCR_HEX = /^[0-9a-fA-F]{64}$/
@@ -20,7 +21,11 @@ export function pcrValuesFromHex(object: JsonObject, field: string, tee: string)
   // only when that check fails is each value looked at, to name the bad one.
   const strings = list.filter((value): value is string => typeof value === 'string' && value.length === 2 * PCR_SIZE)
   const joined = strings.length === list.length ? strings.join('') : ''
-  if (joined.length !== list.length * 2 * PCR_SIZE || !HEX.test(joined)) {
+  const all = Buffer.from(joined, 'hex')
+  // Lower-case hex re-encodes to itself (one native pass instead of the pattern); other text gets the
+  // pattern. The length check alone is not enough: Buffer's decoding truncates two-byte characters.
+  const hex = joined.length === list.length * 2 * PCR_SIZE && all.length * 2 === joined.length
+  if (!hex || (all.toString('hex') !== joined && !HEX.test(joined))) {
     const bad = Math.max(
       0,
       list.findIndex((value) => typeof value !== 'string' || !PCR_HEX.test(value)),
@@ -30,7 +35,6 @@ export function pcrValuesFromHex(object: JsonObject, field: string, tee: string)
       `${tee} evidence: ${field}[${String(bad)}] is not 32 bytes of hex`,
     )
   }
-  const all = Buffer.from(joined, 'hex')
   return list.map((_, i) => new Uint8Array(all.buffer, all.byteOffset + i * PCR_SIZE, PCR_SIZE))
 }
 
@@ -46,11 +50,24 @@ export function contiguousSpan(values: readonly Uint8Array[]): Uint8Array | unde
   return new Uint8Array(first.buffer, first.byteOffset, end - first.byteOffset)
 }
 
+/** Claims of PCRs 0…n-1 per exact bytes of the values: a machine quotes the same PCRs until it reboots. */
+const remembered = new ContentCache<Readonly<JsonObject>>(64)
+
 /** Claims `pcr00`…`pcrNN` (lowercase hex), keyed by PCR index. */
 export function pcrClaims(pcrs: ReadonlyMap<number, Uint8Array>): JsonObject {
+  let i = 0
+  for (const index of pcrs.keys()) if (index !== i++) return pcrClaimsOf(pcrs)
+  const span = contiguousSpan([...pcrs.values()])
+  if (span === undefined || span.length !== pcrs.size * PCR_SIZE) return pcrClaimsOf(pcrs)
+  // Kept as a spread copy: an object filled by computed names goes to dictionary mode after a dozen
+  // properties, and only a fast-mode template makes the per-call copy cheap.
+  return { ...remembered.get(span, 'pcrs', () => ({ ...pcrClaimsOf(pcrs) })) }
+}
+
+function pcrClaimsOf(pcrs: ReadonlyMap<number, Uint8Array>): JsonObject {
   const indexes = [...pcrs.keys()]
   if (!indexes.every((index, i) => i === 0 || (indexes[i - 1] ?? index) < index)) {
-    return pcrClaims(new Map([...pcrs].sort(([a], [b]) => a - b)))
+    return pcrClaimsOf(new Map([...pcrs].sort(([a], [b]) => a - b)))
   }
   const values = [...pcrs.values()]
   const span = contiguousSpan(values)

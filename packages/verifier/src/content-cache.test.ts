@@ -1,9 +1,6 @@
 import assert from 'node:assert/strict'
-import { X509Certificate } from 'node:crypto'
 import { describe, test } from 'node:test'
-import { validAt, validityOf } from './cert-validity.ts'
-import { intelSgxRootCa } from './pck-chain.ts'
-import { ContentCache } from './pck-cache.ts'
+import { ContentCache } from './content-cache.ts'
 
 describe('ContentCache (remembered per exact bytes)', () => {
   test('the same bytes in another buffer hit; a value is made once', () => {
@@ -118,19 +115,5 @@ describe('ContentCache (remembered per exact bytes)', () => {
       cache.get(variant(0), 'ctx', () => -1),
       -1,
     )
-  })
-})
-
-describe('certificate validity periods', () => {
-  test('parsed once per certificate object, bounds included', () => {
-    const root: X509Certificate = intelSgxRootCa()
-    const period = validityOf(root)
-    assert.equal(period, validityOf(root))
-    assert.equal(period.from, new Date(root.validFrom).getTime())
-    assert.equal(period.to, new Date(root.validTo).getTime())
-    assert.equal(validAt(root, new Date(period.from)), true)
-    assert.equal(validAt(root, new Date(period.to)), true)
-    assert.equal(validAt(root, new Date(period.from - 1)), false)
-    assert.equal(validAt(root, new Date(period.to + 1)), false)
   })
 })
