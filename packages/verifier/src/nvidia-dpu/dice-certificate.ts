@@ -22,28 +22,50 @@ export interface DiceCertificate {
   readonly publicKey: KeyObject
 }
 
+/*
+ * Imported P-384 keys by SubjectPublicKeyInfo: importing costs about as much as a signature check,
+ * and a DPU presents the same DeviceID key every time. Bounded: cleared when full.
+ */
+const importedKeys = new Map<string, KeyObject>()
+const MAX_IMPORTED_KEYS = 256
+
 function p384Key(parsed: ParsedCertificate, role: string): KeyObject {
+  const spki = Buffer.from(parsed.subjectPublicKeyInfo)
+  const id = spki.toString('base64')
+  const known = importedKeys.get(id)
+  if (known !== undefined) return known
   let key: KeyObject
   try {
-    key = createPublicKey({ key: Buffer.from(parsed.subjectPublicKeyInfo), format: 'der', type: 'spki' })
+    key = createPublicKey({ key: spki, format: 'der', type: 'spki' })
   } catch (cause) {
     throw new VerificationError('CERT_CHAIN_INVALID', `nvidia-dpu: the ${role} key is unusable`, { cause })
   }
   if (key.asymmetricKeyType !== 'ec' || key.asymmetricKeyDetails?.namedCurve !== 'secp384r1') {
     throw new VerificationError('CERT_CHAIN_INVALID', `nvidia-dpu: the ${role} key is not an ECDSA P-384 key`)
   }
+  if (importedKeys.size >= MAX_IMPORTED_KEYS) importedKeys.clear()
+  importedKeys.set(id, key)
   return key
 }
 
+/* Parsed certificates by DER content (parsing is pure; signatures are still checked on every use). */
+const parsedCertificates = new Map<string, DiceCertificate>()
+
 /** Parses one DER certificate of the evidence; a certificate that does not parse is malformed evidence. */
 export function parseDiceCertificate(der: Uint8Array, role: 'DeviceID' | 'Alias'): DiceCertificate {
+  const id = Buffer.from(der.buffer, der.byteOffset, der.byteLength).toString('latin1')
+  const known = parsedCertificates.get(id)
+  if (known !== undefined) return known
   let parsed: ParsedCertificate
   try {
     parsed = parseCertificate(der, 'EVIDENCE_MALFORMED')
   } catch (cause) {
     throw new VerificationError('EVIDENCE_MALFORMED', `nvidia-dpu: the ${role} certificate does not parse`, { cause })
   }
-  return { parsed, publicKey: p384Key(parsed, role) }
+  const certificate = { parsed, publicKey: p384Key(parsed, role) }
+  if (parsedCertificates.size >= MAX_IMPORTED_KEYS) parsedCertificates.clear()
+  parsedCertificates.set(id, certificate)
+  return certificate
 }
 
 /** The first commonName of the subject; "unknown" when there is none or it is not text (as upstream). */
