@@ -3,6 +3,7 @@ import { createAzSnpVtpmVerifier } from './az-snp-vtpm/az-snp-vtpm-verifier.ts'
 import { createAzTdxVtpmVerifier } from './az-tdx-vtpm/az-tdx-vtpm-verifier.ts'
 import { createCcaVerifier } from './cca/cca-verifier.ts'
 import { createCsvVerifier } from './csv/csv-verifier.ts'
+import { createHygonDcuVerifier } from './hygondcu/dcu-verifier.ts'
 import { createNvidiaVerifier } from './nvidia/nvidia-verifier.ts'
 import { createNvidiaDpuVerifier } from './nvidia-dpu/nvidia-dpu-verifier.ts'
 import { createSampleVerifier } from './sample/sample-verifier.ts'
@@ -27,7 +28,7 @@ export const VERIFIER_FACTORIES = {
   cca: createCcaVerifier,
   csv: () => createCsvVerifier(),
   se: null,
-  hygondcu: null,
+  hygondcu: () => createHygonDcuVerifier(),
   tpm: createTpmVerifier,
   sample: createSampleVerifier,
   sampledevice: createSampleDeviceVerifier,

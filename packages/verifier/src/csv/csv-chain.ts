@@ -37,13 +37,13 @@ function signerOf(cert: HygonCertificate, role: string, code: VerificationErrorC
       identity: sm2IdentityHash(cert.publicKey, cert.userId),
     }
   } catch (cause) {
-    throw new VerificationError(code, `csv: the ${role} public key is not an SM2 point`, { cause })
+    throw new VerificationError(code, `hygon: the ${role} public key is not an SM2 point`, { cause })
   }
 }
 
 function requireUsage(cert: HygonCertificate, usage: number, role: string): void {
   if (cert.usage !== usage) {
-    throw new VerificationError('CERT_CHAIN_INVALID', `csv: the ${role} has usage 0x${cert.usage.toString(16)}`)
+    throw new VerificationError('CERT_CHAIN_INVALID', `hygon: the ${role} has usage 0x${cert.usage.toString(16)}`)
   }
 }
 
@@ -51,10 +51,41 @@ function requireUsage(cert: HygonCertificate, usage: number, role: string): void
 export type HskCekOrigin = 'evidence' | 'collateral'
 
 /**
- * HRK → HSK → CEK → PEK. An HSK that names another key than the pinned HRK is CERT_UNTRUSTED_ROOT;
- * a signature that does not verify, or a certificate in the wrong role, CERT_CHAIN_INVALID.
- * Returns the PEK as the report's signer.
+ * HRK → HSK → CEK (a Hygon chip's endorsement, shared by CSV and DCU). An HSK that names another key
+ * than the pinned HRK is CERT_UNTRUSTED_ROOT; a signature that does not verify, or a certificate in
+ * the wrong role, CERT_CHAIN_INVALID. Returns the CEK as the next signer (precomputed on request:
+ * a DCU's CEK signs each of its reports).
  */
+export function verifyCekChain(
+  hrk: Sm2Signer,
+  hskBytes: Uint8Array,
+  cekBytes: Uint8Array,
+  origin: HskCekOrigin,
+  precomputeCek = false,
+): Sm2Signer {
+  const code: VerificationErrorCode = origin === 'evidence' ? 'EVIDENCE_MALFORMED' : 'COLLATERAL_INVALID'
+  const hsk = parseCaCertificate(hskBytes, `${origin} HSK`, code)
+  const cek = parseCsvCertificate(cekBytes, `${origin} CEK`, code)
+  const hrkKid = hrk.cert.kid ?? new Uint8Array()
+  if (!Buffer.from(hsk.sid).equals(hrkKid)) {
+    throw new VerificationError(
+      'CERT_UNTRUSTED_ROOT',
+      `hygon: the HSK is issued by key ${Buffer.from(hsk.sid).toString('hex')}, not the pinned HRK ${Buffer.from(hrkKid).toString('hex')}`,
+    )
+  }
+  requireUsage(hsk, USAGE.HSK, 'HSK')
+  requireUsage(cek, USAGE.CEK, 'CEK')
+  if (!verifyCertificateSignature(hrk, hsk)) {
+    throw new VerificationError('CERT_CHAIN_INVALID', 'hygon: the HSK signature does not verify with the HRK')
+  }
+  const hskSigner = signerOf(hsk, 'HSK', code)
+  if (!verifyCertificateSignature(hskSigner, cek)) {
+    throw new VerificationError('CERT_CHAIN_INVALID', 'hygon: the CEK signature does not verify with the HSK')
+  }
+  return signerOf(cek, 'CEK', code, precomputeCek)
+}
+
+/** HRK → HSK → CEK → PEK (`verifyCekChain`, then the PEK). Returns the PEK as the report's signer. */
 export function verifyCsvChain(
   hrk: Sm2Signer,
   hskBytes: Uint8Array,
@@ -62,28 +93,9 @@ export function verifyCsvChain(
   pekBytes: Uint8Array,
   origin: HskCekOrigin,
 ): Sm2Signer {
-  const code: VerificationErrorCode = origin === 'evidence' ? 'EVIDENCE_MALFORMED' : 'COLLATERAL_INVALID'
-  const hsk = parseCaCertificate(hskBytes, `csv ${origin} HSK`, code)
-  const cek = parseCsvCertificate(cekBytes, `csv ${origin} CEK`, code)
   const pek = parseCsvCertificate(pekBytes, 'csv evidence PEK', 'EVIDENCE_MALFORMED')
-  const hrkKid = hrk.cert.kid ?? new Uint8Array()
-  if (!Buffer.from(hsk.sid).equals(hrkKid)) {
-    throw new VerificationError(
-      'CERT_UNTRUSTED_ROOT',
-      `csv: the HSK is issued by key ${Buffer.from(hsk.sid).toString('hex')}, not the pinned HRK ${Buffer.from(hrkKid).toString('hex')}`,
-    )
-  }
-  requireUsage(hsk, USAGE.HSK, 'HSK')
-  requireUsage(cek, USAGE.CEK, 'CEK')
   requireUsage(pek, USAGE.PEK, 'PEK')
-  if (!verifyCertificateSignature(hrk, hsk)) {
-    throw new VerificationError('CERT_CHAIN_INVALID', 'csv: the HSK signature does not verify with the HRK')
-  }
-  const hskSigner = signerOf(hsk, 'HSK', code)
-  if (!verifyCertificateSignature(hskSigner, cek)) {
-    throw new VerificationError('CERT_CHAIN_INVALID', 'csv: the CEK signature does not verify with the HSK')
-  }
-  const cekSigner = signerOf(cek, 'CEK', code)
+  const cekSigner = verifyCekChain(hrk, hskBytes, cekBytes, origin)
   if (!verifyCertificateSignature(cekSigner, pek)) {
     throw new VerificationError('CERT_CHAIN_INVALID', 'csv: the PEK signature does not verify with the CEK')
   }
@@ -103,8 +115,10 @@ export class CsvChainCache {
     this.#limit = limit
   }
 
-  static key(hsk: Uint8Array, cek: Uint8Array, pek: Uint8Array): string {
-    return createHash('sha256').update(hsk).update(cek).update(pek).digest('hex')
+  static key(...parts: readonly Uint8Array[]): string {
+    const hash = createHash('sha256')
+    for (const part of parts) hash.update(part)
+    return hash.digest('hex')
   }
 
   get(key: string): Sm2Signer | undefined {

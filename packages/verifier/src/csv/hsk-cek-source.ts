@@ -15,30 +15,36 @@ export interface HskCek {
 }
 
 /**
- * The HSK and CEK for the evidence: from the evidence when it carries them, else the collateral
- * request `hygon-hsk-cek` for the chip (Hygon KDS serves `hsk_cek?snumber=<chip>`: the 832-byte HSK
- * followed by the 2084-byte CEK). Neither: COLLATERAL_UNAVAILABLE naming the chip.
+ * A Hygon chip's HSK and CEK from the collateral (request `hygon-hsk-cek`; Hygon KDS serves
+ * `hsk_cek?snumber=<chip>`: the 832-byte HSK followed by the 2084-byte CEK). None:
+ * COLLATERAL_UNAVAILABLE naming the chip.
  */
-export async function hskCekFor(evidence: CsvEvidence, collateral: CollateralSource | undefined): Promise<HskCek> {
-  if (evidence.hskCek !== undefined) return { ...evidence.hskCek, origin: 'evidence' }
-  if (!CHIP_ID.test(evidence.chipId)) {
-    throw new VerificationError(
-      'EVIDENCE_MALFORMED',
-      `csv serial_number ${JSON.stringify(evidence.chipId)} is not a chip id`,
-    )
+export async function hskCekOfChip(
+  chipId: string,
+  collateral: CollateralSource | undefined,
+  tee: string,
+): Promise<HskCek> {
+  if (!CHIP_ID.test(chipId)) {
+    throw new VerificationError('EVIDENCE_MALFORMED', `${tee}: chip id ${JSON.stringify(chipId)} is not a chip id`)
   }
-  const item = await getCollateral(collateral, { kind: 'hygon-hsk-cek', chipId: evidence.chipId })
+  const item = await getCollateral(collateral, { kind: 'hygon-hsk-cek', chipId })
   if (item === undefined) {
     throw new VerificationError(
       'COLLATERAL_UNAVAILABLE',
-      `csv: the evidence has no HSK/CEK and no collateral holds them for chip ${evidence.chipId} (Hygon KDS hsk_cek?snumber=${evidence.chipId})`,
+      `${tee}: no HSK/CEK for chip ${chipId} in the evidence or the collateral (Hygon KDS hsk_cek?snumber=${chipId})`,
     )
   }
   if (item.body.length !== CA_CERT_SIZE + CSV_CERT_SIZE) {
     throw new VerificationError(
       'COLLATERAL_INVALID',
-      `csv: the HSK/CEK for chip ${evidence.chipId} is ${String(item.body.length)} bytes, expected ${String(CA_CERT_SIZE + CSV_CERT_SIZE)}`,
+      `${tee}: the HSK/CEK for chip ${chipId} is ${String(item.body.length)} bytes, expected ${String(CA_CERT_SIZE + CSV_CERT_SIZE)}`,
     )
   }
   return { hsk: item.body.subarray(0, CA_CERT_SIZE), cek: item.body.subarray(CA_CERT_SIZE), origin: 'collateral' }
+}
+
+/** The HSK and CEK for CSV evidence: from the evidence when it carries them, else by its chip id. */
+export async function hskCekFor(evidence: CsvEvidence, collateral: CollateralSource | undefined): Promise<HskCek> {
+  if (evidence.hskCek !== undefined) return { ...evidence.hskCek, origin: 'evidence' }
+  return hskCekOfChip(evidence.chipId, collateral, 'csv')
 }

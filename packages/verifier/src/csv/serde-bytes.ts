@@ -8,7 +8,7 @@ import { VerificationError } from '../verifier.ts'
  */
 
 export function malformed(path: string, detail: string): never {
-  throw new VerificationError('EVIDENCE_MALFORMED', `csv evidence.${path}: ${detail}`)
+  throw new VerificationError('EVIDENCE_MALFORMED', `evidence.${path}: ${detail}`)
 }
 
 /** An object with exactly the struct's fields (`optional` ones may be absent): nothing unread passes. */
