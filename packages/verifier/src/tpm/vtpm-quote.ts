@@ -59,10 +59,15 @@ export function byteArray(value: unknown, what: string): Uint8Array {
 
 function hexField(object: JsonObject, field: string, tee: string): Uint8Array {
   const value = object[field]
-  if (typeof value !== 'string' || !HEX.test(value)) {
+  if (typeof value !== 'string') {
     throw new VerificationError('EVIDENCE_MALFORMED', `${tee} evidence: tpm_quote.${field} is not hex`)
   }
-  return new Uint8Array(Buffer.from(value, 'hex'))
+  const bytes = Buffer.from(value, 'hex')
+  // Lower-case hex re-encodes to itself (one native pass); anything else must pass the pattern.
+  if (bytes.toString('hex') !== value && !HEX.test(value)) {
+    throw new VerificationError('EVIDENCE_MALFORMED', `${tee} evidence: tpm_quote.${field} is not hex`)
+  }
+  return new Uint8Array(bytes)
 }
 
 export interface CheckedVtpmQuote {
