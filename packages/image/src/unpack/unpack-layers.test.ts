@@ -325,6 +325,17 @@ describe('unpackLayers: atomicity', () => {
     assert.deepEqual(await listTree(dest), ['a f'])
   })
 
+  test('an aborted signal stops the unpack and cleans up', async () => {
+    const { dir, dest } = await tmp()
+    const ac = new AbortController()
+    ac.abort()
+    await assert.rejects(unpackLayers([tarLayer([{ name: 'a', data: '1' }])], dest, { signal: ac.signal }), {
+      code: 'ABORTED',
+      entry: 'a',
+    })
+    assert.deepEqual(await readdir(dir), [])
+  })
+
   test('unknown and still-encrypted media types', async () => {
     const { dir, dest } = await tmp()
     for (const mediaType of ['application/vnd.oci.image.layer.v1.tar+gzip+encrypted', 'application/octet-stream']) {
