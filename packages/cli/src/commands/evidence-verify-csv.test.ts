@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, test } from 'node:test'
@@ -33,4 +33,20 @@ test('evidence verify --tee csv --collateral DIR: an HSK/CEK in hsk_cek/<chip>/ 
   const { code, err } = await run('--evidence', join(fixtures, 'csv_evidence.json'), '--collateral', dir)
   assert.notEqual(code, 0)
   assert.match(err, /CERT_UNTRUSTED_ROOT/)
+})
+
+test('evidence verify --tee hygondcu: the HSK/CEK come from --collateral DIR by chip; the synthetic chain is not under Hygon’s HRK', async () => {
+  const dcu = new URL('../../../verifier/fixtures/hygondcu/', import.meta.url).pathname
+  const reportData = readFileSync(join(dcu, 'report-data.hex'), 'utf8').trim()
+  const args = ['--evidence', join(dcu, 'evidence.json'), '--report-data', reportData]
+  const io = captureIo()
+  const code = await main(
+    ['evidence', 'verify', '--tee', 'hygondcu', ...args, '--collateral', join(dcu, 'collateral')],
+    io,
+  )
+  assert.notEqual(code, 0)
+  assert.match(io.err(), /CERT_UNTRUSTED_ROOT/)
+  const offline = captureIo()
+  assert.notEqual(await main(['evidence', 'verify', '--tee', 'hygondcu', ...args], offline), 0)
+  assert.match(offline.err(), /COLLATERAL_UNAVAILABLE.*DCU00000000000A1/)
 })
