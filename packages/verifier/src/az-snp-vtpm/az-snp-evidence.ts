@@ -1,11 +1,32 @@
 import { createHash, X509Certificate } from 'node:crypto'
-import type { JsonObject } from '@carapace/protocol'
+import { isJsonObject, type JsonObject, type JsonValue } from '@carapace/protocol'
 import { evidenceObject, stringField } from '../evidence-json.ts'
+import { onlyFields } from '../only-fields.ts'
 import { byteArray, vtpmQuoteFromByteArrays, vtpmQuoteFromHex, type VtpmQuote } from '../tpm/vtpm-quote.ts'
 import { VerificationError } from '../verifier.ts'
 
 const TEE = 'az-snp-vtpm'
-const BASE64URL = /^[A-Za-z0-9_-]*={0,2}$/
+const FIELDS = new Set(['version', 'tpm_quote', 'hcl_report', 'vcek'])
+const V0_FIELDS = new Set(['quote', 'report', 'vcek'])
+const QUOTE_FIELDS = new Set(['signature', 'message', 'pcrs'])
+
+const UPPER_HEX = /[A-F]/
+
+/**
+ * The TPM quote object of any version, with no field besides signature, message and pcrs, and its
+ * hex (v1/v2) in lower case as the attester writes it: hex of another case would be the same bytes
+ * in a second accepted text.
+ */
+export function vtpmQuoteObject(object: JsonObject, field: string, tee: string): JsonValue | undefined {
+  const quote = object[field]
+  if (!isJsonObject(quote)) return quote
+  onlyFields(quote, QUOTE_FIELDS, `${tee} evidence.${field}`)
+  const texts = [quote['signature'], quote['message'], ...(Array.isArray(quote['pcrs']) ? quote['pcrs'] : [])]
+  if (texts.some((text) => typeof text === 'string' && UPPER_HEX.test(text))) {
+    throw new VerificationError('EVIDENCE_MALFORMED', `${tee} evidence.${field}: hex must be lower case`)
+  }
+  return quote
+}
 
 /** Azure SNP vTPM evidence of any version, decoded (nothing verified yet). */
 export interface AzSnpEvidence {
@@ -25,10 +46,11 @@ export function parseAzSnpEvidence(evidence: unknown): AzSnpEvidence {
   const object = evidenceObject(evidence, TEE)
   const version = object['version']
   if (version === undefined) {
+    onlyFields(object, V0_FIELDS, `${TEE} evidence`)
     const vcek = pemCertificate(stringField(object, 'vcek', TEE))
     return {
       version: 0,
-      quote: vtpmQuoteFromByteArrays(object['quote'], TEE),
+      quote: vtpmQuoteFromByteArrays(vtpmQuoteObject(object, 'quote', TEE), TEE),
       hclReport: byteArray(object['report'], `${TEE} evidence: report`),
       vcekDer: new Uint8Array(vcek.raw),
       vcek,
@@ -37,10 +59,11 @@ export function parseAzSnpEvidence(evidence: unknown): AzSnpEvidence {
   if (version !== 1 && version !== 2) {
     throw new VerificationError('UNSUPPORTED_VERSION', `${TEE} evidence version ${JSON.stringify(version)} (0–2 are)`)
   }
+  onlyFields(object, FIELDS, `${TEE} evidence`)
   const vcekDer = base64UrlField(object, 'vcek', TEE)
   return {
     version,
-    quote: vtpmQuoteFromHex(object['tpm_quote'], TEE),
+    quote: vtpmQuoteFromHex(vtpmQuoteObject(object, 'tpm_quote', TEE), TEE),
     hclReport: base64UrlField(object, 'hcl_report', TEE),
     vcekDer,
     vcek: exactCertificate(vcekDer),
@@ -80,11 +103,22 @@ function exactCertificate(der: Uint8Array): X509Certificate {
   })
 }
 
+/**
+ * A required string field holding base64url in a canonical form (checked by re-encoding: no other
+ * alphabet, zero bits after the last byte), with its full padding (as real evidence has it) or none
+ * (as Node writes it), so one byte string has at most those two texts.
+ */
 export function base64UrlField(object: JsonObject, field: string, tee: string): Uint8Array {
   const text = stringField(object, field, tee)
-  if (!BASE64URL.test(text))
-    throw new VerificationError('EVIDENCE_MALFORMED', `${tee} evidence.${field} is not base64url`)
-  return new Uint8Array(Buffer.from(text, 'base64url'))
+  const bytes = Buffer.from(text, 'base64url')
+  const body = bytes.toString('base64url')
+  const padding = text.length - body.length
+  const padded = padding === (4 - (body.length % 4)) % 4 && /^=*$/.test(text.slice(body.length))
+  if (!text.startsWith(body) || (padding !== 0 && !padded))
+    throw new VerificationError('EVIDENCE_MALFORMED', `${tee} evidence.${field} is not canonical base64url`)
+  // A buffer of its own is viewed; a small one from Buffer's shared pool is copied (see base64Field).
+  const own = bytes.byteOffset === 0 && bytes.buffer.byteLength === bytes.length
+  return own ? new Uint8Array(bytes.buffer, 0, bytes.length) : new Uint8Array(bytes)
 }
 
 function pemCertificate(pem: string): X509Certificate {

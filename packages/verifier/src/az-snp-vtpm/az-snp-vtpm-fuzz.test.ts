@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
 import { test } from 'node:test'
+import { fuzzVerifier } from '../fuzz/fuzz-verifier.ts'
+import { mutateJson } from '../fuzz/mutate-json.ts'
 import { mutateBytes, outcome, seededRandom } from '../tpm/fuzz-support.ts'
 import { createAzSnpVtpmVerifier } from './az-snp-vtpm-verifier.ts'
 
@@ -70,4 +72,16 @@ test('az-snp-vtpm fuzz: 10,000 mutations of golden evidence are only ever reject
     rejected++
   }
   assert.ok(rejected > 9_500, `${String(rejected)} rejected`)
+})
+
+test('az-snp-vtpm fuzz: 2,000 field mutations of the evidence JSON are only ever rejected, with typed errors', async () => {
+  const verifier = createAzSnpVtpmVerifier()
+  const result = await fuzzVerifier({
+    golden: golden,
+    mutate: mutateJson,
+    verify: (evidence) => verifier.verify(evidence, { reportData }, context),
+    runs: 2_000,
+    seed: 0xa26,
+  })
+  assert.equal(result.rejected + result.unchanged, 2_000)
 })

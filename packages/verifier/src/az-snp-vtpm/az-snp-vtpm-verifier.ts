@@ -1,4 +1,10 @@
-import { checkHclUserData, checkHclVarDataBinding, hclAttestationKey, parseHclReport } from '../tpm/hcl-report.ts'
+import {
+  checkHclUserData,
+  checkHclUserDataUnset,
+  checkHclVarDataBinding,
+  hclAttestationKey,
+  parseHclReport,
+} from '../tpm/hcl-report.ts'
 import { checkInitDataPcr } from '../tpm/init-data-pcr.ts'
 import { withVtpmClaims } from '../tpm/vtpm-claims.ts'
 import { checkVtpmQuote } from '../tpm/vtpm-quote.ts'
@@ -38,7 +44,8 @@ export function createAzSnpVtpmVerifier(options: AzSnpVtpmVerifierOptions = {}):
         throw new VerificationError('EVIDENCE_MALFORMED', 'az-snp-vtpm evidence: the HCL report is not an SNP report')
       }
       const quote = checkVtpmQuote(parsed.quote, hclAttestationKey(hcl), expected.reportData)
-      if (parsed.version >= 2 && expected.reportData !== undefined) checkHclUserData(hcl, expected.reportData)
+      if (parsed.version < 2) checkHclUserDataUnset(hcl)
+      else if (expected.reportData !== undefined) checkHclUserData(hcl, expected.reportData)
       const report = parseSnpReport(hcl.hardwareReport)
       checkHclVarDataBinding(hcl, report.reportData)
       const product = azSnpProduct(report, parsed.vcek)

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
 import { test } from 'node:test'
+import { fuzzVerifier } from '../fuzz/fuzz-verifier.ts'
+import { mutateJson } from '../fuzz/mutate-json.ts'
 import { mutateBytes, outcome, seededRandom } from '../tpm/fuzz-support.ts'
 import { azTdxTestCollateral, AZ_TDX_TEST_TIME } from './az-tdx-test-support.ts'
 import { createAzTdxVtpmVerifier } from './az-tdx-vtpm-verifier.ts'
@@ -81,4 +83,16 @@ test('az-tdx-vtpm fuzz: 10,000 mutations of golden evidence are only ever reject
   }
   assert.deepEqual(accepted, [])
   assert.ok(rejected > 9_500, `${String(rejected)} rejected`)
+})
+
+test('az-tdx-vtpm fuzz: 2,000 field mutations of the evidence JSON are only ever rejected, with typed errors', async () => {
+  const verifier = createAzTdxVtpmVerifier()
+  const result = await fuzzVerifier({
+    golden: golden,
+    mutate: mutateJson,
+    verify: (evidence) => verifier.verify(evidence, expected, context),
+    runs: 2_000,
+    seed: 0x7d9,
+  })
+  assert.equal(result.rejected + result.unchanged, 2_000)
 })

@@ -89,11 +89,13 @@ describe('az-tdx-vtpm evidence v2 (synthetic: v1 re-wrapped with HCL user-data)'
     )
   })
 
-  test('user-data holding other data: REPORT_DATA_MISMATCH (the same evidence labelled v1 is accepted)', async () => {
+  test('user-data holding other data: REPORT_DATA_MISMATCH; labelled v1 it is EVIDENCE_MALFORMED (v1 leaves user-data unset)', async () => {
     const c = v2Case(Buffer.from('not the challenge'))
     await rejectsWith(c.verifier.verify(c.evidence, { reportData: challenge }, c.context), 'REPORT_DATA_MISMATCH')
-    const [r] = await c.verifier.verify({ ...c.evidence, version: 1 }, { reportData: challenge }, c.context)
-    assert.equal(r?.claims['tcb_status'], 'UpToDate')
+    await rejectsWith(
+      c.verifier.verify({ ...c.evidence, version: 1 }, { reportData: challenge }, c.context),
+      'EVIDENCE_MALFORMED',
+    )
   })
 
   test('user-data changed without a TD quote that binds it: REPORT_DATA_MISMATCH', async () => {

@@ -4,7 +4,13 @@ import { quoteReportData } from '../dcap/quote-parse.ts'
 import { evaluateQuoteTcb } from '../dcap/quote-tcb.ts'
 import { verifyDcapQuote, type DcapTcbEvaluator } from '../dcap/quote-verify.ts'
 import { tdxQuoteClaims } from '../tdx/tdx-claims.ts'
-import { checkHclUserData, checkHclVarDataBinding, hclAttestationKey, parseHclReport } from '../tpm/hcl-report.ts'
+import {
+  checkHclUserData,
+  checkHclUserDataUnset,
+  checkHclVarDataBinding,
+  hclAttestationKey,
+  parseHclReport,
+} from '../tpm/hcl-report.ts'
 import { checkInitDataPcr } from '../tpm/init-data-pcr.ts'
 import { withVtpmClaims } from '../tpm/vtpm-claims.ts'
 import { checkVtpmQuote } from '../tpm/vtpm-quote.ts'
@@ -36,7 +42,8 @@ export function createAzTdxVtpmVerifier(options: AzTdxVtpmVerifierOptions = {}):
         throw new VerificationError('EVIDENCE_MALFORMED', 'az-tdx-vtpm evidence: the HCL report is not a TDX report')
       }
       const quote = checkVtpmQuote(parsed.quote, hclAttestationKey(hcl), expected.reportData)
-      if (parsed.version >= 2 && expected.reportData !== undefined) checkHclUserData(hcl, expected.reportData)
+      if (parsed.version < 2) checkHclUserDataUnset(hcl)
+      else if (expected.reportData !== undefined) checkHclUserData(hcl, expected.reportData)
       const verified = await verifyDcapQuote(parsed.tdQuote, 'tdx', {
         at,
         collateral: context?.collateral ?? NO_COLLATERAL,

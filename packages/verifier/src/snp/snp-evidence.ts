@@ -1,5 +1,6 @@
 import { isJsonObject, type JsonObject, type JsonValue } from '@carapace/protocol'
 import { evidenceObject } from '../evidence-json.ts'
+import { onlyFields } from '../only-fields.ts'
 import { VerificationError } from '../verifier.ts'
 import { decodeTcb, encodeTcb } from './snp-product.ts'
 import { SNP_REPORT_SIZE, SNP_SIGNATURE_COMPONENT, SnpOffset } from './snp-report.ts'
@@ -26,11 +27,6 @@ const TEE = 'snp'
 
 function malformed(message: string): never {
   throw new VerificationError('EVIDENCE_MALFORMED', `snp evidence: ${message}`)
-}
-
-/** Fails on a key of `object` outside `allowed`: nothing signs the JSON, so nothing may be added. */
-function onlyKeys(object: JsonObject, allowed: ReadonlySet<string>, field: string): void {
-  for (const key of Object.keys(object)) if (!allowed.has(key)) malformed(`${field}: unknown field ${key}`)
 }
 
 const EVIDENCE_KEYS = new Set(['attestation_report', 'cert_chain'])
@@ -103,7 +99,7 @@ export function parseSnpEvidence(evidence: unknown): SnpEvidence {
     return { report: new Uint8Array(evidence), certChain: [] }
   }
   const object = evidenceObject(evidence, TEE)
-  onlyKeys(object, EVIDENCE_KEYS, 'evidence')
+  onlyFields(object, EVIDENCE_KEYS, 'evidence')
   const report = object['attestation_report']
   if (!isJsonObject(report)) malformed('attestation_report must be an object')
   return { report: reportFromJson(report), certChain: certChainFromJson(object['cert_chain']) }
@@ -138,7 +134,7 @@ function optionalInteger(value: JsonValue | undefined, max: number, field: strin
 
 function tcbFromJson(value: JsonValue | undefined, field: string): Uint8Array {
   if (!isJsonObject(value)) return malformed(`${field} must be an object`)
-  onlyKeys(value, TCB_KEYS, field)
+  onlyFields(value, TCB_KEYS, field)
   const fmc = value['fmc']
   const tcb = {
     bootloader: integer(value['bootloader'], 255, `${field}.bootloader`),
@@ -153,7 +149,7 @@ function tcbFromJson(value: JsonValue | undefined, field: string): Uint8Array {
 
 function versionFromJson(value: JsonValue | undefined, field: string): [number, number, number] {
   if (!isJsonObject(value)) return malformed(`${field} must be an object`)
-  onlyKeys(value, VERSION_KEYS, field)
+  onlyFields(value, VERSION_KEYS, field)
   return [
     integer(value['build'], 255, `${field}.build`),
     integer(value['minor'], 255, `${field}.minor`),
@@ -165,7 +161,7 @@ const U32 = 0xffffffff
 
 /** Rebuilds the 1184 report bytes from the serde form. */
 export function reportFromJson(json: JsonObject): Uint8Array {
-  onlyKeys(json, REPORT_KEYS, 'attestation_report')
+  onlyFields(json, REPORT_KEYS, 'attestation_report')
   checkOptionalFields(json)
   const bytes = new Uint8Array(SNP_REPORT_SIZE)
   const view = new DataView(bytes.buffer)
@@ -214,7 +210,7 @@ export function reportFromJson(json: JsonObject): Uint8Array {
   )
   const signature = json['signature']
   if (!isJsonObject(signature)) return malformed('signature must be an object')
-  onlyKeys(signature, SIGNATURE_KEYS, 'signature')
+  onlyFields(signature, SIGNATURE_KEYS, 'signature')
   bytes.set(byteArray(signature['r'], SNP_SIGNATURE_COMPONENT, 'signature.r'), SnpOffset.signatureR)
   bytes.set(byteArray(signature['s'], SNP_SIGNATURE_COMPONENT, 'signature.s'), SnpOffset.signatureS)
   return bytes
@@ -225,7 +221,7 @@ function certChainFromJson(value: JsonValue | undefined): SnpCertEntry[] {
   if (!Array.isArray(value)) return malformed('cert_chain must be an array or null')
   return value.map((entry, i) => {
     if (!isJsonObject(entry)) return malformed(`cert_chain[${String(i)}] must be an object`)
-    onlyKeys(entry, CERT_ENTRY_KEYS, `cert_chain[${String(i)}]`)
+    onlyFields(entry, CERT_ENTRY_KEYS, `cert_chain[${String(i)}]`)
     const type = entry['cert_type']
     // Unit variants serialise as strings; `OTHER(uuid)` as an object of that one key.
     const certType =

@@ -116,6 +116,18 @@ export function checkHclUserData(report: HclReport, expectedReportData: Uint8Arr
   }
 }
 
+/**
+ * Evidence v0/v1: their attesters do not set the HCL user data, so it must be unset (absent, or
+ * hex zeros as in every real v0/v1 report). A v2 evidence relabelled v1 — which would skip the
+ * user-data check — is `EVIDENCE_MALFORMED`; so is v1 evidence read from a vTPM whose user data a
+ * v2 attester set (attest with v2 there).
+ */
+export function checkHclUserDataUnset(report: HclReport): void {
+  const userData = report.varDataJson['user-data']
+  if (userData === undefined || (typeof userData === 'string' && /^0*$/.test(userData))) return
+  throw new VerificationError('EVIDENCE_MALFORMED', 'HCL user-data is set, but the evidence version is below 2')
+}
+
 /** SHA-256(var-data) must be the first 32 bytes of the hardware report's report data. */
 export function checkHclVarDataBinding(report: HclReport, hardwareReportData: Uint8Array): void {
   if (!Buffer.from(report.varDataSha256).equals(Buffer.from(hardwareReportData.subarray(0, 32)))) {
