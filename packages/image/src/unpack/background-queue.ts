@@ -17,11 +17,19 @@ export class BackgroundQueue {
     if (this.#failed) throw this.#error
   }
 
-  /** Starts `task` once fewer than `limit` tasks run. */
-  async add(task: () => Promise<void>): Promise<void> {
-    this.check()
-    while (this.#running.size >= this.#limit) await Promise.race(this.#running)
-    this.check()
+  /**
+   * Starts `task` once fewer than `limit` tasks run. `owned` (the task's file handle) is closed
+   * here when the task is refused because an earlier one failed.
+   */
+  async add(owned: { close(): Promise<void> } | undefined, task: () => Promise<void>): Promise<void> {
+    try {
+      this.check()
+      while (this.#running.size >= this.#limit) await Promise.race(this.#running)
+      this.check()
+    } catch (e) {
+      await owned?.close().catch(() => undefined)
+      throw e
+    }
     const p: Promise<void> = task()
       .catch((e: unknown) => {
         if (!this.#failed) {

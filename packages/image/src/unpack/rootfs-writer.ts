@@ -243,7 +243,7 @@ export class RootfsWriter {
       throw e
     }
     // fd-based, so safe to finish while later entries are applied.
-    await this.#background.add(async () => {
+    await this.#background.add(fh, async () => {
       try {
         // chown before chmod: chown clears setuid/setgid bits.
         if (this.#chownNeeded(entry)) await fh.chown(entry.uid, entry.gid)
@@ -319,7 +319,7 @@ export class RootfsWriter {
     const flags = constants.O_RDONLY | constants.O_DIRECTORY | constants.O_NOFOLLOW
     // Metadata of one directory never changes another's, so the order does not matter.
     for (const [key, m] of this.#dirMeta) {
-      await this.#background.add(async () => {
+      await this.#background.add(undefined, async () => {
         let fh: FileHandle
         try {
           fh = await open(key === '' ? this.#root : join(this.#root, key), flags)

@@ -108,7 +108,7 @@ export function parseHeader(block: Buffer): RawTarHeader {
     gid: parseNumber(block.subarray(116, 124), 'gid', name),
     size: parseNumber(block.subarray(124, 136), 'size', name),
     mtime: parseNumber(block.subarray(136, 148), 'mtime', name),
-    typeflag: tf === 0 ? '0' : String.fromCharCode(tf),
+    typeflag: String.fromCharCode(tf),
     linkname: decodeString(block.subarray(157, 257), 'link name', name),
     devmajor: parseNumber(block.subarray(329, 337), 'devmajor', name),
     devminor: parseNumber(block.subarray(337, 345), 'devminor', name),

@@ -131,6 +131,38 @@ describe('TarReader', () => {
     assert.equal((await readAll(tar))[0]?.data, 'hello')
   })
 
+  test('a NUL type flag is a file, or a directory when the name ends with a slash', async () => {
+    const got = await readAll(
+      buildTar([
+        { name: 'old-dir/', type: '\0' },
+        { name: 'old-file', type: '\0', data: 'v7' },
+      ]),
+    )
+    assert.deepEqual(
+      got.map((g) => [g.entry.path, g.entry.type, g.data]),
+      [
+        ['old-dir/', 'dir', ''],
+        ['old-file', 'file', 'v7'],
+      ],
+    )
+  })
+
+  test('a global pax header alone does not make the end of the archive a truncation', async () => {
+    const tar = buildTar([{ name: 'f', data: 'x' }])
+    const body = Buffer.from('17 comment=hello\n')
+    const global = Buffer.concat([
+      tarHeader({ name: 'g', type: 'g' }, body.length),
+      body,
+      Buffer.alloc(512 - body.length),
+    ])
+    const got = await readAll(Buffer.concat([global, tar]))
+    assert.deepEqual(
+      got.map((g) => g.entry.path),
+      ['f'],
+    )
+    assert.deepEqual(await readAll(Buffer.concat([global, Buffer.alloc(1024)])), [])
+  })
+
   test('end of input at a header boundary ends the archive (as Go archive/tar)', async () => {
     const got = await readAll(buildTar([{ name: 'f', data: 'x' }], false))
     assert.equal(got.length, 1)

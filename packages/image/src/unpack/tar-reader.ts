@@ -33,6 +33,7 @@ export interface TarLimits {
 }
 
 const TYPES: Readonly<Record<string, TarEntryType>> = {
+  '\0': 'file',
   '0': 'file',
   '7': 'file',
   '1': 'hardlink',
@@ -109,8 +110,10 @@ export class TarReader {
       this.#current = h.name
       if (h.typeflag === 'x' || h.typeflag === 'g') {
         const records = parsePaxRecords(await this.#readMeta(h.size, 'pax header', h.name), h.name)
-        if (h.typeflag === 'x') pax = records
-        pending = true
+        if (h.typeflag === 'x') {
+          pax = records
+          pending = true
+        }
         continue
       }
       if (h.typeflag === 'L' || h.typeflag === 'K') {
@@ -121,8 +124,9 @@ export class TarReader {
         pending = true
         continue
       }
-      const type = TYPES[h.typeflag]
       const path = pax.path ?? longName ?? h.name
+      // Old (pre-POSIX) archives mark directories with a NUL type and a trailing slash.
+      const type = h.typeflag === '\0' && path.endsWith('/') ? 'dir' : TYPES[h.typeflag]
       if (type === undefined) {
         throw new UnpackError('UNSUPPORTED_ENTRY', `tar entry type '${h.typeflag}' is not supported`, { entry: path })
       }
