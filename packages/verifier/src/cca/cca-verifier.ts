@@ -1,4 +1,5 @@
 import { bytesEqual, evidenceObject } from '../evidence-json.ts'
+import { onlyFields } from '../only-fields.ts'
 import { VerificationError, type Verifier } from '../verifier.ts'
 import { ccaClaims } from './cca-claims.ts'
 import { splitCcaToken } from './cca-token.ts'
@@ -25,9 +26,13 @@ function regularize(data: Uint8Array, size: number): Uint8Array {
   return out
 }
 
-/** `{"token":[bytes…]}`: the token as a JSON array of byte values. */
+const EVIDENCE_FIELDS = new Set(['token'])
+
+/** `{"token":[bytes…]}`: the token as a JSON array of byte values; no other field (nothing signs it). */
 function tokenBytes(evidence: unknown): Uint8Array {
-  const token = evidenceObject(evidence, 'cca').token
+  const object = evidenceObject(evidence, 'cca')
+  onlyFields(object, EVIDENCE_FIELDS, 'cca evidence')
+  const token = object.token
   if (!Array.isArray(token) || token.length === 0)
     throw new VerificationError('EVIDENCE_MALFORMED', 'cca evidence.token: expected an array of bytes')
   if (!token.every((b) => typeof b === 'number' && Number.isInteger(b) && b >= 0 && b <= 255)) {
