@@ -1,0 +1,102 @@
+import { Server, ServerCredentials, status } from '@grpc/grpc-js'
+import type { sendUnaryData, ServerUnaryCall, ServiceError } from '@grpc/grpc-js'
+import type { KeyProviderClient } from '../ocicrypt/index.ts'
+import { KeyProviderError } from './keyprovider-error.ts'
+import type { KeyProviderErrorCode } from './keyprovider-error.ts'
+import { MAX_KEY_PROVIDER_MESSAGE_BYTES } from './keyprovider-proto.ts'
+import { KEY_PROVIDER_SERVICE } from './keyprovider-service.ts'
+
+// `carapace keyprovider serve`: ocicrypt's gRPC key-provider service in front of a provider that
+// speaks the §4.3 JSON (the same object cmd mode drives).
+
+export interface KeyProviderServerOptions {
+  /** The provider answering WrapKey/UnWrapKey JSON, e.g. `createCocoKeyProvider(…)`. */
+  provider: KeyProviderClient
+  /** `host:port`; port 0 picks a free one. */
+  listen: string
+  /** Default: plaintext, as ocicrypt's client uses without `grpc-tls`. */
+  credentials?: ServerCredentials
+  /** Called once per request after it is answered (logging). */
+  onRequest?: (event: { method: 'WrapKey' | 'UnWrapKey'; ok: boolean; error?: Error }) => void
+}
+
+export interface RunningKeyProviderServer {
+  /** `host:port` actually bound. */
+  readonly address: string
+  readonly port: number
+  close(): Promise<void>
+}
+
+const STATUS_OF: Record<KeyProviderErrorCode, status> = {
+  BAD_REQUEST: status.INVALID_ARGUMENT,
+  BAD_PARAMETERS: status.INVALID_ARGUMENT,
+  KEK_UNAVAILABLE: status.FAILED_PRECONDITION,
+  KBS_REGISTER_FAILED: status.UNAVAILABLE,
+  UNIMPLEMENTED: status.UNIMPLEMENTED,
+  UNWRAP_FAILED: status.FAILED_PRECONDITION,
+  INVALID_CONFIG: status.FAILED_PRECONDITION,
+  PROVIDER_FAILED: status.INTERNAL,
+}
+
+function toServiceError(error: unknown): Partial<ServiceError> {
+  if (error instanceof KeyProviderError) {
+    return { code: STATUS_OF[error.code], details: `${error.code}: ${error.message}` }
+  }
+  // Do not leak internals of unexpected failures to the peer.
+  return { code: status.INTERNAL, details: 'internal key provider error' }
+}
+
+function handler(
+  method: 'WrapKey' | 'UnWrapKey',
+  run: (json: string) => Promise<string>,
+  onRequest: KeyProviderServerOptions['onRequest'],
+) {
+  return (call: ServerUnaryCall<string, string>, callback: sendUnaryData<string>): void => {
+    run(call.request).then(
+      (response) => {
+        onRequest?.({ method, ok: true })
+        callback(null, response)
+      },
+      (error: unknown) => {
+        onRequest?.({ method, ok: false, error: error instanceof Error ? error : new Error(String(error)) })
+        callback(toServiceError(error), null)
+      },
+    )
+  }
+}
+
+export function startKeyProviderServer(options: KeyProviderServerOptions): Promise<RunningKeyProviderServer> {
+  const server = new Server({ 'grpc.max_receive_message_length': MAX_KEY_PROVIDER_MESSAGE_BYTES })
+  const { provider, onRequest } = options
+  server.addService(KEY_PROVIDER_SERVICE, {
+    WrapKey: handler('WrapKey', (json) => provider.wrapKey(json), onRequest),
+    UnWrapKey: handler('UnWrapKey', (json) => provider.unwrapKey(json), onRequest),
+  })
+  const colon = options.listen.lastIndexOf(':')
+  const host = options.listen.slice(0, colon)
+  if (colon <= 0 || !/^\d+$/.test(options.listen.slice(colon + 1))) {
+    return Promise.reject(new KeyProviderError('INVALID_CONFIG', `listen address ${options.listen} is not host:port`))
+  }
+  return new Promise((resolve, reject) => {
+    server.bindAsync(options.listen, options.credentials ?? ServerCredentials.createInsecure(), (error, port) => {
+      if (error) {
+        reject(
+          new KeyProviderError('INVALID_CONFIG', `cannot listen on ${options.listen}: ${error.message}`, {
+            cause: error,
+          }),
+        )
+        return
+      }
+      resolve({
+        address: `${host}:${port}`,
+        port,
+        close: () =>
+          new Promise<void>((done) => {
+            server.tryShutdown(() => {
+              done()
+            })
+          }),
+      })
+    })
+  })
+}
