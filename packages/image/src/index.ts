@@ -68,3 +68,5 @@ export {
 export * from './ocicrypt/index.ts'
 // layer unpack to a rootfs (helper H)
 export * from './unpack/index.ts'
+// ocicrypt key provider: CoCo provider, gRPC server, cmd mode, cmd/gRPC clients (helper J)
+export * from './keyprovider/index.ts'
