@@ -89,3 +89,45 @@ test('snp evidence: byte fields written as hex strings (as some wrappers of the 
   json['measurement'] = 'zz'.repeat(48)
   assert.throws(() => parseSnpEvidence({ attestation_report: json }), VerificationError)
 })
+
+test('snp evidence JSON: no unknown field at any level, newer sev-crate fields all or none and null only where the version lacks them', () => {
+  const bytes = snpFixture('oak-milan-oc-report.bin')
+  const json = (): JsonObject => JSON.parse(snpEvidenceJson(bytes, null)) as JsonObject
+  const report = (e: JsonObject): JsonObject => e['attestation_report'] as JsonObject
+  const code = (e: JsonObject): string => {
+    try {
+      parseSnpEvidence(e)
+      return 'accepted'
+    } catch (error) {
+      assert.ok(error instanceof VerificationError, String(error))
+      return error.code
+    }
+  }
+  assert.equal(code(json()), 'accepted')
+  const edits: [string, (e: JsonObject) => void][] = [
+    ['top-level field', (e) => (e['x'] = 1)],
+    ['report field', (e) => (report(e)['x'] = 1)],
+    ['TCB field', (e) => ((report(e)['current_tcb'] as JsonObject)['x'] = 1)],
+    ['version field', (e) => ((report(e)['current'] as JsonObject)['x'] = 1)],
+    ['signature field', (e) => ((report(e)['signature'] as JsonObject)['x'] = 1)],
+    ['fmc in one TCB only', (e) => Reflect.deleteProperty(report(e)['launch_tcb'] as JsonObject, 'fmc')],
+    ['one cpuid field left out', (e) => Reflect.deleteProperty(report(e), 'cpuid_step')],
+    ['cpuid null in a v3 report', (e) => (report(e)['cpuid_step'] = null)],
+    ['mit vector a number in a v3 report', (e) => (report(e)['launch_mit_vector'] = 0)],
+    ['one mit vector left out', (e) => Reflect.deleteProperty(report(e), 'current_mit_vector')],
+    ['cert entry field', (e) => (e['cert_chain'] = [{ cert_type: 'VCEK', data: [1], x: 1 }])],
+  ]
+  for (const [name, edit] of edits) {
+    const e = json()
+    edit(e)
+    assert.equal(code(e), 'EVIDENCE_MALFORMED', name)
+  }
+  // An older sev crate writes no fmc and no mit vectors: the same report, accepted.
+  const older = json()
+  for (const tcb of ['current_tcb', 'reported_tcb', 'committed_tcb', 'launch_tcb']) {
+    Reflect.deleteProperty(report(older)[tcb] as JsonObject, 'fmc')
+  }
+  Reflect.deleteProperty(report(older), 'launch_mit_vector')
+  Reflect.deleteProperty(report(older), 'current_mit_vector')
+  assert.deepEqual(parseSnpEvidence(older).report, bytes)
+})
