@@ -13,6 +13,8 @@ export {
 } from './keyprovider-service.ts'
 export { createCocoKeyProvider } from './coco-key-provider.ts'
 export type { CocoKeyProviderOptions } from './coco-key-provider.ts'
+export { cocoKeyProviderFromSettings } from './coco-key-provider-settings.ts'
+export type { CocoKeyProviderSettings } from './coco-key-provider-settings.ts'
 export { kbsKekRegistrar } from './kek-registrar.ts'
 export type { KbsKekRegistrarOptions, KekRegistrar } from './kek-registrar.ts'
 export { kekTable } from './kek-table.ts'

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { generateKeyPairSync } from 'node:crypto'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
@@ -9,8 +9,17 @@ import { startKbsServer } from '@carapace/kbs'
 import type { RunningKbs } from '@carapace/kbs'
 import { createKbsAdminClient, createKbsClient, createNodeFetch, mintAdminToken } from '@carapace/kbs-client'
 import type { Fetch } from '@carapace/kbs-client'
-import { cocoKeyUnwrapper, keyProviderWrapper, parseAnnotationPacket, parseKbsKeyId } from '../ocicrypt/index.ts'
+import {
+  cocoKeyUnwrapper,
+  encodeKeyUnwrapRequest,
+  keyProviderWrapper,
+  parseAnnotationPacket,
+  parseKbsKeyId,
+  parseKeyUnwrapResponse,
+} from '../ocicrypt/index.ts'
+import type { KeyProviderClient } from '../ocicrypt/index.ts'
 import { createCocoKeyProvider } from './coco-key-provider.ts'
+import { cocoKeyProviderFromSettings } from './coco-key-provider-settings.ts'
 import { addProviderKey } from './configured-providers.ts'
 import { grpcKeyProviderClient } from './grpc-client.ts'
 import { kbsKekRegistrar } from './kek-registrar.ts'
@@ -46,7 +55,13 @@ after(async () => {
 })
 
 async function wrapThroughGrpc(registrarUrl: string, key: string, params: string): Promise<Uint8Array | undefined> {
-  const provider = createCocoKeyProvider({ registrar: kbsKekRegistrar({ url: registrarUrl, adminKeyPem: key, fetch }) })
+  return wrapWith(
+    createCocoKeyProvider({ registrar: kbsKekRegistrar({ url: registrarUrl, adminKeyPem: key, fetch }) }),
+    params,
+  )
+}
+
+async function wrapWith(provider: KeyProviderClient, params: string): Promise<Uint8Array | undefined> {
   const server = await startKeyProviderServer({ provider, listen: '127.0.0.1:0' })
   try {
     const parameters: Record<string, Uint8Array[]> = {}
@@ -60,7 +75,13 @@ async function wrapThroughGrpc(registrarUrl: string, key: string, params: string
 
 describe('WrapKey registers the KEK in a real KBS before answering', () => {
   test('the attested guest fetches the registered KEK from the KBS and it opens the packet', async () => {
-    const annotation = await wrapThroughGrpc(kbs.url, adminKeyPem, 'keyid=kbs:///default/image-kek/e2e-app')
+    // configured as `carapace keyprovider serve --kbs URL --kbs-admin-key FILE --kbs-ca FILE` would
+    const provider = await cocoKeyProviderFromSettings({
+      kbsUrl: kbs.url,
+      kbsAdminKeyPath: kbs.adminPrivateKeyPath ?? '',
+      kbsCaPath: kbs.certificatePath ?? '',
+    })
+    const annotation = await wrapWith(provider, 'keyid=kbs:///default/image-kek/e2e-app')
     const packet = parseAnnotationPacket(annotation ?? Buffer.alloc(0))
     assert.equal(packet.kid, 'kbs:///default/image-kek/e2e-app')
 
@@ -116,5 +137,32 @@ describe('WrapKey registers the KEK in a real KBS before answering', () => {
       (error: unknown) =>
         error instanceof KeyProviderError && error.code === 'INVALID_CONFIG' && /admin private key/.test(error.message),
     )
+  })
+})
+
+describe('provider settings (the CLI flags)', () => {
+  const invalid = (message: RegExp) => (error: unknown) =>
+    error instanceof KeyProviderError && error.code === 'INVALID_CONFIG' && message.test(error.message)
+
+  test('are checked up front', async () => {
+    await assert.rejects(cocoKeyProviderFromSettings({ kbsUrl: 'https://kbs' }), invalid(/go together/))
+    await assert.rejects(
+      cocoKeyProviderFromSettings({ kbsUrl: 'https://kbs', kbsAdminKeyPath: join(dataDir, 'absent.pem') }),
+      invalid(/cannot read KBS admin key/),
+    )
+    await assert.rejects(
+      cocoKeyProviderFromSettings({ unwrapKeys: [{ kid: 'kbs:///a/b/c', path: kbs.certificatePath ?? '' }] }),
+      invalid(/a KEK is 32/),
+    )
+  })
+
+  test('unwrap keys answer UnWrapKey; without them it is UNIMPLEMENTED', async () => {
+    const kekFile = join(dataDir, 'kek.bin')
+    writeFileSync(kekFile, Buffer.alloc(32, 5))
+    const provider = await cocoKeyProviderFromSettings({ unwrapKeys: [{ kid: 'kbs:///default/k/1', path: kekFile }] })
+    const annotation = await wrapWith(provider, `keypath=${kekFile}::keyid=kbs:///default/k/1`)
+    const request = encodeKeyUnwrapRequest({}, annotation ?? Buffer.alloc(0))
+    assert.deepEqual(parseKeyUnwrapResponse(await provider.unwrapKey(request)), OPTS)
+    await assert.rejects((await cocoKeyProviderFromSettings({})).unwrapKey(request), /UnWrapKey is not offered/)
   })
 })

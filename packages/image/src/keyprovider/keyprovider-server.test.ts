@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict'
 import { createHash, randomBytes } from 'node:crypto'
+import { readFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
 import { Readable, Writable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { after, before, describe, test } from 'node:test'
-import { Client, credentials, status } from '@grpc/grpc-js'
+import { Client, ServerCredentials, credentials, status } from '@grpc/grpc-js'
 import type { ServiceError } from '@grpc/grpc-js'
 import {
   cocoKeyUnwrapper,
@@ -27,6 +29,8 @@ import type { RunningKeyProviderServer } from './keyprovider-server.ts'
 import { encodeKeyProviderMessage } from './keyprovider-proto.ts'
 import { UNWRAP_KEY_PATH, WRAP_KEY_PATH, deserializeJson, serializeJson } from './keyprovider-service.ts'
 import { COCO_KEK, COCO_KID, grpcExchanges, readRecordedKek } from './keyprovider-test-support.ts'
+
+const OPTS_FOR_TLS = Buffer.from('{}')
 
 /** Everything the server received, then the real provider's answer. */
 function recording(provider: KeyProviderClient): KeyProviderClient & { received: string[] } {
@@ -194,6 +198,37 @@ describe('gRPC keyprovider.KeyProviderService over loopback', () => {
       assert.ok(error.message.includes(gone.address), error.message)
       return true
     })
+  })
+
+  test('grpc-tls: the client trusts the server through root-ca-file; without it the handshake fails', async () => {
+    const certFile = fileURLToPath(new URL('../../fixtures/tls/registry-cert.pem', import.meta.url))
+    const keyPem = readFileSync(new URL('../../fixtures/tls/registry-key.pem', import.meta.url))
+    const tlsServer = await startKeyProviderServer({
+      provider,
+      listen: '127.0.0.1:0',
+      credentials: ServerCredentials.createSsl(null, [{ private_key: keyPem, cert_chain: readFileSync(certFile) }]),
+    })
+    try {
+      const config = parseKeyProviderConfig(
+        JSON.stringify({
+          'key-providers': {
+            trusted: { grpc: tlsServer.address, 'grpc-tls': { 'root-ca-file': certFile } },
+            untrusted: { grpc: tlsServer.address, 'grpc-tls': {} },
+            plain: { grpc: tlsServer.address },
+          },
+        }),
+      )
+      const on = [Buffer.from('Enabled')]
+      const parameters = { trusted: on, untrusted: on, plain: on, 'attestation-agent': [Buffer.from('sample=true')] }
+      const [trusted, untrusted, plain] = configuredKeyWrappers(config, parameters)
+      assert.ok(trusted && untrusted && plain)
+      const packet = parseAnnotationPacket((await trusted.wrapKey(OPTS_FOR_TLS)) ?? Buffer.alloc(0))
+      assert.equal(packet.kid, 'kbs:///default/test-key/1')
+      await assert.rejects(untrusted.wrapKey(OPTS_FOR_TLS), /PROVIDER_FAILED|certificate|self[- ]signed/i)
+      await assert.rejects(plain.wrapKey(OPTS_FOR_TLS), /key provider plain WrapKey failed/)
+    } finally {
+      await tlsServer.close()
+    }
   })
 
   test('a bad listen address is refused', async () => {
