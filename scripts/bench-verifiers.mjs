@@ -385,6 +385,63 @@ const cases = []
   })
 }
 
+// Hygon CSV / DCU: the synthetic SM2 PKIs (fixtures/csv/synthetic, fixtures/hygondcu), HSK/CEK as
+// warm collateral. The chains are verified once per content (helper A's csv/hygondcu).
+{
+  const { createCsvVerifier } = await dist('csv/csv-verifier.js')
+  const { createHygonDcuVerifier } = await dist('hygondcu/dcu-verifier.js')
+  const { parseCsvEvidence } = await dist('csv/csv-evidence.js')
+  const { parseCsvCertificate } = await dist('csv/hygon-cert.js')
+  const { parseDcuEvidence } = await dist('hygondcu/dcu-evidence.js')
+  const { prepareSm2Key, sm2IdentityHash, verifySm2 } = await dist('csv/sm2-verify.js')
+  const fixture = (name) => readFileSync(new URL(`../packages/verifier/fixtures/${name}`, import.meta.url))
+  const hexFixture = (name) => new Uint8Array(Buffer.from(fixture(name).toString('utf8').trim(), 'hex'))
+  const signer = (certBytes, precompute) => {
+    const cert = parseCsvCertificate(certBytes, 'bench', 'EVIDENCE_MALFORMED')
+    return { key: prepareSm2Key(cert.publicKey, precompute), identity: sm2IdentityHash(cert.publicKey, cert.userId) }
+  }
+  const csvEvidence = JSON.parse(fixture('csv/synthetic/evidence-v2.json').toString('utf8'))
+  const hskCek = new Uint8Array(fixture('csv/synthetic/hsk_cek.cert'))
+  const csvCollateral = { get: async (r) => (r.kind === 'hygon-hsk-cek' ? { body: hskCek } : undefined) }
+  const csv = createCsvVerifier({ hrk: fixture('csv/synthetic/hrk.cert') })
+  const csvReportData = hexFixture('csv/synthetic/report-data.hex')
+  const { report, pek: pekBytes } = parseCsvEvidence(csvEvidence)
+  const pek = signer(pekBytes, true)
+  cases.push({
+    tee: 'csv',
+    evidence: 'synthetic v2 report + real CSV event log (SM3 replay), HSK/CEK from warm collateral',
+    verify: () => csv.verify(csvEvidence, { reportData: csvReportData }, { collateral: csvCollateral }),
+    floorWhat: 'report SM2 (PEK, precomputed, with its Z); HRK→HSK→CEK→PEK excluded (remembered per content)',
+    floor: () => ok(verifySm2(pek.key, pek.identity, report.signed, report.r, report.s), 'report'),
+  })
+  const dcuEvidence = JSON.parse(fixture('hygondcu/evidence.json').toString('utf8'))
+  const dcuDir = new URL('../packages/verifier/fixtures/hygondcu/collateral/hsk_cek/', import.meta.url)
+  const cekOf = (chip) => new Uint8Array(readFileSync(new URL(`${chip}/hsk_cek.cert`, dcuDir))).subarray(832)
+  const dcuReports = parseDcuEvidence(dcuEvidence)
+  const ceks = dcuReports.map((r) => signer(cekOf(Buffer.from(r.chipId).toString('latin1')), true))
+  const dcuCollateral = {
+    get: async (r) =>
+      r.kind === 'hygon-hsk-cek'
+        ? { body: new Uint8Array(readFileSync(new URL(`${r.chipId}/hsk_cek.cert`, dcuDir))) }
+        : undefined,
+  }
+  const dcu = createHygonDcuVerifier({ hrk: fixture('hygondcu/hrk.cert') })
+  cases.push({
+    tee: 'hygondcu',
+    evidence: 'synthetic, two DCU reports, HSK/CEK from warm collateral',
+    verify: () =>
+      dcu.verify(
+        dcuEvidence,
+        { reportData: hexFixture('hygondcu/report-data.hex') },
+        { collateral: warm(dcuCollateral) },
+      ),
+    floorWhat: '2 × report SM2 (CEK, precomputed); HRK→HSK→CEK excluded (remembered per content)',
+    floor: () => {
+      dcuReports.forEach((r, i) => ok(verifySm2(ceks[i].key, ceks[i].identity, r.body, r.r, r.s), `report ${i}`))
+    },
+  })
+}
+
 const rows = []
 for (const c of cases.filter((c) => only.length === 0 || only.includes(c.tee))) {
   process.stderr.write(`  ${c.tee}…\n`)

@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto'
 import type { JsonObject } from '@carapace/protocol'
 import { parseCcEventLog, type UefiEventLogEntry } from '../eventlog/ccel-parse.ts'
 import { replayRegister } from '../eventlog/rtmr-replay.ts'
 import { VerificationError } from '../verifier.ts'
+import { canonicalBase64 } from './csv-evidence.ts'
 
 interface ReplayedLog {
   readonly entries: readonly UefiEventLogEntry[]
@@ -10,18 +10,20 @@ interface ReplayedLog {
   readonly registers: readonly Buffer[]
 }
 
-/** Parsed and replayed logs by content: a guest sends the same log with every attestation. */
+/**
+ * Parsed and replayed logs by their base64 text (checked canonical, so one text per log): a guest
+ * sends the same log with every attestation, and a text lookup costs less than decoding it.
+ */
 const replayed = new Map<string, ReplayedLog>()
 const CACHE_LIMIT = 32
 
-function replayedLog(ccel: Uint8Array): ReplayedLog {
-  const key = createHash('sha256').update(ccel).digest('hex')
-  const cached = replayed.get(key)
+function replayedLog(text: string): ReplayedLog {
+  const cached = replayed.get(text)
   if (cached !== undefined) return cached
-  const entries = parseCcEventLog(ccel)
+  const entries = parseCcEventLog(canonicalBase64(text, 'cc_eventlog'))
   const log = { entries, registers: [1, 2, 3, 4].map((index) => replayRegister(entries, index, 'SM3')) }
   if (replayed.size >= CACHE_LIMIT) replayed.clear()
-  replayed.set(key, log)
+  replayed.set(text, log)
   return log
 }
 
@@ -30,8 +32,8 @@ function replayedLog(ccel: Uint8Array): ReplayedLog {
  * give RTMR1–4 (RTMR0 is the launch measurement, not in the log). Returns the `uefi_event_logs`
  * claim (fresh entry objects on every call).
  */
-export function verifiedCsvEventLog(ccel: Uint8Array, rtmrs: readonly Uint8Array[]): JsonObject[] {
-  const log = replayedLog(ccel)
+export function verifiedCsvEventLog(ccelBase64: string, rtmrs: readonly Uint8Array[]): JsonObject[] {
+  const log = replayedLog(ccelBase64)
   log.registers.forEach((value, n) => {
     const rtmr = rtmrs[n + 1] ?? new Uint8Array()
     if (!value.equals(rtmr)) {

@@ -13,16 +13,14 @@ export interface CsvEvidence {
   readonly hskCek?: { readonly hsk: Uint8Array; readonly cek: Uint8Array }
   /** The chip id (`serial_number` as text, trailing NULs removed): the key for the HSK/CEK. */
   readonly chipId: string
-  /** The decoded `cc_eventlog`, when present. */
-  readonly ccEventLog?: Uint8Array
+  /** `cc_eventlog` as sent (base64), when not null. */
+  readonly ccEventLog?: string
 }
 
 /** Where the signer block starts (after `TeeInfoV1` / `TeeInfoV2`) and its size (PEK, serial, reserved, HMAC). */
 const SIGNER_V1 = 0x150
 const SIGNER_V2 = 0x490
 const SIGNER_SIZE = CSV_CERT_SIZE + 64 + 32 + 32
-
-const STD_BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/
 
 function chipIdOf(serial: Uint8Array): string {
   let text: string
@@ -34,13 +32,23 @@ function chipIdOf(serial: Uint8Array): string {
   return text.replace(/\0+$/, '')
 }
 
-function eventLogOf(value: unknown): Uint8Array | undefined {
+/**
+ * Standard padded base64 in its one canonical form (text that re-encodes to itself: base64 whose
+ * unused bits are set decodes the same and is refused), decoded. Two native passes, no pattern.
+ */
+export function canonicalBase64(text: string, path: string): Uint8Array {
+  const bytes = Buffer.from(text, 'base64')
+  if (bytes.toString('base64') !== text) malformed(path, 'not canonical standard base64')
+  return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length)
+}
+
+/** `cc_eventlog`: null, or base64 text (decoded where it is read: csv-event-log.ts for v2 reports). */
+function eventLogTextOf(value: unknown, version: 1 | 2): string | undefined {
   if (value === null) return undefined
-  if (typeof value !== 'string' || !STD_BASE64.test(value)) malformed('cc_eventlog', 'expected standard base64 or null')
-  const bytes = Buffer.from(value, 'base64')
-  // One encoding per log: base64 whose unused bits are set decodes the same and is refused.
-  if (bytes.toString('base64') !== value) malformed('cc_eventlog', 'not canonical base64')
-  return new Uint8Array(bytes)
+  if (typeof value !== 'string') malformed('cc_eventlog', 'expected standard base64 or null')
+  // A v1 report has no RTMRs and its log is not read (as upstream); it must still be base64.
+  if (version === 1) canonicalBase64(value, 'cc_eventlog')
+  return value
 }
 
 /**
@@ -97,7 +105,7 @@ export function parseCsvEvidence(evidence: unknown): CsvEvidence {
   const serial = byteArray(root['serial_number'], 'serial_number')
   checkSignerBlock(data, report.version, pek, serial)
   const chipId = chipIdOf(serial)
-  const ccEventLog = eventLogOf(root['cc_eventlog'])
+  const ccEventLog = eventLogTextOf(root['cc_eventlog'], report.version)
   return {
     report,
     pek,

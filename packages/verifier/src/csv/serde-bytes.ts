@@ -38,11 +38,12 @@ export function byteArray(value: unknown, path: string, length?: number): Uint8A
     malformed(path, `${String(value.length)} bytes, expected ${String(length)}`)
   }
   const out = new Uint8Array(value.length)
-  value.forEach((b, i) => {
-    if (typeof b !== 'number' || !Number.isInteger(b) || b < 0 || b > 255)
-      malformed(`${path}[${String(i)}]`, 'not a byte')
+  for (let i = 0; i < value.length; i++) {
+    const b: unknown = value[i]
+    // `(b & 0xff) === b` holds exactly for the integers 0..255 (not for -1, 1.5, NaN or 256).
+    if (typeof b !== 'number' || (b & 0xff) !== b) malformed(`${path}[${String(i)}]`, 'not a byte')
     out[i] = b
-  })
+  }
   return out
 }
 
