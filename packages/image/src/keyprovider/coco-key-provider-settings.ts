@@ -17,6 +17,10 @@ export interface CocoKeyProviderSettings {
   kbsCaPath?: string
   /** `--unwrap-key KID=FILE`…: KEKs this provider may use to answer UnWrapKey (tests, migration). */
   unwrapKeys?: readonly { kid: string; path: string }[]
+  /** `--allow-sample`: accept `sample=true` (public test KEK; development only). */
+  allowSample?: boolean
+  /** `--no-keypath`: refuse `keypath=` (the caller naming a file on the provider's host). */
+  allowKeyPath?: boolean
 }
 
 async function readSetting(path: string, what: string): Promise<Buffer> {
@@ -56,6 +60,8 @@ export async function cocoKeyProviderFromSettings(settings: CocoKeyProviderSetti
     resolveKek = kekTable(entries)
   }
   return createCocoKeyProvider({
+    allowSample: settings.allowSample === true,
+    allowKeyPath: settings.allowKeyPath !== false,
     ...(registrar === undefined ? {} : { registrar }),
     ...(resolveKek === undefined ? {} : { resolveKek }),
   })

@@ -99,7 +99,11 @@ describe('CoCo attestation-agent provider answers skopeo-up exactly as the recor
 
   test('sample=true uses the well-known test KEK and kid, registers nothing', async () => {
     const registrar = recordingRegistrar()
-    const response = await createCocoKeyProvider({ registrar }).wrapKey(wrapRequest('sample=true'))
+    await assert.rejects(
+      createCocoKeyProvider({ registrar }).wrapKey(wrapRequest('sample=true')),
+      code('BAD_PARAMETERS'),
+    )
+    const response = await createCocoKeyProvider({ registrar, allowSample: true }).wrapKey(wrapRequest('sample=true'))
     const packet = parseAnnotationPacket(parseKeyWrapResponse(response) ?? Buffer.alloc(0))
     assert.equal(packet.kid, 'kbs:///default/test-key/1')
     assert.deepEqual(packet.iv, Buffer.alloc(12))
@@ -157,6 +161,18 @@ describe('CoCo provider refuses bad input with coded errors', () => {
   test('a keypath file that is not 32 bytes', async () => {
     const p = createCocoKeyProvider({ readKeyFile: () => Promise.resolve(Buffer.alloc(16)) })
     await assert.rejects(p.wrapKey(wrapRequest('keypath=/k::keyid=/a/b/c')), code('KEK_UNAVAILABLE'))
+  })
+
+  test('keypath= refused when the provider does not allow it', async () => {
+    const p = createCocoKeyProvider({
+      registrar: recordingRegistrar(),
+      readKeyFile: readRecordedKek,
+      allowKeyPath: false,
+    })
+    await assert.rejects(
+      p.wrapKey(wrapRequest('keypath=/tmp/vecout/keys/coco-kek.bin::keyid=/a/b/c')),
+      code('BAD_PARAMETERS'),
+    )
   })
 
   test('a fresh KEK with no KBS to register it in is refused', async () => {

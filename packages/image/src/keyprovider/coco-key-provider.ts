@@ -38,6 +38,17 @@ export interface CocoKeyProviderOptions {
    * as coco_keyprovider does — in a guest the CDH unwraps after attestation.
    */
   resolveKek?: (kid: string) => Promise<Uint8Array | undefined>
+  /**
+   * Honour `sample=true` (coco_keyprovider's public test KEK with a zero iv: anyone can unwrap, and
+   * every layer reuses the GCM nonce). Off by default; a refused request says why.
+   */
+  allowSample?: boolean
+  /**
+   * Honour `keypath=` (the provider reads a file the caller names, and registers its bytes in the
+   * KBS). Default true, as coco_keyprovider; a network-facing server that does not trust its callers
+   * should turn it off.
+   */
+  allowKeyPath?: boolean
   /** Reads a `keypath=` file (default: fs). */
   readKeyFile?: (path: string) => Promise<Uint8Array>
   randomBytes?: (size: number) => Uint8Array
@@ -123,8 +134,20 @@ export function createCocoKeyProvider(options: CocoKeyProviderOptions = {}): Key
       throw new KeyProviderError('BAD_PARAMETERS', `algorithm ${params.algorithm} is not offered; use A256GCM`)
     }
     if (params.sample) {
+      if (options.allowSample !== true) {
+        throw new KeyProviderError(
+          'BAD_PARAMETERS',
+          'sample=true wraps under a public test KEK; this provider does not allow it',
+        )
+      }
       const iv = Buffer.alloc(GCM_IV_BYTES)
       return encodeKeyWrapResponse(encodeAnnotationPacket(sealWithKek(SAMPLE_KID, SAMPLE_KEK, iv, request.optsData)))
+    }
+    if (params.keypath !== undefined && options.allowKeyPath === false) {
+      throw new KeyProviderError(
+        'BAD_PARAMETERS',
+        'keypath= is not allowed by this provider; it makes and registers the KEK',
+      )
     }
     if (params.keypath === undefined && options.registrar === undefined) {
       throw new KeyProviderError(

@@ -65,6 +65,7 @@ const provider = recording(
       register: (path, kek) => (registered.set(path, Buffer.from(kek)), Promise.resolve()),
     },
     readKeyFile: readRecordedKek,
+    allowSample: true,
     resolveKek: async (kid) =>
       await kekTable([[COCO_KID, COCO_KEK], ...[...registered].map(([p, k]) => [`/${p}`, k] as const)])(kid),
   }),
