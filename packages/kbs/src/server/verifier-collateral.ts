@@ -25,7 +25,12 @@ export interface VerifierCollateralOptions {
   readonly fetch?: typeof globalThis.fetch
   readonly now?: () => Date
   readonly logger: KbsLogger
+  /** Where Hygon HSK/CEK pairs are kept (`hsk_cek/<chip>/hsk_cek.cert`); default upstream's `/opt/hygon/csv`. */
+  readonly hygonCertDir?: string
 }
+
+/** Upstream's CSV verifier looks for `<dir>/hsk_cek/<chip>/hsk_cek.cert` here before Hygon's KDS. */
+export const DEFAULT_HYGON_CERT_DIR = '/opt/hygon/csv'
 
 /** What the built-in AS verifies with: its collateral source, and what each piece of it is (for the start-up log). */
 export interface VerifierCollateral {
@@ -44,7 +49,7 @@ function invalid(configPath: string | undefined, key: string, what: string): Kbs
 }
 
 /** Only the request kinds whose name starts with `prefix` reach `inner`. */
-function onlyKinds(prefix: 'amd-' | 'intel-', inner: CollateralSource): CollateralSource {
+function onlyKinds(prefix: 'amd-' | 'intel-' | 'hygon-', inner: CollateralSource): CollateralSource {
   return { get: (request) => (request.kind.startsWith(prefix) ? inner.get(request) : Promise.resolve(undefined)) }
 }
 
@@ -107,7 +112,9 @@ function checkServedVerifiers(config: VerifierConfig, configPath: string | undef
  * The collateral the hardware verifiers get from `verifier_config` (reference §2.3), in order:
  * `--collateral DIR`; then, for AMD, `snp_verifier.vcek_sources` in their order (OfflineStore:
  * VCEKs from upstream's store layout; KDS: AMD KDS behind the disk cache; default `[KDS]`); for
- * Intel, `dcap_verifier.collateral_service` (default Intel PCS v4) behind the cache. With
+ * Intel, `dcap_verifier.collateral_service` (default Intel PCS v4) behind the cache; for Hygon
+ * (CSV, DCU), HSK/CEK pairs from `/opt/hygon/csv/hsk_cek/<chip>/hsk_cek.cert` (as upstream), then
+ * Hygon's KDS behind the cache (upstream has no setting for either). With
  * `--collateral` no vendor service is asked at all (air-gapped: a refused connection per missing
  * CRL would fail every verification). The NVIDIA root is pinned. Nothing is fetched at start-up.
  */
@@ -145,6 +152,9 @@ export async function verifierCollateral(
   }
   // An air-gapped site: besides the folder only the offline VCEK stores and the imported cache, no vendor service.
   const offline = options.collateralDir !== undefined
+  const hygonDir = resolve(options.hygonCertDir ?? DEFAULT_HYGON_CERT_DIR)
+  sources.push(onlyKinds('hygon-', createDirectoryCollateral(hygonDir)))
+  described.push(`Hygon HSK/CEK store ${hygonDir}`)
 
   const vcekSources = config.snpVerifier?.vcekSources ?? [{ type: 'KDS' as const }]
   for (const [index, vcekSource] of vcekSources.entries()) {
@@ -180,5 +190,7 @@ export async function verifierCollateral(
   })
   sources.push(onlyKinds('intel-', cached(intel)))
   described.push(`Intel ${pcs ?? 'PCS v4 https://api.trustedservices.intel.com'} (cached in ${cacheDir})`)
+  sources.push(onlyKinds('hygon-', cached(createHttpCollateral({ fetch: doFetch, now }))))
+  described.push(`Hygon KDS https://cert.hygon.cn (cached in ${cacheDir})`)
   return { source: firstOf(sources), sources: described }
 }
