@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict'
-import { mkdir, readdir, rm, writeFile } from 'node:fs/promises'
+import { mkdir, readdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { test } from 'node:test'
 import { buildTar, chunked, sha256DiffId, type TestEntry } from './test-tar.ts'
 import { unpackLayers, type LayerToUnpack } from './unpack-layers.ts'
-import { scratch, TAR } from './unpack-test-support.ts'
+import { removeTree, scratch, TAR } from './unpack-test-support.ts'
 import { UnpackError } from './unpack-error.ts'
 
 /** xorshift32: deterministic, reproducible from the seed named in a failure message. */
@@ -99,7 +99,7 @@ test('mutated and random archives unpack inside the root or fail with an UnpackE
       let outcome = 'ok'
       try {
         await unpackLayers(layers, dest, { devices: 'skip' })
-        await rm(dest, { recursive: true, force: true })
+        await removeTree(dest)
       } catch (e) {
         assert.ok(e instanceof UnpackError, `seed ${seed}: ${String(e)}`)
         outcome = e.code
@@ -109,7 +109,7 @@ test('mutated and random archives unpack inside the root or fail with an UnpackE
       assert.deepEqual(await readdir(join(dir, 'outside')), ['sentinel'], `seed ${seed}: wrote outside`)
     }
   } finally {
-    await rm(dir, { recursive: true, force: true })
+    await removeTree(dir)
   }
   t.diagnostic(JSON.stringify(Object.fromEntries(outcomes)))
   // Both paths must be exercised: archives that unpack and archives refused for several reasons.

@@ -1,4 +1,4 @@
-import { lstat, mkdtemp, readdir, rename, rm } from 'node:fs/promises'
+import { chmod, lstat, mkdtemp, readdir, rename, rm } from 'node:fs/promises'
 import { basename, dirname, join, resolve } from 'node:path'
 import { ByteReader } from './byte-reader.ts'
 import { decompressLayer } from './decompress.ts'
@@ -67,6 +67,22 @@ async function assertDestFree(dest: string): Promise<void> {
   }
   if (!isDir || (await readdir(dest)).length > 0) {
     throw new UnpackError('DEST_EXISTS', `${dest} exists and is not an empty directory`)
+  }
+}
+
+/** Without root, directories already set read-only (e.g. 0555) block removal of their children. */
+async function makeDirsWritable(dir: string): Promise<void> {
+  await chmod(dir, 0o700).catch(() => undefined)
+  const entries = await readdir(dir, { withFileTypes: true }).catch(() => [])
+  for (const e of entries) if (e.isDirectory()) await makeDirsWritable(join(dir, e.name))
+}
+
+async function removeStaging(dir: string): Promise<void> {
+  try {
+    await rm(dir, { recursive: true, force: true })
+  } catch {
+    await makeDirsWritable(dir)
+    await rm(dir, { recursive: true, force: true })
   }
 }
 
@@ -158,7 +174,7 @@ export async function unpackLayers(
     return { dest: target, layers: done }
   } catch (e) {
     await writer.settle().catch(() => undefined)
-    await rm(staging, { recursive: true, force: true })
+    await removeStaging(staging)
     throw e
   }
 }

@@ -1,5 +1,5 @@
 // Test support: temporary directories, layer builders and a rootfs lister.
-import { lstat, mkdtemp, readdir, readlink } from 'node:fs/promises'
+import { chmod, lstat, mkdtemp, readdir, readlink, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { LayerToUnpack } from './unpack-layers.ts'
@@ -28,4 +28,15 @@ export async function listTree(root: string, rel = ''): Promise<string[]> {
     else out.push(`${p} ${st.isFile() ? 'f' : 'o'}`)
   }
   return out
+}
+
+/** rm -rf that also works without root on trees holding read-only directories (archive modes). */
+export async function removeTree(p: string): Promise<void> {
+  const open = async (d: string): Promise<void> => {
+    await chmod(d, 0o700).catch(() => undefined)
+    for (const e of await readdir(d, { withFileTypes: true }).catch(() => []))
+      if (e.isDirectory()) await open(join(d, e.name))
+  }
+  await open(p)
+  await rm(p, { recursive: true, force: true })
 }
