@@ -68,5 +68,9 @@ export {
 export * from './ocicrypt/index.ts'
 // layer unpack to a rootfs (helper H)
 export * from './unpack/index.ts'
+// signature policy, sigstore/GPG verification, cosign signing (helper I)
+export * from './signature/index.ts'
+// pull and encrypt pipelines, progress (helper K)
+export * from './pipeline/index.ts'
 // ocicrypt key provider: CoCo provider, gRPC server, cmd mode, cmd/gRPC clients (helper J)
 export * from './keyprovider/index.ts'
