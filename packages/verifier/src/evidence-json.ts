@@ -45,5 +45,5 @@ export function stringField(object: JsonObject, field: string, tee: string): str
 }
 
 export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && Buffer.from(a).equals(Buffer.from(b))
+  return a.length === b.length && Buffer.from(a.buffer, a.byteOffset, a.length).equals(b)
 }

@@ -53,7 +53,7 @@ export function createAzTdxVtpmVerifier(options: AzTdxVtpmVerifierOptions = {}):
       checkHclVarDataBinding(hcl, quoteReportData(verified.quote))
       checkHclTdReport(hcl, verified.quote)
       checkInitDataPcr(quote.pcrs, expected.initDataDigest)
-      const claims = withVtpmClaims({ ...tdxQuoteClaims(verified.quote), ...verified.dcapClaims }, quote)
+      const claims = withVtpmClaims(Object.assign(tdxQuoteClaims(verified.quote), verified.dcapClaims), quote)
       return [{ claims, teeClass: 'cpu' }]
     },
   }

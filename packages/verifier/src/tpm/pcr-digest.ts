@@ -26,8 +26,8 @@ export function pcrDigestSha256(values: readonly Uint8Array[]): Uint8Array {
  * pcrDigest (`POLICY_VIOLATION` otherwise). Returns the values by PCR index.
  */
 export function checkPcrDigest(quote: TpmsAttestQuote, values: readonly Uint8Array[]): ReadonlyMap<number, Uint8Array> {
-  const [bank, ...others] = quote.pcrSelect
-  if (bank === undefined || others.length > 0 || bank.hash !== TPM_ALG.SHA256) {
+  const bank = quote.pcrSelect[0]
+  if (bank === undefined || quote.pcrSelect.length > 1 || bank.hash !== TPM_ALG.SHA256) {
     const banks = quote.pcrSelect.map((b) => hex16(b.hash)).join(', ')
     throw new VerificationError(
       'POLICY_VIOLATION',
@@ -44,9 +44,6 @@ export function checkPcrDigest(quote: TpmsAttestQuote, values: readonly Uint8Arr
     throw new VerificationError('POLICY_VIOLATION', 'TPM quote: the PCR values do not hash to the quoted pcrDigest')
   }
   const byIndex = new Map<number, Uint8Array>()
-  bank.pcrs.forEach((pcr, i) => {
-    const value = values[i]
-    if (value !== undefined) byIndex.set(pcr, value)
-  })
+  for (let i = 0; i < values.length; i++) byIndex.set(bank.pcrs[i] ?? i, values[i] as Uint8Array)
   return byIndex
 }

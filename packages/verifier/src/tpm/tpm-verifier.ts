@@ -10,6 +10,8 @@ import { parseTpmEvidence } from './tpm-evidence.ts'
 /** The TPM attester resizes the 48-byte runtime-data digest to the 32 bytes it quotes as extraData. */
 export const TPM_REPORT_DATA_SIZE = 32
 
+const hex = (bytes: Uint8Array): string => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('hex')
+
 /** Zero-pads or truncates to `size` bytes (upstream's `regularize_data`). */
 export function regularize(data: Uint8Array, size: number): Uint8Array {
   const out = new Uint8Array(size)
@@ -40,9 +42,9 @@ export function createTpmVerifier(): Verifier {
         checkInitDataPcr(pcrs, expected.initDataDigest)
         const pcr8 = pcrs.get(INIT_DATA_PCR)
         const claims: JsonObject = pcrClaims(pcrs)
-        claims['report_data'] = Buffer.from(parsed.attest.extraData).toString('hex')
+        claims['report_data'] = hex(parsed.attest.extraData)
         claims['ak_public'] = parsed.akPublicBase64
-        if (pcr8 !== undefined) claims['init_data'] = Buffer.from(pcr8).toString('hex')
+        if (pcr8 !== undefined) claims['init_data'] = hex(pcr8)
         resolve([{ claims, teeClass: 'cpu' }])
       })
     },
