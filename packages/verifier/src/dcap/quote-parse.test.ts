@@ -130,6 +130,29 @@ describe('DCAP quote parsing', () => {
     assert.equal(parseDcapQuote(dcapFixture('gtg-v4-quote.dat').subarray(0, 4935)).bodyKind, 'td10')
   })
 
+  test('the PCK chain (certification data type 5) is strict PEM: a changed newline or NUL is CERT_CHAIN_INVALID', () => {
+    const bytes = dcapFixture('tdx_quote_4.dat')
+    const quote = parseDcapQuote(bytes)
+    const at = quote.qe.certData.byteOffset - bytes.byteOffset
+    const text = Buffer.from(quote.qe.certData).toString('latin1')
+    const edits: [string, number, number][] = [
+      ['a newline inside a block to a tab', text.indexOf('\n', 100), 0x09],
+      ['a newline inside a block to a space', text.indexOf('\n', 100), 0x20],
+      ['the newline between blocks to CR', text.indexOf('-----\n-----BEGIN') + 5, 0x0d],
+      ['the final NUL to a space', text.length - 1, 0x20],
+      ['the final NUL to a newline', text.length - 1, 0x0a],
+    ]
+    for (const [name, offset, value] of edits) {
+      const changed = Uint8Array.from(bytes)
+      changed[at + offset] = value
+      assert.equal(
+        code(() => parseDcapQuote(changed)),
+        'CERT_CHAIN_INVALID',
+        name,
+      )
+    }
+  })
+
   test('every truncation of a quote is EVIDENCE_MALFORMED', () => {
     const bytes = dcapFixture('tdx_quote_4.dat')
     const quote = parseDcapQuote(bytes)

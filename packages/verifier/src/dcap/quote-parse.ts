@@ -1,3 +1,4 @@
+import { checkStrictPem } from '../pkix/pem.ts'
 import { VerificationError } from '../verifier.ts'
 
 /*
@@ -129,6 +130,14 @@ const V5_BODY_TYPES: Record<number, QuoteBodyKind> = { 1: 'sgx', 2: 'td10', 3: '
  * accepted encoding per buffer shape (Intel's old QVL and oasis' strict parse refuse all of them).
  */
 export const QUOTE_BUFFER_SIZE = 8000
+
+/*
+ * Certification data type 5, the PCK chain, is PEM that nothing signs: it must be in strict form
+ * (pkix/pem.ts), each END line followed by one newline and the text by at most one NUL — the two
+ * forms every real quote in the vectors has.
+ */
+const PCK_CERT_CHAIN = 5
+const PCK_CHAIN_ENDS = [new Uint8Array([0x0a]), new Uint8Array([0x0a, 0x00])]
 export const V5_SIZED_PADDING = 6 + (TD15_REPORT_SIZE - TD10_REPORT_SIZE)
 
 function checkPadding(bytes: Uint8Array, end: number, header: QuoteHeader, kind: QuoteBodyKind): void {
@@ -199,6 +208,7 @@ export function parseDcapQuote(bytes: Uint8Array): DcapQuote {
     sig.done('signature data')
   }
   checkPadding(bytes, sig.end, header, bodyKind)
+  if (qe.certType === PCK_CERT_CHAIN) checkStrictPem(qe.certData, 'CERT_CHAIN_INVALID', PCK_CHAIN_ENDS)
   return {
     header,
     bodyKind,

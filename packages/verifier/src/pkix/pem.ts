@@ -40,54 +40,97 @@ export function pemCertificates(text: string, errorCode: VerificationErrorCode =
   return certificates
 }
 
-const BEGIN_CERTIFICATE = '-----BEGIN CERTIFICATE-----\n'
-const END_CERTIFICATE = '\n-----END CERTIFICATE-----'
-const BASE64_LINE = /^[A-Za-z0-9+/]+={0,2}$/
+const BEGIN_CERTIFICATE = new TextEncoder().encode('-----BEGIN CERTIFICATE-----\n')
+const END_CERTIFICATE = new TextEncoder().encode('\n-----END CERTIFICATE-----')
+const NEWLINE = 0x0a
+const PAD = 0x3d
+/** The last base64 character before `==` / `=` when the bits after the last byte are zero. */
+const CANONICAL_BEFORE_PAD: Readonly<Record<number, string>> = { 1: 'AEIMQUYcgkosw048', 2: 'AQgw' }
+
+function isBase64(c: number): boolean {
+  return (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x2b || c === 0x2f
+}
+
+function bytesAt(bytes: Uint8Array, at: number, pattern: Uint8Array): boolean {
+  if (at + pattern.length > bytes.length) return false
+  for (let i = 0; i < pattern.length; i++) if (bytes[at + i] !== pattern[i]) return false
+  return true
+}
 
 /**
- * The DER of every certificate of PEM text that travels inside evidence, where no byte of it is
- * signed: the text must be exactly the CERTIFICATE blocks in RFC 7468's strict form (base64 lines
- * of one width, a multiple of 4, the last one shorter or equal; canonical base64), one `\n`
- * between blocks, and after the last END line one of `ends` (the forms real evidence has). Any
- * other byte — comments, other whitespace, another line width inside a block — is `errorCode`, so
- * one certificate list has one accepted text per allowed ending.
+ * Checks PEM that travels inside evidence, where no byte of it is signed: it must be exactly
+ * CERTIFICATE blocks in RFC 7468's strict form (base64 lines of one width, a multiple of 4, the
+ * last one shorter or equal; canonical base64: padding only at the end, zero bits after the last
+ * byte), one `\n` between blocks, and after the last END line one of `ends` (the forms real
+ * evidence has). Any other byte — comments, other whitespace, another line width inside a block —
+ * is `errorCode`, so one certificate list has one accepted text per allowed ending. One pass over
+ * the bytes, nothing copied (a DCAP quote is checked on every parse). Returns the block count.
  */
+export function checkStrictPem(
+  bytes: Uint8Array,
+  errorCode: VerificationErrorCode,
+  ends: readonly Uint8Array[],
+): number {
+  let at = 0
+  for (let block = 0; ; block++) {
+    if (!bytesAt(bytes, at, BEGIN_CERTIFICATE)) derFail(errorCode, `PEM: no BEGIN CERTIFICATE line at ${String(at)}`)
+    let line = at + BEGIN_CERTIFICATE.length
+    let width = 0
+    let total = 0
+    for (;;) {
+      let end = line
+      while (end < bytes.length && isBase64(bytes[end] ?? 0)) end++
+      let pad = 0
+      while (pad < 2 && bytes[end] === PAD) {
+        end++
+        pad++
+      }
+      const length = end - line
+      if (length === 0 || bytes[end] !== NEWLINE)
+        derFail(errorCode, `PEM: certificate ${String(block)} is not in strict line form`)
+      if (width === 0) width = length
+      total += length
+      if (!bytesAt(bytes, end, END_CERTIFICATE)) {
+        if (length !== width || pad !== 0)
+          derFail(errorCode, `PEM: certificate ${String(block)} has lines of other widths`)
+        line = end + 1
+        continue
+      }
+      const before = String.fromCharCode(bytes[end - pad - 1] ?? 0)
+      if (
+        length > width ||
+        width % 4 !== 0 ||
+        total % 4 !== 0 ||
+        (pad > 0 && !CANONICAL_BEFORE_PAD[pad]?.includes(before))
+      )
+        derFail(errorCode, `PEM: certificate ${String(block)} is not canonical base64 in strict lines`)
+      at = end + END_CERTIFICATE.length
+      break
+    }
+    if (ends.some((e) => bytes.length - at === e.length && bytesAt(bytes, at, e))) return block + 1
+    if (bytes[at] !== NEWLINE || !bytesAt(bytes, at + 1, BEGIN_CERTIFICATE))
+      derFail(errorCode, `PEM: unexpected text after certificate ${String(block)}`)
+    at += 1
+  }
+}
+
+/** The DER of every certificate of PEM text inside evidence, checked by `checkStrictPem`. */
 export function strictPemCertificates(
   text: string,
   errorCode: VerificationErrorCode,
   ends: readonly string[],
 ): Uint8Array[] {
-  const certificates: Uint8Array[] = []
-  let at = 0
-  for (;;) {
-    if (!text.startsWith(BEGIN_CERTIFICATE, at)) derFail(errorCode, `PEM: no BEGIN CERTIFICATE line at ${String(at)}`)
-    const bodyStart = at + BEGIN_CERTIFICATE.length
-    const end = text.indexOf(END_CERTIFICATE, bodyStart)
-    if (end < 0) derFail(errorCode, 'PEM: a CERTIFICATE block has no END line')
-    const lines = text.slice(bodyStart, end).split('\n')
-    const width = lines[0]?.length ?? 0
-    const last = lines[lines.length - 1] ?? ''
-    if (
-      width === 0 ||
-      width % 4 !== 0 ||
-      last.length === 0 ||
-      last.length > width ||
-      lines.some((line, i) => (i < lines.length - 1 && line.length !== width) || !BASE64_LINE.test(line))
-    ) {
-      derFail(errorCode, `PEM: certificate ${String(certificates.length)} is not in strict line form`)
-    }
-    const compact = lines.join('')
-    const der = Buffer.from(compact, 'base64')
-    if (compact.length % 4 !== 0 || der.toString('base64') !== compact)
-      derFail(errorCode, `PEM: certificate ${String(certificates.length)} is not canonical base64`)
-    certificates.push(new Uint8Array(der.buffer, der.byteOffset, der.byteLength))
-    at = end + END_CERTIFICATE.length
-    const rest = text.slice(at)
-    if (ends.includes(rest)) return certificates
-    if (!rest.startsWith('\n-----BEGIN '))
-      derFail(errorCode, `PEM: unexpected text after certificate ${String(certificates.length - 1)}`)
-    at += 1
-  }
+  // eslint-disable-next-line no-control-regex
+  if (/[^\x00-\x7f]/.test(text)) derFail(errorCode, 'PEM: not ASCII')
+  const encoder = new TextEncoder()
+  checkStrictPem(
+    encoder.encode(text),
+    errorCode,
+    ends.map((e) => encoder.encode(e)),
+  )
+  return [...text.matchAll(/-----BEGIN CERTIFICATE-----\n([A-Za-z0-9+/=\n]+)\n-----END CERTIFICATE-----/g)].map(
+    (match) => new Uint8Array(Buffer.from((match[1] ?? '').replaceAll('\n', ''), 'base64')),
+  )
 }
 
 /** PEM text of one DER object (64-column base64, trailing newline). */
