@@ -44,9 +44,11 @@ function checkOne(sig: SigstoreSignature, keys: readonly KeyObject[], target: Si
     throw new SignatureError('INVALID_SIGNATURE', `sigstore signature annotation is not valid base64`)
   const signature = Buffer.from(b64, 'base64')
   if (!keys.some((key) => verifySigstoreSignature(key, sig.payload, signature))) {
+    // sigstore's ECDSA verifier words its failure this way; skopeo users will recognize it.
+    const detail = keys.every((k) => k.asymmetricKeyType === 'ec') ? ' when validating ASN.1 encoded signature' : ''
     throw new SignatureError(
       'INVALID_SIGNATURE',
-      'cryptographic signature verification failed: invalid signature when validating ASN.1 encoded signature',
+      `cryptographic signature verification failed: invalid signature${detail}`,
     )
   }
   const payload = checkVerifiedPayload(sig.payload, SIGSTORE_PAYLOAD_TYPE, target)

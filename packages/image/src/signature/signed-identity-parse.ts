@@ -53,8 +53,9 @@ function parseNamed(s: string | undefined, where: string): ReturnType<typeof par
 }
 
 /**
- * A remapIdentity prefix is a host[:port] or a fully expanded repository name (no tag, no
- * digest, no docker.io shorthand), so that prefix matching on the reference string is exact.
+ * A remapIdentity prefix is a host[:port] or a repository namespace with its registry host written
+ * out (no tag, no digest, no `busybox`-style shorthand), so that matching on the fully expanded
+ * reference string means what it says.
  */
 function checkRemapPrefix(s: string | undefined, where: string): string {
   if (s === undefined || s === '') throw invalidPolicy(`${where} is missing`)
@@ -62,11 +63,11 @@ function checkRemapPrefix(s: string | undefined, where: string): string {
   let ok: boolean
   try {
     const ref = parseDockerReference(s)
-    ok = isNameOnly(ref) && ref.name === s
+    ok = isNameOnly(ref) && s.startsWith(`${ref.domain}/`)
   } catch {
     ok = false
   }
   if (!ok)
-    throw invalidPolicy(`${where}: prefix ${JSON.stringify(s)} is not a host or a fully expanded repository name`)
+    throw invalidPolicy(`${where}: prefix ${JSON.stringify(s)} is not a host or a repository with its registry host`)
   return s
 }
