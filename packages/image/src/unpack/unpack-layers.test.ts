@@ -325,6 +325,30 @@ describe('unpackLayers: atomicity', () => {
     assert.deepEqual(await listTree(dest), ['a f'])
   })
 
+  test('a rejected verified promise wins over a diff_id mismatch (root cause first)', async () => {
+    const { dir, dest } = await tmp()
+    async function* layers(): AsyncGenerator<LayerToUnpack> {
+      await new Promise((r) => setImmediate(r))
+      const verified = Promise.reject(new Error('blob digest mismatch'))
+      yield tarLayer([{ name: 'a', data: '1' }], { verified, diffId: `sha256:${'1'.repeat(64)}` })
+    }
+    await assert.rejects(unpackLayers(layers(), dest), { code: 'LAYER_NOT_VERIFIED', layer: 0 })
+    assert.deepEqual(await readdir(dir), [])
+  })
+
+  test('options: maxEntrySize limit, malformed diff_id, malformed maxEntrySize', async () => {
+    const { dir, dest } = await tmp()
+    const big = tarLayer([{ name: 'big', data: 'x'.repeat(11) }])
+    await assert.rejects(unpackLayers([big], dest, { maxEntrySize: 10 }), { code: 'ENTRY_TOO_LARGE', entry: 'big' })
+    for (const diffId of ['sha256:ABC', `md5:${'0'.repeat(32)}`, `sha256:${'0'.repeat(63)}`]) {
+      await assert.rejects(unpackLayers([tarLayer([], { diffId })], dest), { code: 'INVALID_OPTION' })
+    }
+    await assert.rejects(unpackLayers([], dest, { maxEntrySize: -1 }), { code: 'INVALID_OPTION' })
+    assert.deepEqual(await readdir(dir), [])
+    const ok = await unpackLayers([tarLayer([{ name: 'big', data: 'x'.repeat(10) }])], dest, { maxEntrySize: 10 })
+    assert.equal(ok.layers[0]?.entries, 1)
+  })
+
   test('an aborted signal stops the unpack and cleans up', async () => {
     const { dir, dest } = await tmp()
     const ac = new AbortController()

@@ -108,16 +108,17 @@ async function unpackOne(
       entries++
     }
     await input.drain()
-    const got = input.digestHex()
-    if (got !== hex) {
-      throw new UnpackError('DIFF_ID_MISMATCH', `uncompressed layer digest ${algorithm}:${got} is not ${layer.diffId}`)
-    }
+    // The caller's verdict first: a tampered blob is the root cause of any diff_id mismatch.
     if (layer.verified !== undefined) {
       try {
         await layer.verified
       } catch (cause) {
         throw new UnpackError('LAYER_NOT_VERIFIED', `layer failed verification: ${(cause as Error).message}`, { cause })
       }
+    }
+    const got = input.digestHex()
+    if (got !== hex) {
+      throw new UnpackError('DIFF_ID_MISMATCH', `uncompressed layer digest ${algorithm}:${got} is not ${layer.diffId}`)
     }
     return { diffId: layer.diffId, entries, bytes: input.position }
   } catch (e) {
@@ -143,6 +144,10 @@ export async function unpackLayers(
   dest: string,
   opts: UnpackOptions = {},
 ): Promise<UnpackResult> {
+  const max = opts.maxEntrySize
+  if (max !== undefined && (!Number.isSafeInteger(max) || max < 0)) {
+    throw new UnpackError('INVALID_OPTION', 'maxEntrySize must be a non-negative safe integer')
+  }
   const target = resolve(dest)
   await assertDestFree(target)
   let staging: string
