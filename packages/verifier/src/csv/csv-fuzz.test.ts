@@ -19,12 +19,15 @@ import { createCsvVerifier } from './csv-verifier.ts'
  * field no verifier can check; upstream does not read it and neither does this verifier. The
  * mutators put it back, so that every other byte of the evidence is held to "refused unless untouched".
  */
-function withGoldenMac(report: Uint8Array, golden: Uint8Array): Uint8Array {
+function withGoldenMac(report: Uint8Array, golden: Uint8Array, at = MAC_V2): Uint8Array {
   if (report.length !== golden.length) return report
   const out = Uint8Array.from(report)
-  out.set(golden.subarray(MAC_V2, MAC_V2 + 32), MAC_V2)
+  out.set(golden.subarray(at, at + 32), at)
   return out
 }
+
+/** The v1 report's HMAC: after `TeeInfoV1` (0x150), the PEK copy, serial and reserved bytes. */
+const MAC_V1 = 0x150 + 2084 + 64 + 32
 
 const expected = { reportData: SYNTHETIC_REPORT_DATA }
 
@@ -65,4 +68,19 @@ test('csv fuzz: 1,000 field mutations of evidence carrying its HSK/CEK are only 
   })
   assert.equal(result.rejected + result.unchanged, 1_000)
   assert.ok(result.rejected > 900, `${String(result.rejected)} rejected`)
+})
+
+test('csv fuzz: 2,000 mutations of the v1 (anonce-masked) report bytes are only ever refused', async () => {
+  const verifier = createCsvVerifier({ hrk: SYNTHETIC_HRK })
+  const evidence = csvJsonFixture('csv/synthetic/evidence-v1.json')
+  const golden = reportOf(evidence)
+  const context = { collateral: syntheticCollateral() }
+  const result = await fuzzVerifier({
+    golden,
+    mutate: (bytes, pick) => withGoldenMac(mutateBytes(bytes, pick), golden, MAC_V1),
+    verify: (bytes) => verifier.verify(withReport(evidence, bytes), expected, context),
+    runs: 2_000,
+    seed: 0x1a,
+  })
+  assert.equal(result.rejected + result.unchanged, 2_000)
 })
