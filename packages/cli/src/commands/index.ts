@@ -6,7 +6,12 @@ import { collateralExport } from './collateral-export.ts'
 import { collateralFetch } from './collateral-fetch.ts'
 import { collateralImport } from './collateral-import.ts'
 import { evidenceVerify } from './evidence-verify.ts'
+import { imageEncrypt } from './image-encrypt.ts'
+import { imagePull } from './image-pull.ts'
+import { imageSign } from './image-sign.ts'
 import { kbsServe } from './kbs-serve.ts'
+import { keyproviderCmd } from './keyprovider-cmd.ts'
+import { keyproviderServe } from './keyprovider-serve.ts'
 import { policyConformance } from './policy-conformance.ts'
 import { policyEval } from './policy-eval.ts'
 import { policyTest } from './policy-test.ts'
@@ -24,4 +29,9 @@ export const COMMANDS: readonly Command[] = [
   collateralFetch,
   collateralExport,
   collateralImport,
+  imageEncrypt,
+  imageSign,
+  imagePull,
+  keyproviderServe,
+  keyproviderCmd,
 ]
