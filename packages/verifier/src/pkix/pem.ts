@@ -47,9 +47,9 @@ const PAD = 0x3d
 /** The last base64 character before `==` / `=` when the bits after the last byte are zero. */
 const CANONICAL_BEFORE_PAD: Readonly<Record<number, string>> = { 1: 'AEIMQUYcgkosw048', 2: 'AQgw' }
 
-function isBase64(c: number): boolean {
-  return (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x2b || c === 0x2f
-}
+/** 1 for the bytes of the base64 alphabet (A–Z a–z 0–9 + /), 0 for every other byte. */
+const BASE64_BYTE = new Uint8Array(256)
+for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/') BASE64_BYTE[c.charCodeAt(0)] = 1
 
 function bytesAt(bytes: Uint8Array, at: number, pattern: Uint8Array): boolean {
   if (at + pattern.length > bytes.length) return false
@@ -79,7 +79,7 @@ export function checkStrictPem(
     let total = 0
     for (;;) {
       let end = line
-      while (end < bytes.length && isBase64(bytes[end] ?? 0)) end++
+      while (end < bytes.length && BASE64_BYTE[bytes[end] ?? 0] === 1) end++
       let pad = 0
       while (pad < 2 && bytes[end] === PAD) {
         end++
