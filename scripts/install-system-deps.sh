@@ -8,7 +8,7 @@
 # Exits non-zero, naming the packages, when something cannot be installed.
 set -euo pipefail
 
-packages=(swtpm swtpm-tools tpm2-tools libtss2-tcti-swtpm0 docker-registry skopeo umoci openssl)
+packages=(swtpm swtpm-tools tpm2-tools libtss2-tcti-swtpm0 docker-registry skopeo umoci openssl gnupg)
 
 missing=()
 for pkg in "${packages[@]}"; do
