@@ -147,6 +147,7 @@ function checkPckChainText(certData: Uint8Array): void {
   lastStrictChain = Buffer.from(certData)
 }
 export const V5_SIZED_PADDING = 6 + (TD15_REPORT_SIZE - TD10_REPORT_SIZE)
+const ZEROS = new Uint8Array(QUOTE_BUFFER_SIZE)
 
 function checkPadding(bytes: Uint8Array, end: number, header: QuoteHeader, kind: QuoteBodyKind): void {
   const padding = bytes.length - end
@@ -157,9 +158,8 @@ function checkPadding(bytes: Uint8Array, end: number, header: QuoteHeader, kind:
       `${String(padding)} bytes after the signature data (only zero padding to ${String(QUOTE_BUFFER_SIZE)} bytes, or of a v4 TD quote to its v5 size, is accepted)`,
     )
   }
-  for (let i = end; i < bytes.length; i++) {
-    if (bytes[i] !== 0) throw malformed(`byte ${String(i)} of the padding after the signature data is not zero`)
-  }
+  if (!Buffer.from(bytes.buffer, bytes.byteOffset + end, padding).equals(ZEROS.subarray(0, padding)))
+    throw malformed('the padding after the signature data is not zero')
 }
 
 /**
