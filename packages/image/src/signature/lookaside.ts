@@ -26,8 +26,14 @@ export function lookasideSignatureUrl(base: string, ref: DockerReference, manife
   return url
 }
 
+/** How long one lookaside HTTP read may take before it fails. */
+export const LOOKASIDE_TIMEOUT_MS = 30_000
+
 /** file: reads the file; http(s): GET with `fetchImpl` (default global fetch); other schemes are refused. */
-export function createLookasideReader(fetchImpl: typeof fetch = fetch): LookasideReader {
+export function createLookasideReader(
+  fetchImpl: typeof fetch = fetch,
+  timeoutMs = LOOKASIDE_TIMEOUT_MS,
+): LookasideReader {
   return async (url) => {
     if (url.protocol === 'file:') {
       try {
@@ -48,7 +54,7 @@ export function createLookasideReader(fetchImpl: typeof fetch = fetch): Lookasid
     if (url.protocol === 'http:' || url.protocol === 'https:') {
       let res: Response
       try {
-        res = await fetchImpl(url, { redirect: 'follow' })
+        res = await fetchImpl(url, { redirect: 'follow', signal: AbortSignal.timeout(timeoutMs) })
       } catch (e) {
         throw new SignatureError(
           'SIGNATURE_SOURCE',
@@ -72,10 +78,8 @@ export function createLookasideReader(fetchImpl: typeof fetch = fetch): Lookasid
         await res.body?.cancel()
         throw new SignatureError('SIGNATURE_SOURCE', `${url.href} is larger than ${SIGNATURE_SIZE_LIMIT} bytes`)
       }
-      const bytes = Buffer.from(await res.arrayBuffer())
-      if (bytes.length > SIGNATURE_SIZE_LIMIT)
-        throw new SignatureError('SIGNATURE_SOURCE', `${url.href} is larger than ${SIGNATURE_SIZE_LIMIT} bytes`)
-      return bytes
+      if (res.body === null) return Buffer.alloc(0)
+      return readLimited(res.body, url)
     }
     throw new SignatureError('SIGNATURE_SOURCE', `Unsupported scheme when reading signature from ${url.href}`)
   }
@@ -100,4 +104,25 @@ export async function readLookasideSignatures(
     if (blob === undefined) return signatures
     signatures.push(blob)
   }
+}
+
+/** The body, refusing it as soon as it passes the signature size limit (no unbounded buffering). */
+async function readLimited(body: ReadableStream<Uint8Array>, url: URL): Promise<Buffer> {
+  const chunks: Uint8Array[] = []
+  let total = 0
+  try {
+    for await (const chunk of body) {
+      total += chunk.length
+      if (total > SIGNATURE_SIZE_LIMIT) {
+        throw new SignatureError('SIGNATURE_SOURCE', `${url.href} is larger than ${SIGNATURE_SIZE_LIMIT} bytes`)
+      }
+      chunks.push(chunk)
+    }
+  } catch (e) {
+    if (e instanceof SignatureError) throw e
+    throw new SignatureError('SIGNATURE_SOURCE', `Error reading signature from ${url.href}: ${(e as Error).message}`, {
+      cause: e,
+    })
+  }
+  return Buffer.concat(chunks)
 }

@@ -54,7 +54,13 @@ describe('lookaside', () => {
       const n = Number(/signature-(\d+)$/.exec(req.url ?? '')?.[1])
       if (req.url?.includes('/broken@')) res.writeHead(500).end('no')
       else if (req.url?.includes('/endless@')) res.writeHead(200).end(blob)
-      else if (n <= 2) res.writeHead(200).end(blob)
+      else if (req.url?.includes('/huge@')) {
+        // chunked, no content-length: refused while streaming
+        res.writeHead(200)
+        const chunk = Buffer.alloc(1 << 20)
+        for (let i = 0; i < 5; i++) res.write(chunk)
+        res.end()
+      } else if (n <= 2) res.writeHead(200).end(blob)
       else res.writeHead(404).end()
     })
     try {
@@ -68,6 +74,10 @@ describe('lookaside', () => {
       await assert.rejects(readLookasideSignatures(base, parseDockerReference('h.example/endless:1'), PLAIN_DIGEST), {
         code: 'SIGNATURE_SOURCE',
         message: /server provided 128 signatures/,
+      })
+      await assert.rejects(readLookasideSignatures(base, parseDockerReference('h.example/huge:1'), PLAIN_DIGEST), {
+        code: 'SIGNATURE_SOURCE',
+        message: /larger than 4194304 bytes/,
       })
       // the whole policy path over HTTP: signedBy accepts the RSA signature served for signed-gpg-rsa
       const registries = parseRegistriesD([
