@@ -30,3 +30,18 @@ test('a VerificationError from the source keeps its own code', async () => {
     (error: unknown) => error === invalid,
   )
 })
+
+test('a source that throws instead of rejecting is COLLATERAL_UNAVAILABLE too', async () => {
+  const cause = new Error('sync failure')
+  const throwing: CollateralSource = {
+    get: () => {
+      throw cause
+    },
+  }
+  await assert.rejects(getCollateral(throwing, REQUEST), (error: unknown) => {
+    assert.ok(error instanceof VerificationError)
+    assert.equal(error.code, 'COLLATERAL_UNAVAILABLE')
+    assert.equal(error.cause, cause)
+    return true
+  })
+})

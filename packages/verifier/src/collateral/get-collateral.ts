@@ -11,18 +11,28 @@ import {
  * the object; a source that fails (network, rate limit, malformed answer) becomes
  * COLLATERAL_UNAVAILABLE naming the object, so every denial carries a verification code.
  */
-export async function getCollateral(
+export function getCollateral(
   source: CollateralSource | undefined,
   request: CollateralRequest,
 ): Promise<CollateralItem | undefined> {
-  if (source === undefined) return undefined
+  if (source === undefined) return Promise.resolve(undefined)
+  // Not an async function: with a warm cache this runs several times per verification, and the
+  // extra promise and await of an async wrapper cost more than the lookup.
+  let answer: Promise<CollateralItem | undefined>
   try {
-    return await source.get(request)
+    answer = source.get(request)
   } catch (cause) {
-    if (cause instanceof VerificationError) throw cause
-    const detail = cause instanceof Error ? cause.message : String(cause)
-    throw new VerificationError('COLLATERAL_UNAVAILABLE', `fetching ${collateralKey(request)} failed: ${detail}`, {
-      cause,
-    })
+    return Promise.reject(unavailable(request, cause))
   }
+  return answer.then(undefined, (cause: unknown) => {
+    throw unavailable(request, cause)
+  })
+}
+
+function unavailable(request: CollateralRequest, cause: unknown): VerificationError {
+  if (cause instanceof VerificationError) return cause
+  const detail = cause instanceof Error ? cause.message : String(cause)
+  return new VerificationError('COLLATERAL_UNAVAILABLE', `fetching ${collateralKey(request)} failed: ${detail}`, {
+    cause,
+  })
 }
