@@ -50,3 +50,9 @@ export type { AcceptedSignature } from './signature-candidates.ts'
 export { evaluatePolicy, type ImageUnderPolicy, type PolicyContext, type PolicyDecision } from './policy-evaluate.ts'
 export { readSigningKey } from './cosign-private-key.ts'
 export { signImage, type SignImageOptions, type SignImageResult } from './sign-image.ts'
+export {
+  defaultLookaside,
+  defaultPolicyPath,
+  defaultRegistriesDir,
+  type ContainersEnvironment,
+} from './containers-paths.ts'
