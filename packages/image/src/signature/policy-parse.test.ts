@@ -59,6 +59,14 @@ describe('parsePolicy: strictness', () => {
     invalid('{"default":[{}]}', /missing "type"/)
   })
 
+  test('duplicate detection is not fooled by escapes or braces inside strings', () => {
+    const p = parsePolicy(
+      `{"default":${ACCEPT},"transports":{"x":{"a\\"}{,[":${ACCEPT},"b":${ACCEPT}},"y":{"a\\"}{,[":${ACCEPT}}}}`,
+    )
+    assert.equal(p.transports.get('x')?.size, 2)
+    invalid(`{"default":${ACCEPT},"transports":{"x":{"a":${ACCEPT},"\\u0061":${ACCEPT}}}}`, /duplicate key "a"/)
+  })
+
   test('signedBy: keyType and exactly one key source', () => {
     invalid('{"default":[{"type":"signedBy","keyPath":"/k"}]}', /keyType is missing/)
     invalid('{"default":[{"type":"signedBy","keyType":"PGP","keyPath":"/k"}]}', /Unknown key type "PGP"/)
