@@ -3,7 +3,7 @@
 // second of the golden evidence with a warm collateral cache and a fixed `at`, and in the same run
 // the floor: only the signature verifications that TEE's evidence needs on every call, with keys
 // already imported (signatures the verifier remembers per content, as the DCAP PCK chain, excluded).
-// Rates are per CPU-second of this process, verification and floor in alternating slices.
+// Rates are per CPU-second of this process; ratio = median over alternating verification/floor slices.
 import { Buffer } from 'node:buffer'
 import { X509Certificate, createPublicKey, generateKeyPairSync, verify } from 'node:crypto'
 import { readFileSync } from 'node:fs'
@@ -58,23 +58,36 @@ async function rate(fn, ms) {
   return n / (cpuSeconds() - c0)
 }
 
+const median = (values) => [...values].sort((a, b) => a - b)[values.length >> 1]
+
 /**
- * Verification and floor rates measured in alternating slices, the best slice of each kept, so that
- * load from other processes on a shared machine skews both the same way rather than one of them.
+ * Verification and floor rates measured in ten alternating slices. The ratio is the median of the
+ * ratios of adjacent slices, so that load from other processes on a shared machine, which comes and
+ * goes, skews a verification slice and its floor slice alike; the rates shown are the medians.
  */
 async function measure(verifyFn, floorFn) {
   for (let i = 0; i < 20; i++) {
     await verifyFn()
     if (floorFn !== undefined) await floorFn()
   }
-  const slices = 5
-  let best = { verifications: 0, floor: floorFn === undefined ? null : 0 }
+  const slices = 10
+  const verifications = []
+  const floors = []
+  const ratios = []
   for (let i = 0; i < slices; i++) {
     const v = await rate(verifyFn, (seconds * 1000) / slices)
-    const f = floorFn === undefined ? null : await rate(floorFn, (seconds * 1000) / slices)
-    best = { verifications: Math.max(best.verifications, v), floor: f === null ? null : Math.max(best.floor, f) }
+    verifications.push(v)
+    if (floorFn === undefined) continue
+    const f = await rate(floorFn, (seconds * 1000) / slices)
+    floors.push(f)
+    ratios.push(v / f)
   }
-  return best
+  return {
+    verifications: median(verifications),
+    floor: floorFn === undefined ? null : median(floors),
+    ratio: floorFn === undefined ? null : median(ratios),
+    ratioRange: floorFn === undefined ? null : [Math.min(...ratios), Math.max(...ratios)],
+  }
 }
 
 const cases = []
@@ -445,36 +458,21 @@ const cases = []
 const rows = []
 for (const c of cases.filter((c) => only.length === 0 || only.includes(c.tee))) {
   process.stderr.write(`  ${c.tee}…\n`)
-  const { verifications, floor } = await measure(c.verify, c.floor)
-  rows.push({
-    tee: c.tee,
-    evidence: c.evidence,
-    verifications,
-    floor,
-    ratio: floor === null ? null : verifications / floor,
-    floorWhat: c.floorWhat,
-  })
+  rows.push({ tee: c.tee, evidence: c.evidence, ...(await measure(c.verify, c.floor)), floorWhat: c.floorWhat })
   if (c.perCallFloor !== undefined) {
     process.stderr.write(`  ${c.tee} (per-call floor)…\n`)
     const perCall = await measure(c.verify, c.perCallFloor.fn)
-    rows.push({
-      tee: `${c.tee} (per-call floor)`,
-      evidence: c.evidence,
-      verifications: perCall.verifications,
-      floor: perCall.floor,
-      ratio: perCall.verifications / perCall.floor,
-      floorWhat: c.perCallFloor.what,
-    })
+    rows.push({ tee: `${c.tee} (per-call floor)`, evidence: c.evidence, ...perCall, floorWhat: c.perCallFloor.what })
   }
 }
 
 console.log(`node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? '?'}, ${new Date().toISOString()}`)
-console.log('| TEE | evidence | verifications/s | floor/s | ratio | floor = |')
+console.log('| TEE | evidence | verifications/s | floor/s | ratio (slices) | floor = |')
 console.log('| --- | --- | ---: | ---: | ---: | --- |')
 for (const r of rows) {
   const f = (x) => (x === null ? '—' : x.toFixed(0))
-  console.log(
-    `| ${r.tee} | ${r.evidence} | ${f(r.verifications)} | ${f(r.floor)} | ${r.ratio === null ? '—' : r.ratio.toFixed(2)} | ${r.floorWhat ?? '—'} |`,
-  )
+  const ratio =
+    r.ratio === null ? '—' : `${r.ratio.toFixed(2)} (${r.ratioRange[0].toFixed(2)}–${r.ratioRange[1].toFixed(2)})`
+  console.log(`| ${r.tee} | ${r.evidence} | ${f(r.verifications)} | ${f(r.floor)} | ${ratio} | ${r.floorWhat ?? '—'} |`)
 }
 if (args.has('--json')) console.log(JSON.stringify(rows, null, 2))
