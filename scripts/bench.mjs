@@ -7,12 +7,17 @@
 //   npm run bench -- --json       also print the results as JSON
 //   npm run bench -- handshake    the KBS handshake benchmark instead (scripts/bench-handshake.mjs)
 //   npm run bench -- verifiers    the TEE verifier benchmark instead (scripts/bench-verifiers.mjs)
+//   npm run bench -- image        the encrypted image pull benchmark instead (scripts/bench-image.mjs)
 import { readFileSync } from 'node:fs'
 import { cpus, totalmem } from 'node:os'
 import { performance } from 'node:perf_hooks'
 
 if (process.argv[2] === 'verifiers') {
   await import('./bench-verifiers.mjs')
+  process.exit()
+}
+if (process.argv[2] === 'image') {
+  await import('./bench-image.mjs')
   process.exit()
 }
 if (process.argv[2] === 'handshake') {

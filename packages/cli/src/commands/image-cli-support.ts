@@ -79,3 +79,18 @@ export function readBytes(path: string, what: string): Buffer {
     })
   }
 }
+
+/** Resolves when the process is asked to stop. */
+export type StopSignal = () => Promise<string>
+
+/** SIGINT or SIGTERM, whichever comes first. */
+export const processStopSignal: StopSignal = () =>
+  new Promise((resolve) => {
+    const stop = (signal: NodeJS.Signals): void => {
+      process.off('SIGINT', stop)
+      process.off('SIGTERM', stop)
+      resolve(signal)
+    }
+    process.once('SIGINT', stop)
+    process.once('SIGTERM', stop)
+  })

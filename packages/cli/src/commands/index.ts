@@ -6,12 +6,8 @@ import { collateralExport } from './collateral-export.ts'
 import { collateralFetch } from './collateral-fetch.ts'
 import { collateralImport } from './collateral-import.ts'
 import { evidenceVerify } from './evidence-verify.ts'
-import { imageEncrypt } from './image-encrypt.ts'
-import { imagePull } from './image-pull.ts'
-import { imageSign } from './image-sign.ts'
+import { IMAGE_COMMANDS } from './image-commands.ts'
 import { kbsServe } from './kbs-serve.ts'
-import { keyproviderCmd } from './keyprovider-cmd.ts'
-import { keyproviderServe } from './keyprovider-serve.ts'
 import { policyConformance } from './policy-conformance.ts'
 import { policyEval } from './policy-eval.ts'
 import { policyTest } from './policy-test.ts'
@@ -29,9 +25,5 @@ export const COMMANDS: readonly Command[] = [
   collateralFetch,
   collateralExport,
   collateralImport,
-  imageEncrypt,
-  imageSign,
-  imagePull,
-  keyproviderServe,
-  keyproviderCmd,
+  ...IMAGE_COMMANDS,
 ]

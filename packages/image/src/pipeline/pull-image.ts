@@ -188,6 +188,7 @@ async function assertDestFree(target: string): Promise<void> {
 async function makeStaging(target: string): Promise<string> {
   const staging = join(dirname(target), `.${basename(target)}.pull-${randomBytes(6).toString('hex')}`)
   try {
+    await mkdir(dirname(target), { recursive: true })
     await mkdir(staging, { mode: 0o700 })
   } catch (cause) {
     throw new PipelineError('IO_FAILED', `cannot create a staging directory beside ${target}`, { cause })
