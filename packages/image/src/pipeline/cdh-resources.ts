@@ -38,6 +38,11 @@ export function cdhResourceFetcher(cdhUrl: string, options: CdhResourceOptions =
     } catch (cause) {
       throw new PipelineError('KEY_UNAVAILABLE', `CDH ${base.origin} unreachable for ${path}`, { cause })
     }
+    const declared = Number(response.headers.get('content-length') ?? '0')
+    if (declared > RESOURCE_SIZE_LIMIT) {
+      await response.body?.cancel()
+      throw new PipelineError('KEY_UNAVAILABLE', `CDH resource ${path} is larger than ${RESOURCE_SIZE_LIMIT} bytes`)
+    }
     const body = Buffer.from(await response.arrayBuffer())
     if (response.status !== 200) {
       const detail = body.subarray(0, 300).toString('utf8').trim()
