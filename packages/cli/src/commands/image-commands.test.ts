@@ -9,7 +9,16 @@ import { fileURLToPath } from 'node:url'
 import { after, before, describe, test } from 'node:test'
 import { Readable } from 'node:stream'
 import { gzipSync } from 'node:zlib'
-import { LayoutDestination, OCI_CONFIG, OCI_MANIFEST, sha256Digest } from '@carapace/image'
+import {
+  encodeKeyWrapRequest,
+  LayoutDestination,
+  OCI_CONFIG,
+  OCI_MANIFEST,
+  parseAnnotationPacket,
+  parseKeyWrapResponse,
+  sha256Digest,
+} from '@carapace/image'
+import { spawnSync } from 'node:child_process'
 import { captureIo } from '../captured-io.ts'
 import { main } from '../main.ts'
 import { makeKeyproviderServe } from './keyprovider-serve.ts'
@@ -279,5 +288,26 @@ describe('carapace keyprovider serve + image encrypt --recipient provider: + ima
       stop('SIGTERM')
       assert.equal(await serving, 0)
     }
+  })
+})
+
+describe('carapace keyprovider cmd (a process, as ocicrypt runs it)', () => {
+  const bin = fileURLToPath(new URL('../../bin/carapace.js', import.meta.url))
+
+  test('answers a keywrap request on stdin with a CoCo packet; a bad request exits 1 with the reason', async () => {
+    const kekFile = join(dir, 'cmd-kek.bin')
+    await writeFile(kekFile, randomBytes(32))
+    const params = `keypath=${kekFile}::keyid=kbs:///default/image-kek/cmd::algorithm=A256GCM`
+    const request = encodeKeyWrapRequest({ 'attestation-agent': [Buffer.from(params)] }, Buffer.from('{"symkey":"x"}'))
+    const ok = spawnSync(process.execPath, [bin, 'keyprovider', 'cmd'], { input: request, encoding: 'utf8' })
+    assert.equal(ok.status, 0, ok.stderr)
+    const wrapped = parseKeyWrapResponse(ok.stdout)
+    assert.ok(wrapped !== undefined)
+    const packet = parseAnnotationPacket(wrapped)
+    assert.equal(packet.kid, 'kbs:///default/image-kek/cmd')
+    const bad = spawnSync(process.execPath, [bin, 'keyprovider', 'cmd'], { input: '{"op":"nope"}', encoding: 'utf8' })
+    assert.equal(bad.status, 1)
+    assert.match(bad.stderr, /BAD_REQUEST/)
+    assert.equal(bad.stdout, '')
   })
 })
