@@ -176,7 +176,12 @@ describe('encrypted and signed image: key provider → KBS, registry, guest atte
         },
       })
     files.policy = join(work.path, 'policy.json')
-    await writeFile(files.policy, policy(files.publicKey))
+    // The guest's policy names the operator's key as a KBS resource: fetched through the CDH.
+    await admin.setResource(
+      'default/cosign-key/app',
+      signer.publicKey.export({ type: 'spki', format: 'pem' }) as Buffer,
+    )
+    await writeFile(files.policy, policy('kbs:///default/cosign-key/app'))
     files.wrongPolicy = join(work.path, 'wrong-policy.json')
     await writeFile(files.wrongPolicy, policy(files.otherKey))
   })
@@ -221,7 +226,7 @@ describe('encrypted and signed image: key provider → KBS, registry, guest atte
     assert.equal(sign.code, 0, sign.err)
   }
 
-  it('the provider stored a fresh KEK in the KBS; the guest attests, pulls, verifies, decrypts, unpacks', async () => {
+  it('the provider stored a fresh KEK in the KBS; the guest attests, pulls, verifies (key from the KBS), decrypts, unpacks', async () => {
     await encryptAndSign('app', 'kbs:///default/image-kek/app')
     const stored = plane.logger.entries.filter((e) => e.fields['path'] === '/kbs/v0/resource/default/image-kek/app')
     assert.equal(stored.length, 1, 'the key provider registered the KEK once, before answering')
