@@ -98,8 +98,16 @@ async function pull(args: readonly string[], io: CommandIo): Promise<number> {
     reference,
     registryOptions(tlsVerifyFlag('src-tls-verify', values['src-tls-verify']), values['src-ca']),
   )
+  // Ctrl-C or SIGTERM mid-pull: stop at the next tar entry and remove the staging directory.
+  const abort = new AbortController()
+  const stop = (): void => {
+    abort.abort()
+  }
+  process.once('SIGINT', stop)
+  process.once('SIGTERM', stop)
   try {
     const result = await pullImage({
+      signal: abort.signal,
       source,
       reference,
       dest,
@@ -124,6 +132,8 @@ async function pull(args: readonly string[], io: CommandIo): Promise<number> {
       ].join('\n'),
     )
   } finally {
+    process.off('SIGINT', stop)
+    process.off('SIGTERM', stop)
     await source.close()
   }
   return EXIT_OK

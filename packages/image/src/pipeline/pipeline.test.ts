@@ -268,6 +268,24 @@ describe('pullImage', () => {
     assert.equal(await readFile(join(dir, 'busy', 'keep'), 'utf8'), 'mine')
   })
 
+  test('an aborted pull (SIGINT in the CLI) stops and leaves nothing', async () => {
+    const { dir, enc } = await encryptedFixture()
+    const abort = new AbortController()
+    abort.abort()
+    await assert.rejects(
+      pullImage({
+        source: new LayoutSource(enc, 'v1'),
+        reference: parseOciLayoutReference(`${enc}:v1`),
+        dest: join(dir, 'out'),
+        policy: { policy: acceptAnything() },
+        unwrappers: [unwrapper],
+        signal: abort.signal,
+      }),
+      { code: 'ABORTED' },
+    )
+    await assertNothingLeft(dir, 'out')
+  })
+
   test('KBS-held key: packet kid resolved through the CDH fetcher; a denied fetch leaves nothing', async () => {
     const dir = await scratchDir()
     const kbs = new Map<string, Uint8Array>()

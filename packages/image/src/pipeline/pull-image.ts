@@ -33,6 +33,8 @@ export interface PullImageOptions {
   readonly platform?: Platform
   readonly unpack?: Omit<UnpackOptions, 'signal'>
   readonly progress?: Progress
+  /** Stops the pull (e.g. on SIGINT); the staging directory is removed as on any failure. */
+  readonly signal?: AbortSignal
 }
 
 export interface PulledLayer {
@@ -87,7 +89,7 @@ export async function pullImage(options: PullImageOptions): Promise<PullResult> 
     await unpackLayers(
       layerStreams(source, manifest.layers, config.diffIds, opened, progress),
       join(staging, 'rootfs'),
-      options.unpack ?? {},
+      { ...options.unpack, ...(options.signal === undefined ? {} : { signal: options.signal }) },
     )
     await writeFile(join(staging, 'config.json'), config.bytes, { mode: 0o644 })
     await writeFile(join(staging, 'manifest.json'), resolved.raw.bytes, { mode: 0o644 })
