@@ -78,7 +78,7 @@ describe('skopeo 1.9 and our pipelines', () => {
     }
   })
 
-  test('an image skopeo encrypted with --encryption-key jwe: pulls with ours (layout and registry)', async () => {
+  test('an image skopeo encrypted with --encryption-key jwe: pulls with ours (layout, zstd-recompressed, registry)', async () => {
     const plain = join(dir, 'plain2')
     await writeTestImage(plain, 'v1', [FILES, MORE_FILES])
     const encLayout = join(dir, 'skopeo-enc')
@@ -102,6 +102,31 @@ describe('skopeo 1.9 and our pipelines', () => {
     })
     assert.equal(await readFile(join(fromLayout, 'rootfs', 'hello.txt'), 'utf8'), 'hello from an encrypted layer\n')
     assert.equal(await readFile(join(fromLayout, 'rootfs', 'data', 'secret.txt'), 'utf8'), 'second layer secret\n')
+
+    // skopeo recompresses to zstd before encrypting: privopts.digest names the gzip source, the
+    // diff_ids still anchor the plaintext (spec finding 7).
+    const zstdLayout = join(dir, 'skopeo-zstd')
+    await skopeo([
+      'copy',
+      '--dest-compress',
+      '--dest-compress-format',
+      'zstd',
+      '--encryption-key',
+      `jwe:${keyFiles['rsa-pub.pem'] ?? ''}`,
+      `oci:${plain}:v1`,
+      `oci:${zstdLayout}:v1`,
+    ])
+    assert.ok((await layerTypes(zstdLayout)).every((l) => l.mediaType.endsWith('+zstd+encrypted')))
+    const zstdRef = parseImageReference(`oci:${zstdLayout}:v1`)
+    const fromZstd = join(dir, 'pulled-zstd')
+    await pullImage({
+      source: openImageSource(zstdRef),
+      reference: zstdRef,
+      dest: fromZstd,
+      policy: { policy: acceptAnything() },
+      unwrappers,
+    })
+    assert.equal(await readFile(join(fromZstd, 'rootfs', 'data', 'secret.txt'), 'utf8'), 'second layer secret\n')
 
     const remote = `docker://${registry.host}/coco/skopeo-enc:v1`
     await skopeo([
