@@ -1,3 +1,4 @@
+import { pipeline } from 'node:stream'
 import type { RandomBytes } from './kbs-recipient.ts'
 import type { ImageDestination, ImageSource, ManifestTarget, RawManifest } from '../manifest/image-transport.ts'
 import { parseManifest, type Descriptor, type ImageIndex, type ImageManifest } from '../manifest/manifest.ts'
@@ -118,9 +119,11 @@ async function encryptManifest(
       continue
     }
     const task = progress.start(`layer ${i + 1}/${manifest.layers.length} ${layer.digest.slice(7, 19)}`, layer.size)
-    const blob = (await source.getBlob(layer)).pipe(countingStream(task))
+    const counted = countingStream(task)
+    // pipeline, not pipe: a source failure (digest mismatch) must reach the cipher and the upload
+    pipeline(await source.getBlob(layer), counted, () => undefined)
     const sealed = await encryptLayer(
-      blob,
+      counted,
       plain,
       options.wrappers,
       options.randomBytes === undefined ? {} : { randomBytes: options.randomBytes },

@@ -143,6 +143,25 @@ describe('encryptImage', () => {
     )
   })
 
+  test('a source blob that does not match its digest: DIGEST_MISMATCH, no manifest written', async () => {
+    const dir = await scratchDir()
+    const plain = join(dir, 'plain')
+    const image = await writeTestImage(plain, 'v1', [FILES])
+    const path = join(plain, 'blobs', 'sha256', image.layerDigests[0]?.slice(7) ?? '')
+    const blob = await readFile(path)
+    blob[20] = (blob[20] ?? 0) ^ 0xff
+    await writeFile(path, blob)
+    await assert.rejects(
+      encryptImage({
+        source: new LayoutSource(plain, 'v1'),
+        destination: new LayoutDestination(join(dir, 'enc'), 'v1'),
+        wrappers: [wrapper],
+      }),
+      { code: 'DIGEST_MISMATCH' },
+    )
+    await assert.rejects(new LayoutSource(join(dir, 'enc'), 'v1').getManifest())
+  })
+
   test('a KEK that cannot be registered stops everything before a byte is written', async () => {
     const dir = await scratchDir()
     await assert.rejects(
