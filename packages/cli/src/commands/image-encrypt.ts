@@ -96,16 +96,6 @@ async function encrypt(args: readonly string[], io: CommandIo): Promise<number> 
   if (wrappers.length === 0 && values.kbs === undefined) {
     throw new UsageError('give at least one --recipient, or --kbs with --admin-key and --key-path')
   }
-  if (values.kbs !== undefined && values['admin-key'] !== undefined && values['key-path'] !== undefined) {
-    const certFile = values['kbs-cert']
-    const registrar = kbsKekRegistrar({
-      url: values.kbs,
-      adminKeyPem: readText(values['admin-key'], '--admin-key'),
-      fetch: createNodeFetch(certFile === undefined ? {} : { ca: readText(certFile, '--kbs-cert') }),
-    })
-    wrappers.push(await kbsRecipient({ store: registrar, keyPath: values['key-path'] }))
-    io.stderr(`carapace image encrypt: KEK stored in the KBS as ${values['key-path']}\n`)
-  }
   const source = openImageSource(
     src,
     registryOptions(tlsVerifyFlag('src-tls-verify', values['src-tls-verify']), values['src-ca']),
@@ -115,6 +105,18 @@ async function encrypt(args: readonly string[], io: CommandIo): Promise<number> 
     registryOptions(tlsVerifyFlag('dest-tls-verify', values['dest-tls-verify']), values['dest-ca']),
   )
   try {
+    // The source must be readable before a KEK is stored for it (no orphan KEKs in the KBS).
+    await source.getManifest()
+    if (values.kbs !== undefined && values['admin-key'] !== undefined && values['key-path'] !== undefined) {
+      const certFile = values['kbs-cert']
+      const registrar = kbsKekRegistrar({
+        url: values.kbs,
+        adminKeyPem: readText(values['admin-key'], '--admin-key'),
+        fetch: createNodeFetch(certFile === undefined ? {} : { ca: readText(certFile, '--kbs-cert') }),
+      })
+      wrappers.push(await kbsRecipient({ store: registrar, keyPath: values['key-path'] }))
+      io.stderr(`carapace image encrypt: KEK stored in the KBS as ${values['key-path']}\n`)
+    }
     const result = await encryptImage({
       source,
       destination,
