@@ -182,6 +182,8 @@ describe('encrypted and signed image: key provider → KBS, registry, guest atte
       signer.publicKey.export({ type: 'spki', format: 'pem' }) as Buffer,
     )
     await writeFile(files.policy, policy('kbs:///default/cosign-key/app'))
+    // …and the policy itself can come from the KBS too (image-rs's security-policy resource).
+    await admin.setResource('default/security-policy/app', Buffer.from(policy('kbs:///default/cosign-key/app')))
     files.wrongPolicy = join(work.path, 'wrong-policy.json')
     await writeFile(files.wrongPolicy, policy(files.otherKey))
   })
@@ -226,12 +228,12 @@ describe('encrypted and signed image: key provider → KBS, registry, guest atte
     assert.equal(sign.code, 0, sign.err)
   }
 
-  it('the provider stored a fresh KEK in the KBS; the guest attests, pulls, verifies (key from the KBS), decrypts, unpacks', async () => {
+  it('the provider stored a fresh KEK in the KBS; the guest attests, pulls, verifies (policy and key from the KBS), decrypts, unpacks', async () => {
     await encryptAndSign('app', 'kbs:///default/image-kek/app')
     const stored = plane.logger.entries.filter((e) => e.fields['path'] === '/kbs/v0/resource/default/image-kek/app')
     assert.equal(stored.length, 1, 'the key provider registered the KEK once, before answering')
     const dest = join(work.path, 'rootfs-app')
-    const pulled = await pull('app', dest, files.policy ?? '')
+    const pulled = await pull('app', dest, 'kbs:///default/security-policy/app')
     assert.equal(pulled.code, 0, pulled.err)
     assert.match(pulled.out, /accepted signatures: 1/)
     assert.match(pulled.out, /decrypted, provider\.attestation-agent/)

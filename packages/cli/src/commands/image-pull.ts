@@ -45,7 +45,9 @@ REF is docker://HOST/REPO:TAG, docker://HOST/REPO@sha256:…, or oci:DIR[:TAG], 
 
 Options:
       --dest DIR               where to put the image (must not exist, or be empty)
-      --policy FILE            containers-policy.json (default ${DEFAULT_POLICY})
+      --policy FILE|kbs:///R/T/TAG
+                               containers-policy.json (default ${DEFAULT_POLICY}); a kbs:///
+                               resource is fetched through --cdh, as image-rs does
       --insecure-policy        accept any image without checking signatures (DANGEROUS)
       --registries.d DIR       where docker images' signatures live (default ${DEFAULT_REGISTRIES_D})
       --decryption-key KEY     a JWE private key file (PEM, DER or JWK), or provider:NAME[:PARAMS]
@@ -89,7 +91,7 @@ async function pull(args: readonly string[], io: CommandIo): Promise<number> {
   const reference = parseImageReference(positionals[0] ?? '')
   const platform = values.platform === undefined ? undefined : parsePlatform(values.platform)
   const fetchResource: FetchResource | undefined = values.cdh === undefined ? undefined : cdhResourceFetcher(values.cdh)
-  const policy = await policyFrom(values.policy, values['insecure-policy'] === true, io)
+  const policy = await policyFrom(values.policy, values['insecure-policy'] === true, io, fetchResource)
   const registriesDir = values['registries.d'] ?? DEFAULT_REGISTRIES_D
   const registries = reference.transport === 'docker' ? await loadRegistriesD(registriesDir) : undefined
   const unwrappers = await decryptionKeys(values['decryption-key'] ?? [])
@@ -139,10 +141,20 @@ async function pull(args: readonly string[], io: CommandIo): Promise<number> {
   return EXIT_OK
 }
 
-async function policyFrom(path: string | undefined, insecure: boolean, io: CommandIo): Promise<Policy> {
+async function policyFrom(
+  path: string | undefined,
+  insecure: boolean,
+  io: CommandIo,
+  fetchResource: FetchResource | undefined,
+): Promise<Policy> {
   if (insecure) {
     io.stderr('carapace image pull: WARNING: --insecure-policy: signatures are NOT checked\n')
     return parsePolicy('{"default":[{"type":"insecureAcceptAnything"}]}')
+  }
+  if (path?.startsWith('kbs:') === true) {
+    // As image-rs does with its security-policy resource: the policy itself comes from the KBS.
+    if (fetchResource === undefined) throw new UsageError(`--policy ${path} needs --cdh`)
+    return parsePolicy(await fetchResource(path))
   }
   const file = path ?? DEFAULT_POLICY
   if (path === undefined && !existsSync(file)) {
