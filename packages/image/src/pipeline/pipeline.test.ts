@@ -9,7 +9,7 @@ import { LayoutSource } from '../layout/layout-source.ts'
 import { sha256Digest } from '../manifest/digest.ts'
 import type { BlobInfo, ImageSource } from '../manifest/image-transport.ts'
 import { parseManifest, type ImageManifest } from '../manifest/manifest.ts'
-import { OCI_MANIFEST } from '../manifest/media-types.ts'
+import { OCI_INDEX, OCI_MANIFEST } from '../manifest/media-types.ts'
 import { jweKeyUnwrapper, jweKeyWrapper } from '../ocicrypt/jwe-key-wrapper.ts'
 import { parsePrivateKey, parsePublicKey } from '../ocicrypt/key-material.ts'
 import { PUBOPTS_ANNOTATION } from '../ocicrypt/annotations.ts'
@@ -141,6 +141,62 @@ describe('encryptImage', () => {
       }),
       { code: 'INVALID_ARGUMENT' },
     )
+  })
+
+  test('an index: every platform encrypted, a new index written; pull picks --platform', async () => {
+    const dir = await scratchDir()
+    const plain = join(dir, 'plain')
+    const amd = await writeTestImage(plain, 'amd', [FILES])
+    const arm = await writeTestImage(plain, 'arm', [MORE_FILES.slice(0, 2)])
+    const layout = new LayoutSource(plain, 'amd')
+    const sizeOf = async (digest: string): Promise<number> => (await layout.getManifest(digest)).bytes.length
+    const index = {
+      schemaVersion: 2,
+      mediaType: OCI_INDEX,
+      manifests: [
+        {
+          mediaType: OCI_MANIFEST,
+          digest: amd.manifestDigest,
+          size: await sizeOf(amd.manifestDigest),
+          platform: { os: 'linux', architecture: 'amd64' },
+        },
+        {
+          mediaType: OCI_MANIFEST,
+          digest: arm.manifestDigest,
+          size: await sizeOf(arm.manifestDigest),
+          platform: { os: 'linux', architecture: 'arm64' },
+        },
+      ],
+    }
+    await new LayoutDestination(plain, 'multi').putManifest({
+      bytes: Buffer.from(JSON.stringify(index)),
+      mediaType: OCI_INDEX,
+    })
+    const enc = join(dir, 'enc')
+    const result = await encryptImage({
+      source: new LayoutSource(plain, 'multi'),
+      destination: new LayoutDestination(enc, 'v1'),
+      wrappers: [wrapper],
+    })
+    assert.equal(result.images.length, 2)
+    const top = await new LayoutSource(enc, 'v1').getManifest()
+    const parsed = parseManifest(top.bytes, top.mediaType)
+    assert.ok(parsed.kind === 'index')
+    assert.deepEqual(
+      parsed.index.manifests.map((m) => m.platform?.architecture),
+      ['amd64', 'arm64'],
+    )
+    const pulled = await pullImage({
+      source: new LayoutSource(enc, 'v1'),
+      reference: parseOciLayoutReference(`${enc}:v1`),
+      dest: join(dir, 'out'),
+      policy: { policy: acceptAnything() },
+      unwrappers: [unwrapper],
+      platform: { os: 'linux', architecture: 'arm64' },
+    })
+    assert.equal(pulled.manifestDigest, top.digest)
+    assert.equal(pulled.imageManifestDigest, result.images[1]?.manifestDigest)
+    assert.equal(await readFile(join(dir, 'out', 'rootfs', 'data', 'secret.txt'), 'utf8'), 'second layer secret\n')
   })
 
   test('a source blob that does not match its digest: DIGEST_MISMATCH, no manifest written', async () => {
