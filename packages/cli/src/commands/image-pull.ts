@@ -120,6 +120,11 @@ async function pull(args: readonly string[], io: CommandIo): Promise<number> {
       },
       unwrappers,
       progress: stderrProgress(),
+      unpack: {
+        onWarning: (w) => {
+          io.stderr(`carapace image pull: warning: layer ${w.layer + 1}: ${w.message}\n`)
+        },
+      },
       ...(platform === undefined ? {} : { platform }),
     })
     io.stdout(
