@@ -96,6 +96,11 @@ describe('sgx verifier', () => {
     )
     await rejectsWith(v.verify(evidence(quote), { reportData }, { at }), 'COLLATERAL_UNAVAILABLE')
   })
+
+  test('a field besides quote: EVIDENCE_MALFORMED', async () => {
+    const e = { ...evidence(quote), cc_eventlog: null }
+    await rejectsWith(createSgxVerifier().verify(e, { reportData }, { at, collateral }), 'EVIDENCE_MALFORMED')
+  })
 })
 
 test('occlum_quote.dat (trustee, SGX v3) with dcap-rs collateral at 2025-02-13: OutOfDate, upstream sgx claims', async () => {

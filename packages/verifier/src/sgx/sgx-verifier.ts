@@ -4,8 +4,12 @@ import { quoteInitDataField, quoteReportData } from '../dcap/quote-parse.ts'
 import { evaluateQuoteTcb } from '../dcap/quote-tcb.ts'
 import { checkInitData, checkReportData, verifyDcapQuote, type DcapTcbEvaluator } from '../dcap/quote-verify.ts'
 import { base64Field, evidenceObject } from '../evidence-json.ts'
+import { onlyFields } from '../only-fields.ts'
 import type { Verifier } from '../verifier.ts'
 import { sgxQuoteClaims } from './sgx-claims.ts'
+
+/** Upstream's `SgxEvidence` fields (sgx/mod.rs); nothing signs the JSON, so nothing else is taken. */
+const FIELDS: ReadonlySet<string> = new Set(['quote'])
 
 export interface SgxVerifierOptions {
   /** The TCB step (default: TCB Info + QE Identity from the collateral, Intel's rules). */
@@ -24,7 +28,9 @@ export function createSgxVerifier(options: SgxVerifierOptions = {}): Verifier {
   return {
     async verify(evidence, expected, context) {
       const at = context?.at ?? new Date()
-      const quoteBytes = base64Field(evidenceObject(evidence, 'sgx'), 'quote', 'sgx')
+      const object = evidenceObject(evidence, 'sgx')
+      onlyFields(object, FIELDS, 'sgx evidence')
+      const quoteBytes = base64Field(object, 'quote', 'sgx')
       const verified = await verifyDcapQuote(quoteBytes, 'sgx', {
         at,
         collateral: context?.collateral ?? NO_COLLATERAL,

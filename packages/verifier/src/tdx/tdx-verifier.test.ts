@@ -209,4 +209,10 @@ describe('tdx verifier', () => {
       'EVIDENCE_MALFORMED',
     )
   })
+
+  test('cc_eventlog absent, or a field upstream does not define: EVIDENCE_MALFORMED', async () => {
+    for (const e of [{ quote: b64(quote4) }, { ...evidence(quote4), aa_eventlog: null }]) {
+      await rejectsWith(createTdxVerifier().verify(e, { reportData }, { at, collateral }), 'EVIDENCE_MALFORMED')
+    }
+  })
 })

@@ -6,6 +6,7 @@ import { evaluateQuoteTcb } from '../dcap/quote-tcb.ts'
 import { checkInitData, checkReportData, verifyDcapQuote, type DcapTcbEvaluator } from '../dcap/quote-verify.ts'
 import { verifiedTdxEventLog } from '../eventlog/tdx-event-log.ts'
 import { base64Field, evidenceObject } from '../evidence-json.ts'
+import { onlyFields } from '../only-fields.ts'
 import { VerificationError, type Verifier } from '../verifier.ts'
 import { tdxQuoteClaims } from './tdx-claims.ts'
 
@@ -13,6 +14,9 @@ import { tdxQuoteClaims } from './tdx-claims.ts'
  * Replays a CC event log (raw CCEL table data) against RTMR0–3 of the quote; returns the
  * `uefi_event_logs` claim, throws `MEASUREMENT_MISMATCH` when it does not replay.
  */
+/** Upstream's `TdxEvidence` fields (tdx/mod.rs), both required; nothing signs the JSON, so nothing else is taken. */
+const FIELDS: ReadonlySet<string> = new Set(['cc_eventlog', 'quote'])
+
 export type TdxEventLogReplay = (ccel: Uint8Array, rtmrs: readonly Uint8Array[]) => JsonValue[]
 
 export interface TdxVerifierOptions {
@@ -36,9 +40,11 @@ export function createTdxVerifier(options: TdxVerifierOptions = {}): Verifier {
     async verify(evidence, expected, context) {
       const at = context?.at ?? new Date()
       const object = evidenceObject(evidence, 'tdx')
+      onlyFields(object, FIELDS, 'tdx evidence')
       const quoteBytes = base64Field(object, 'quote', 'tdx')
+      // The attester always writes the field (null without a log): an absent one is a second text for null.
       const log = object['cc_eventlog']
-      if (log !== undefined && log !== null && typeof log !== 'string') {
+      if (log !== null && typeof log !== 'string') {
         throw new VerificationError('EVIDENCE_MALFORMED', 'tdx evidence.cc_eventlog: expected a string or null')
       }
       const ccel = typeof log === 'string' ? base64Field(object, 'cc_eventlog', 'tdx') : undefined

@@ -2,14 +2,14 @@ import type { JsonObject } from '@carapace/protocol'
 import { ContentCache } from '../content-cache.ts'
 import { VerificationError } from '../verifier.ts'
 
-const PCR_HEX = /^[0-9a-fA-F]{64}$/
-const HEX = /^[0-9a-fA-F]*$/
+const PCR_HEX = /^[0-9a-f]{64}$/
 const PCR_SIZE = 32
 const MAX_PCRS = 64
 const CLAIM_NAMES = Array.from({ length: MAX_PCRS }, (_, i) => pcrClaimName(i))
 
 /**
- * `pcrs`: a JSON array of SHA-256 PCR values as hex (either case), as the attesters send them.
+ * `pcrs`: a JSON array of SHA-256 PCR values as lower-case hex, as the attesters write them (nothing
+ * signs this text, so one spelling per value: other cases are refused).
  * The values are views of one buffer, in order, so the digest and the claims read them as one span.
  */
 export function pcrValuesFromHex(object: JsonObject, field: string, tee: string): Uint8Array[] {
@@ -22,17 +22,17 @@ export function pcrValuesFromHex(object: JsonObject, field: string, tee: string)
   const strings = list.filter((value): value is string => typeof value === 'string' && value.length === 2 * PCR_SIZE)
   const joined = strings.length === list.length ? strings.join('') : ''
   const all = Buffer.from(joined, 'hex')
-  // Lower-case hex re-encodes to itself (one native pass instead of the pattern); other text gets the
-  // pattern. The length check alone is not enough: Buffer's decoding truncates two-byte characters.
+  // Exactly lower-case hex re-encodes to itself (one native pass instead of a pattern). The length
+  // check alone is not enough: Buffer's decoding truncates two-byte characters.
   const hex = joined.length === list.length * 2 * PCR_SIZE && all.length * 2 === joined.length
-  if (!hex || (all.toString('hex') !== joined && !HEX.test(joined))) {
+  if (!hex || all.toString('hex') !== joined) {
     const bad = Math.max(
       0,
       list.findIndex((value) => typeof value !== 'string' || !PCR_HEX.test(value)),
     )
     throw new VerificationError(
       'EVIDENCE_MALFORMED',
-      `${tee} evidence: ${field}[${String(bad)}] is not 32 bytes of hex`,
+      `${tee} evidence: ${field}[${String(bad)}] is not 32 bytes of lower-case hex`,
     )
   }
   return list.map((_, i) => new Uint8Array(all.buffer, all.byteOffset + i * PCR_SIZE, PCR_SIZE))

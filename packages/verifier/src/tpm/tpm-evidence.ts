@@ -1,12 +1,16 @@
 import { createPublicKey, type KeyObject } from 'node:crypto'
 import { isJsonObject, type JsonObject } from '@carapace/protocol'
 import { base64Field, evidenceObject, stringField } from '../evidence-json.ts'
+import { onlyFields } from '../only-fields.ts'
 import { VerificationError } from '../verifier.ts'
 import { pcrValuesFromHex } from './pcr-values.ts'
 import { parseTpmsAttestQuote, type TpmsAttestQuote } from './tpms-attest.ts'
 import { parseTpmtSignature, type TpmtSignature } from './tpmt-signature.ts'
 
 const TEE = 'tpm'
+/** Upstream's `Evidence` and `Quote` fields (tpm/mod.rs); nothing signs the JSON, so nothing else is taken. */
+const FIELDS: ReadonlySet<string> = new Set(['ak_public', 'tpm_quote'])
+const QUOTE_FIELDS: ReadonlySet<string> = new Set(['signature', 'message', 'pcrs'])
 
 /** The guest `tpm` attester's evidence, decoded and parsed (nothing verified yet). */
 export interface TpmEvidence {
@@ -54,10 +58,12 @@ function akPublicKey(object: JsonObject): KeyObject {
  */
 export function parseTpmEvidence(evidence: unknown): TpmEvidence {
   const object = evidenceObject(evidence, TEE)
+  onlyFields(object, FIELDS, `${TEE} evidence`)
   const ak = akPublicKey(object)
   const quote = object['tpm_quote']
   if (!isJsonObject(quote))
     throw new VerificationError('EVIDENCE_MALFORMED', 'tpm evidence: tpm_quote is not an object')
+  onlyFields(quote, QUOTE_FIELDS, `${TEE} evidence.tpm_quote`)
   const message = base64Field(quote, 'message', `${TEE} tpm_quote`)
   return {
     akPublicBase64: stringField(object, 'ak_public', TEE),

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict'
 import { createHash, generateKeyPairSync } from 'node:crypto'
 import { test } from 'node:test'
+import { fuzzVerifier } from '../fuzz/fuzz-verifier.ts'
+import { mutateJson } from '../fuzz/mutate-json.ts'
 import { mutateBytes, outcome, seededRandom } from './fuzz-support.ts'
 import { syntheticQuote } from './synthetic-quote.ts'
 import { createTpmVerifier } from './tpm-verifier.ts'
@@ -55,4 +57,17 @@ test('tpm fuzz: 10,000 mutations of golden evidence are only ever rejected, with
     rejected++
   }
   assert.ok(rejected > 9_000)
+})
+
+test('tpm fuzz: 2,000 field mutations of the evidence JSON are only ever refused, with typed errors', async () => {
+  const verifier = createTpmVerifier()
+  const result = await fuzzVerifier({
+    golden: evidence(fields, pcrs),
+    mutate: mutateJson,
+    verify: (e) => verifier.verify(e, { reportData }),
+    runs: 2_000,
+    seed: 0x7e5,
+  })
+  assert.equal(result.rejected + result.unchanged, 2_000)
+  assert.ok((result.codes.EVIDENCE_MALFORMED ?? 0) > 0)
 })

@@ -134,6 +134,18 @@ describe('tpm verifier', () => {
     }
     await rejectsWith(createTpmVerifier().verify(badSig, { reportData }), 'EVIDENCE_MALFORMED')
   })
+  test('fields upstream does not define and upper-case hex are EVIDENCE_MALFORMED (one text per evidence)', async () => {
+    const q = golden.evidence.tpm_quote
+    const upper = [...hexPcrs]
+    upper[17] = (upper[17] ?? '').toUpperCase() // 0xff…
+    for (const e of [
+      { ...golden.evidence, eventlog: null },
+      { ...golden.evidence, tpm_quote: { ...q, nonce: '' } },
+      { ...golden.evidence, tpm_quote: { ...q, pcrs: upper } },
+    ]) {
+      await rejectsWith(createTpmVerifier().verify(e, { reportData }), 'EVIDENCE_MALFORMED')
+    }
+  })
 })
 
 describe('tpm verifier: upstream tpm_evidence.json (real TPM, older 64-byte nonce attester)', () => {
