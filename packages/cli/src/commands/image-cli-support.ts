@@ -43,14 +43,28 @@ export function tlsVerifyFlag(name: string, text: string | undefined): boolean {
   throw new UsageError(`--${name} must be true or false, got ${JSON.stringify(text)}`)
 }
 
-/** Registry options for one side of a command (TLS verification, CA file). */
-export function registryOptions(tlsVerify: boolean, caFile: string | undefined): OpenImageOptions {
+/** Registry options for one side of a command (TLS verification, CA file, `USER:PASSWORD`). */
+export function registryOptions(
+  tlsVerify: boolean,
+  caFile: string | undefined,
+  creds?: { readonly flag: string; readonly value: string | undefined },
+): OpenImageOptions {
+  const credentials = creds?.value === undefined ? undefined : parseCreds(creds.flag, creds.value)
   const registry: RegistryClientOptions = {
     tlsVerify,
     userAgent: 'carapace/0.1.0',
     ...(caFile === undefined ? {} : { ca: readText(caFile, 'CA certificate') }),
+    ...(credentials === undefined ? {} : { credentials }),
   }
   return { registry }
+}
+
+/** skopeo's `--creds USERNAME[:PASSWORD]` (the password may contain colons). */
+function parseCreds(flag: string, value: string): { username: string; password: string } {
+  const colon = value.indexOf(':')
+  const username = colon < 0 ? value : value.slice(0, colon)
+  if (username === '') throw new UsageError(`--${flag} needs USERNAME[:PASSWORD]`)
+  return { username, password: colon < 0 ? '' : value.slice(colon + 1) }
 }
 
 /** A bar on stderr when it is a TTY; nothing otherwise (logs, pipes, tests). */

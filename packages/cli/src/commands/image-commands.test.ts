@@ -311,3 +311,33 @@ describe('carapace keyprovider cmd (a process, as ocicrypt runs it)', () => {
     assert.equal(bad.stdout, '')
   })
 })
+
+describe('registry credentials', () => {
+  test('--src-creds USER:PASS answers a Basic challenge; an empty user is a usage error', async () => {
+    const seen: string[] = []
+    const server = createServer((req, res) => {
+      const auth = req.headers.authorization
+      if (auth === undefined) {
+        res.writeHead(401, { 'www-authenticate': 'Basic realm="test"', 'content-type': 'application/json' })
+        res.end('{"errors":[{"code":"UNAUTHORIZED","message":"authentication required"}]}')
+        return
+      }
+      seen.push(auth)
+      res.writeHead(404, { 'content-type': 'application/json' })
+      res.end('{"errors":[{"code":"MANIFEST_UNKNOWN","message":"manifest unknown"}]}')
+    })
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    try {
+      const host = `127.0.0.1:${(server.address() as AddressInfo).port}`
+      const args = ['image', 'pull', `docker://${host}/coco/app:v1`, '--dest', join(dir, 'creds-out')]
+      const p = await run(...args, '--policy', acceptPolicy, '--src-tls-verify=false', '--src-creds', 'alice:s3:cret')
+      assert.equal(p.code, 1)
+      assert.match(p.err, /NOT_FOUND/)
+      assert.ok(seen.length > 0)
+      assert.ok(seen.every((a) => a === `Basic ${Buffer.from('alice:s3:cret').toString('base64')}`))
+      assert.equal((await run(...args, '--policy', acceptPolicy, '--src-creds', ':x')).code, 2)
+    } finally {
+      server.close()
+    }
+  })
+})

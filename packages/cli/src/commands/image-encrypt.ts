@@ -52,6 +52,8 @@ Options:
                              accept any certificate and plain HTTP from that registry
       --src-ca FILE, --dest-ca FILE
                              PEM CA certificates to trust for that registry
+      --src-creds USER[:PASS], --dest-creds USER[:PASS]
+                             credentials for that registry
 
 Examples:
   carapace image encrypt oci:./plain:v1 oci:./enc:v1 --recipient jwe:pub.pem
@@ -77,6 +79,8 @@ async function encrypt(args: readonly string[], io: CommandIo): Promise<number> 
     'dest-tls-verify': { type: 'string' },
     'src-ca': { type: 'string' },
     'dest-ca': { type: 'string' },
+    'src-creds': { type: 'string' },
+    'dest-creds': { type: 'string' },
   })
   if (positionals.length !== 2) throw new UsageError('give SRC and DST image references')
   const src = parseImageReference(positionals[0] ?? '')
@@ -98,11 +102,17 @@ async function encrypt(args: readonly string[], io: CommandIo): Promise<number> 
   }
   const source = openImageSource(
     src,
-    registryOptions(tlsVerifyFlag('src-tls-verify', values['src-tls-verify']), values['src-ca']),
+    registryOptions(tlsVerifyFlag('src-tls-verify', values['src-tls-verify']), values['src-ca'], {
+      flag: 'src-creds',
+      value: values['src-creds'],
+    }),
   )
   const destination = openImageDestination(
     dst,
-    registryOptions(tlsVerifyFlag('dest-tls-verify', values['dest-tls-verify']), values['dest-ca']),
+    registryOptions(tlsVerifyFlag('dest-tls-verify', values['dest-tls-verify']), values['dest-ca'], {
+      flag: 'dest-creds',
+      value: values['dest-creds'],
+    }),
   )
   try {
     // The source must be readable before a KEK is stored for it (no orphan KEKs in the KBS).

@@ -58,6 +58,7 @@ Options:
       --platform OS/ARCH[/VARIANT]  the entry to pick from an index (default linux/<this arch>)
       --src-tls-verify=false   accept any certificate and plain HTTP from the registry
       --src-ca FILE            PEM CA certificates to trust for the registry
+      --src-creds USER[:PASS]  registry credentials (Basic, or for the Bearer token service)
 
 Examples:
   carapace image pull docker://registry:5000/app:v1 --dest /run/app --policy policy.json --cdh http://127.0.0.1:8006
@@ -81,6 +82,7 @@ async function pull(args: readonly string[], io: CommandIo): Promise<number> {
     platform: { type: 'string' },
     'src-tls-verify': { type: 'string' },
     'src-ca': { type: 'string' },
+    'src-creds': { type: 'string' },
   })
   if (positionals.length !== 1) throw new UsageError('give exactly one image reference')
   const dest = values.dest
@@ -98,7 +100,10 @@ async function pull(args: readonly string[], io: CommandIo): Promise<number> {
   if (fetchResource !== undefined) unwrappers.push(cdhKeyUnwrapper(fetchResource))
   const source = openImageSource(
     reference,
-    registryOptions(tlsVerifyFlag('src-tls-verify', values['src-tls-verify']), values['src-ca']),
+    registryOptions(tlsVerifyFlag('src-tls-verify', values['src-tls-verify']), values['src-ca'], {
+      flag: 'src-creds',
+      value: values['src-creds'],
+    }),
   )
   // Ctrl-C or SIGTERM mid-pull: stop at the next tar entry and remove the staging directory.
   const abort = new AbortController()

@@ -28,6 +28,7 @@ Options:
                                required for oci: layouts)
       --tls-verify=false       accept any certificate and plain HTTP from the registry
       --ca FILE                PEM CA certificates to trust for the registry
+      --creds USER[:PASS]      registry credentials
 
 Example:
   carapace image sign docker://registry:5000/app:v1 --key cosign.key --passphrase-file pass.txt`
@@ -46,6 +47,7 @@ async function sign(args: readonly string[], io: CommandIo): Promise<number> {
     identity: { type: 'string' },
     'tls-verify': { type: 'string' },
     ca: { type: 'string' },
+    creds: { type: 'string' },
   })
   if (positionals.length !== 1) throw new UsageError('give exactly one image reference')
   if (values.key === undefined) throw new UsageError('--key FILE is required')
@@ -58,7 +60,10 @@ async function sign(args: readonly string[], io: CommandIo): Promise<number> {
       ? undefined
       : (readText(values['passphrase-file'], '--passphrase-file').split('\n')[0] ?? '')
   const privateKey = readSigningKey(readBytes(values.key, '--key'), passphrase)
-  const options = registryOptions(tlsVerifyFlag('tls-verify', values['tls-verify']), values.ca)
+  const options = registryOptions(tlsVerifyFlag('tls-verify', values['tls-verify']), values.ca, {
+    flag: 'creds',
+    value: values.creds,
+  })
   const source = openImageSource(reference, options)
   const destination = openImageDestination(reference, options)
   try {
