@@ -11,5 +11,7 @@ export type AttesterErrorCode =
   | 'TEE_UNAVAILABLE'
   /** The init-data digest cannot be bound (e.g. a TPM binds exactly 32 bytes). */
   | 'INIT_DATA_INVALID'
+  /** An attester option is not one the attester knows (e.g. a TPM AK algorithm other than rsa or ecc). */
+  | 'OPTION_INVALID'
 
 export class AttesterError extends CocoError<AttesterErrorCode> {}

@@ -152,3 +152,48 @@ describe('a guest attests with a software TPM to the KBS; the AS checks the AK a
     assert.notEqual(tpmClaims(cpu)['pcr11'], registered.tpm_quote.pcrs[11])
   })
 })
+
+describe('a guest whose software TPM signs with an ECC P-256 AK attests to the KBS', () => {
+  let plane: TrustPlane
+  let swtpm: RunningSwtpm
+  let guest: TpmAttester
+  let registered: TpmEvidence
+
+  before(async () => {
+    swtpm = await startSwtpm()
+    plane = await startTrustPlane({ insecureAllowSampleTee: false })
+    guest = createTpmAttester({
+      tcti: swtpm.tcti,
+      akAlgorithm: 'ecc',
+      initDataDigest: initDataDigest(INIT_DATA, 'sha256'),
+    })
+    registered = (await guest.evidence(new Uint8Array(32))) as unknown as TpmEvidence
+    const admin = plane.admin(await plane.adminToken())
+    await admin.setReferenceValue(sampleReferenceValueMessage('trusted_aks', registered.ak_public))
+    await admin.setReferenceValue(sampleReferenceValueMessage('tpm_pcr11', registered.tpm_quote.pcrs[11] ?? ''))
+    await admin.setResource('default/key/tpm', Buffer.from(SECRET))
+    await admin.setResourcePolicy(AFFIRMING_ONLY)
+  })
+  after(async () => {
+    await plane.close()
+    await swtpm.stop()
+  })
+
+  it('releases the secret for an ECDSA-signed quote from the registered AK, with an affirming token', async () => {
+    // TPMT_SIGNATURE ECDSA (0x0018): the quote really is ECDSA-signed, not RSA.
+    assert.equal(Buffer.from(registered.tpm_quote.signature, 'base64').readUInt16BE(0), 0x0018)
+    const kbs = createKbsClient({
+      url: plane.kbs.url,
+      attester: guest,
+      fetch: plane.fetch,
+      now: plane.clock.nowMs,
+      initData: INIT_DATA,
+    })
+    assert.equal(Buffer.from(await kbs.getResource('default/key/tpm')).toString(), SECRET)
+    const cpu = earCpu(await kbs.getToken())
+    assert.equal(cpu['ear.status'], 'affirming')
+    assert.deepEqual(trust(cpu), { hardware: 2, executables: 3 })
+    assert.equal(tpmClaims(cpu)['ak_public'], registered.ak_public)
+    assert.equal(tpmClaims(cpu)['pcr08'], registered.tpm_quote.pcrs[8])
+  })
+})

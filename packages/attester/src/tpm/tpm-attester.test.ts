@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import { createHash, verify } from 'node:crypto'
+import { createHash, createPublicKey, verify } from 'node:crypto'
 import { after, before, describe, it } from 'node:test'
 import { AttesterError } from '../attester-error.ts'
 import { startSwtpm, type RunningSwtpm } from './swtpm.ts'
@@ -20,11 +20,30 @@ function extraData(evidence: TpmEvidence): string {
   return message.subarray(signerEnd + 2, signerEnd + 2 + message.readUInt16BE(signerEnd)).toString('hex')
 }
 
+const akKey = (evidence: TpmEvidence) =>
+  createPublicKey({ key: Buffer.from(evidence.ak_public, 'base64'), format: 'der', type: 'spki' })
+
 /** The RSASSA-SHA256 signature (after sigAlg, hash and size) verifies over the TPMS_ATTEST with the AK. */
 function signatureVerifies(evidence: TpmEvidence): boolean {
   const signature = Buffer.from(evidence.tpm_quote.signature, 'base64').subarray(6)
-  const key = { key: Buffer.from(evidence.ak_public, 'base64'), format: 'der' as const, type: 'spki' as const }
-  return verify('sha256', Buffer.from(evidence.tpm_quote.message, 'base64'), key, signature)
+  return verify('sha256', Buffer.from(evidence.tpm_quote.message, 'base64'), akKey(evidence), signature)
+}
+
+/** TPMT_SIGNATURE ECDSA: sigAlg 0x0018, hash, then r and s as TPM2B. */
+function ecdsaParts(evidence: TpmEvidence): { header: string; r: Buffer; s: Buffer } {
+  const signature = Buffer.from(evidence.tpm_quote.signature, 'base64')
+  const rEnd = 6 + signature.readUInt16BE(4)
+  const r = signature.subarray(6, rEnd)
+  const sEnd = rEnd + 2 + signature.readUInt16BE(rEnd)
+  assert.equal(sEnd, signature.length, 'the TPMT_SIGNATURE has trailing bytes')
+  return { header: signature.subarray(0, 4).toString('hex'), r, s: signature.subarray(rEnd + 2, sEnd) }
+}
+
+/** The ECDSA-SHA256 (r, s) verifies over the TPMS_ATTEST with the P-256 AK. */
+function ecdsaVerifies(evidence: TpmEvidence, message = Buffer.from(evidence.tpm_quote.message, 'base64')): boolean {
+  const { r, s } = ecdsaParts(evidence)
+  const p1363 = Buffer.concat([Buffer.alloc(32 - r.length), r, Buffer.alloc(32 - s.length), s])
+  return verify('sha256', message, { key: akKey(evidence), dsaEncoding: 'ieee-p1363' }, p1363)
 }
 
 const hex32 = (data: Uint8Array): string => Buffer.from(data.subarray(0, 32)).toString('hex')
@@ -97,6 +116,74 @@ describe('the tpm attester on a software TPM (swtpm + tpm2-tools)', () => {
     assert.throws(
       () => createTpmAttester({ tcti: swtpm.tcti, initDataDigest: new Uint8Array(48) }),
       isAttesterError('INIT_DATA_INVALID'),
+    )
+  })
+})
+
+describe('the tpm attester with an ECC P-256 attestation key (swtpm)', () => {
+  let swtpm: RunningSwtpm
+  before(async () => {
+    swtpm = await startSwtpm()
+  })
+  after(() => swtpm.stop())
+
+  it('creates a P-256 AK and signs the quote with ECDSA-SHA256, bound to report data and init data', async () => {
+    const attester = createTpmAttester({ tcti: swtpm.tcti, akAlgorithm: 'ecc', initDataDigest: INIT_DATA_DIGEST })
+    const evidence = (await attester.evidence(REPORT_DATA)) as unknown as TpmEvidence
+    assert.deepEqual(Object.keys(evidence).sort(), ['ak_public', 'tpm_quote'])
+    const key = akKey(evidence)
+    assert.equal(key.asymmetricKeyType, 'ec')
+    assert.equal(key.asymmetricKeyDetails?.namedCurve, 'prime256v1')
+    // ak_public is the DER SPKI as node:crypto re-encodes it: the uncompressed point.
+    assert.equal(key.export({ format: 'der', type: 'spki' }).toString('base64'), evidence.ak_public)
+    const { header, r, s } = ecdsaParts(evidence)
+    // TPMT_SIGNATURE: ECDSA (0x0018), SHA-256 (0x000b).
+    assert.equal(header, '0018000b')
+    assert.ok(r.length <= 32 && s.length <= 32)
+    assert.ok(ecdsaVerifies(evidence))
+    const tampered = Buffer.from(evidence.tpm_quote.message, 'base64')
+    tampered[tampered.length - 1] = (tampered[tampered.length - 1] ?? 0) ^ 1
+    assert.equal(ecdsaVerifies(evidence, tampered), false)
+    assert.equal(extraData(evidence), hex32(REPORT_DATA))
+    const pcr8 = createHash('sha256').update(Buffer.alloc(32)).update(INIT_DATA_DIGEST).digest('hex')
+    assert.equal(evidence.tpm_quote.pcrs[8], pcr8)
+    assert.equal(await attester.akPublic(), evidence.ak_public)
+  })
+
+  it('reuses the persisted ECC AK and refuses it where an RSA AK is asked for', async () => {
+    const ecc = await createTpmAttester({ tcti: swtpm.tcti, akAlgorithm: 'ecc' }).akPublic()
+    const again = (await createTpmAttester({ tcti: swtpm.tcti, akAlgorithm: 'ecc' }).evidence(
+      new Uint8Array(32).fill(7),
+    )) as unknown as TpmEvidence
+    assert.equal(again.ak_public, ecc)
+    assert.ok(ecdsaVerifies(again))
+    await assert.rejects(
+      createTpmAttester({ tcti: swtpm.tcti }).evidence(REPORT_DATA),
+      (error: unknown) =>
+        isAttesterError('EVIDENCE_FAILED')(error) &&
+        /0x81010002 \(ec prime256v1\) is not an RSA attestation key/.test((error as Error).message),
+    )
+  })
+
+  it('keeps RSA and ECC AKs side by side at different handles', async () => {
+    const rsa = (await createTpmAttester({ tcti: swtpm.tcti, akHandle: 0x81010010 }).evidence(
+      REPORT_DATA,
+    )) as unknown as TpmEvidence
+    assert.equal(akKey(rsa).asymmetricKeyType, 'rsa')
+    assert.ok(signatureVerifies(rsa))
+    await assert.rejects(
+      createTpmAttester({ tcti: swtpm.tcti, akHandle: 0x81010010, akAlgorithm: 'ecc' }).akPublic(),
+      (error: unknown) =>
+        isAttesterError('EVIDENCE_FAILED')(error) &&
+        /is not a NIST P-256 \(ECC\) attestation key/.test((error as Error).message),
+    )
+  })
+
+  it('refuses an AK algorithm it does not know', () => {
+    assert.throws(
+      () => createTpmAttester({ tcti: swtpm.tcti, akAlgorithm: 'dsa' as unknown as 'ecc' }),
+      (error: unknown) =>
+        isAttesterError('OPTION_INVALID')(error) && /expected rsa or ecc/.test((error as Error).message),
     )
   })
 })

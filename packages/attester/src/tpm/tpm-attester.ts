@@ -1,4 +1,4 @@
-import { createPublicKey } from 'node:crypto'
+import { createPublicKey, type KeyObject } from 'node:crypto'
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -15,8 +15,30 @@ export const TPM_REPORT_DATA_SIZE = 32
 
 const PCR_COUNT = 24
 const PCR_SELECTION = `sha256:${Array.from({ length: PCR_COUNT }, (_, i) => String(i)).join(',')}`
-/** An RSA-2048 restricted signing key, RSASSA-SHA256, created in the owner hierarchy. */
-const AK_TEMPLATE = ['-C', 'o', '-G', 'rsa2048:rsassa-sha256:null', '-g', 'sha256']
+/** The attestation key types: RSA-2048 signing RSASSA-SHA256, or NIST P-256 signing ECDSA-SHA256. */
+export const TPM_AK_ALGORITHMS = ['rsa', 'ecc'] as const
+export type TpmAkAlgorithm = (typeof TPM_AK_ALGORITHMS)[number]
+
+interface AkKind {
+  /** tpm2-tools' `-G` for the restricted signing key created in the owner hierarchy. */
+  readonly template: string
+  readonly description: string
+  /** Whether an existing key at the handle is of this kind. */
+  matches(key: KeyObject): boolean
+}
+
+const AK_KINDS: Readonly<Record<TpmAkAlgorithm, AkKind>> = {
+  rsa: {
+    template: 'rsa2048:rsassa-sha256:null',
+    description: 'an RSA attestation key',
+    matches: (key) => key.asymmetricKeyType === 'rsa',
+  },
+  ecc: {
+    template: 'ecc256:ecdsa-sha256:null',
+    description: 'a NIST P-256 (ECC) attestation key',
+    matches: (key) => key.asymmetricKeyType === 'ec' && key.asymmetricKeyDetails?.namedCurve === 'prime256v1',
+  },
+}
 const AK_ATTRIBUTES = 'fixedtpm|fixedparent|sensitivedataorigin|userwithauth|restricted|sign'
 
 /** The guest `tpm` evidence, field for field as guest-components sends it. */
@@ -30,6 +52,11 @@ export interface TpmAttesterOptions {
   readonly tcti: string
   /** Persistent handle of the attestation key; created there when absent (default 0x81010002). */
   readonly akHandle?: number
+  /**
+   * The AK created when the handle is empty (default `rsa`: RSA-2048, RSASSA-SHA256; `ecc`: NIST
+   * P-256, ECDSA-SHA256). A key already at the handle must be of this type.
+   */
+  readonly akAlgorithm?: TpmAkAlgorithm
   /** SHA-256 init-data digest extended into PCR8 once, before the first quote. */
   readonly initDataDigest?: Uint8Array
   /** Per-command limit for the tpm2-tools (default 30 s). */
@@ -49,6 +76,14 @@ export interface TpmAttester extends Attester {
  */
 export function createTpmAttester(options: TpmAttesterOptions): TpmAttester {
   const handle = `0x${(options.akHandle ?? DEFAULT_AK_HANDLE).toString(16)}`
+  const akAlgorithm: unknown = options.akAlgorithm ?? 'rsa'
+  if (!(TPM_AK_ALGORITHMS as readonly unknown[]).includes(akAlgorithm)) {
+    throw new AttesterError(
+      'OPTION_INVALID',
+      `unknown TPM attestation key algorithm ${JSON.stringify(akAlgorithm)}: expected ${TPM_AK_ALGORITHMS.join(' or ')}`,
+    )
+  }
+  const akKind = AK_KINDS[akAlgorithm as TpmAkAlgorithm]
   const initDataDigest = options.initDataDigest
   if (initDataDigest !== undefined && initDataDigest.length !== 32) {
     throw new AttesterError(
@@ -65,7 +100,7 @@ export function createTpmAttester(options: TpmAttesterOptions): TpmAttester {
   let ready: Promise<string> | undefined
   const setUp = (): Promise<string> => {
     ready ??= inWorkDir(options, async (run, dir) => {
-      const akPublic = await loadOrCreateAk(run, dir, handle)
+      const akPublic = await loadOrCreateAk(run, dir, handle, akKind)
       if (initDataDigest !== undefined) await extendPcr(run, INIT_DATA_PCR, initDataDigest)
       return akPublic
     }).catch((error: unknown) => {
@@ -93,27 +128,47 @@ export async function extendPcr(run: Tpm2Runner, pcr: number, digest: Uint8Array
   await run('tpm2_pcrextend', [`${String(pcr)}:sha256=${Buffer.from(digest).toString('hex')}`])
 }
 
-async function loadOrCreateAk(run: Tpm2Runner, dir: string, handle: string): Promise<string> {
+async function loadOrCreateAk(run: Tpm2Runner, dir: string, handle: string, kind: AkKind): Promise<string> {
   const derPath = join(dir, 'ak.der')
   try {
     await run('tpm2_readpublic', ['-c', handle, '-f', 'der', '-o', derPath])
   } catch (error) {
     if (error instanceof AttesterError && error.code === 'TEE_UNAVAILABLE') throw error
     const context = join(dir, 'ak.ctx')
-    await run('tpm2_createprimary', [...AK_TEMPLATE, '-a', AK_ATTRIBUTES, '-c', context])
+    await run('tpm2_createprimary', [
+      '-C',
+      'o',
+      '-G',
+      kind.template,
+      '-g',
+      'sha256',
+      '-a',
+      AK_ATTRIBUTES,
+      '-c',
+      context,
+    ])
     await run('tpm2_evictcontrol', ['-C', 'o', '-c', context, handle])
     // Without a resource manager the transient copy stays loaded until flushed.
     await run('tpm2_flushcontext', ['-t'])
     await run('tpm2_readpublic', ['-c', handle, '-f', 'der', '-o', derPath])
   }
   const der = await readFile(derPath)
+  let key: KeyObject
   try {
-    const key = createPublicKey({ key: der, format: 'der', type: 'spki' })
-    if (key.asymmetricKeyType !== 'rsa') throw new Error(`key type ${String(key.asymmetricKeyType)}`)
-    return key.export({ format: 'der', type: 'spki' }).toString('base64')
+    key = createPublicKey({ key: der, format: 'der', type: 'spki' })
   } catch (cause) {
-    throw new AttesterError('EVIDENCE_FAILED', `the key at ${handle} is not an RSA attestation key`, { cause })
+    throw new AttesterError('EVIDENCE_FAILED', `the key at ${handle} is not a public key tpm2-tools can export`, {
+      cause,
+    })
   }
+  if (!kind.matches(key)) {
+    const found = key.asymmetricKeyDetails?.namedCurve ?? ''
+    throw new AttesterError(
+      'EVIDENCE_FAILED',
+      `the key at ${handle} (${String(key.asymmetricKeyType)}${found === '' ? '' : ` ${found}`}) is not ${kind.description}`,
+    )
+  }
+  return key.export({ format: 'der', type: 'spki' }).toString('base64')
 }
 
 async function quote(
