@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import { createHash } from 'node:crypto'
+import { createHash, createPublicKey } from 'node:crypto'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
@@ -139,7 +139,36 @@ test('--attester tpm serves TPM evidence from a software TPM, with the sha256 in
   }
 })
 
-test('--attester tpm refuses init data it cannot put into PCR8, and --tpm-tcti needs --attester tpm', async () => {
+test('--tpm-ak-alg ecc makes the software TPM sign its quotes with a P-256 ECDSA attestation key', async () => {
+  const swtpm = await startSwtpm()
+  let stop: (signal: string) => void = () => undefined
+  const io = captureIo()
+  const running = makeCdhServe(() => new Promise((resolve) => (stop = resolve))).run(
+    [
+      ...['--kbs-url', 'http://127.0.0.1:1', '--listen', '127.0.0.1:0'],
+      ...['--attester', 'tpm', '--tpm-tcti', swtpm.tcti, '--tpm-ak-alg', 'ecc'],
+    ],
+    io,
+  )
+  try {
+    await waitFor(() => io.out().includes('listening'))
+    const url = /CDH API listening on (http:\/\/127\.0\.0\.1:[0-9]+)/.exec(io.out())?.[1]
+    assert.ok(url !== undefined, io.out())
+    const response = await fetch(`${url}/aa/evidence?runtime_data=abc`)
+    assert.equal(response.status, 200)
+    const evidence = JSON.parse(await response.text()) as { ak_public: string; tpm_quote: { signature: string } }
+    const ak = createPublicKey({ key: Buffer.from(evidence.ak_public, 'base64'), format: 'der', type: 'spki' })
+    assert.equal(ak.asymmetricKeyDetails?.namedCurve, 'prime256v1')
+    // TPMT_SIGNATURE: ECDSA (0x0018) over SHA-256 (0x000b).
+    assert.equal(Buffer.from(evidence.tpm_quote.signature, 'base64').subarray(0, 4).toString('hex'), '0018000b')
+  } finally {
+    stop('SIGTERM')
+    await running
+    await swtpm.stop()
+  }
+})
+
+test('--attester tpm refuses init data it cannot put into PCR8; --tpm-tcti and --tpm-ak-alg need --attester tpm', async () => {
   const initData = join(dir, 'sha384-initdata.toml')
   writeFileSync(initData, 'version = "0.1.0"\nalgorithm = "sha384"\n[data]\n')
   const io = captureIo()
@@ -148,4 +177,10 @@ test('--attester tpm refuses init data it cannot put into PCR8, and --tpm-tcti n
   const usage = captureIo()
   assert.equal(await cdhServe.run(['--kbs-url', 'http://k', '--tpm-tcti', 'device:/dev/tpmrm0'], usage), 2)
   assert.match(usage.err(), /--tpm-tcti goes with --attester tpm/)
+  const noTpm = captureIo()
+  assert.equal(await cdhServe.run(['--kbs-url', 'http://k', '--tpm-ak-alg', 'ecc'], noTpm), 2)
+  assert.match(noTpm.err(), /--tpm-ak-alg goes with --attester tpm/)
+  const badAlg = captureIo()
+  assert.equal(await cdhServe.run(['--kbs-url', 'http://k', '--attester', 'tpm', '--tpm-ak-alg', 'dsa'], badAlg), 2)
+  assert.match(badAlg.err(), /--tpm-ak-alg must be one of rsa, ecc, got "dsa"/)
 })

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs'
-import { createTpmAttester, type Attester } from '@carapace/attester'
+import { createTpmAttester, TPM_AK_ALGORITHMS, type Attester, type TpmAkAlgorithm } from '@carapace/attester'
 import { initDataDigest as initDataDigestOf, parseInitData } from '@carapace/protocol'
 import { CdhError, createStderrCdhLogger, DEFAULT_CDH_LISTEN, startCdhServer } from '@carapace/data-hub'
 import type { Command, CommandIo } from '../command.ts'
@@ -30,6 +30,9 @@ Options:
                           init-data digest, which must then use algorithm = "sha256")
       --tpm-tcti TCTI     the TPM for --attester tpm (default ${DEFAULT_TPM_TCTI}),
                           e.g. swtpm:host=127.0.0.1,port=2321 for a software TPM
+      --tpm-ak-alg ALG    the attestation key --attester tpm creates when the TPM has none:
+                          rsa (default; RSA-2048, RSASSA-SHA256) or ecc (NIST P-256,
+                          ECDSA-SHA256); a key already persisted must be of this type
       --insecure-allow-non-loopback
                           listen on a non-loopback address and serve remote peers (DANGEROUS)
 
@@ -73,6 +76,7 @@ async function serve(args: readonly string[], io: CommandIo, stopSignal: StopSig
     'init-data': { type: 'string' },
     attester: { type: 'string', default: 'sample' },
     'tpm-tcti': { type: 'string' },
+    'tpm-ak-alg': { type: 'string' },
     'insecure-allow-non-loopback': { type: 'boolean' },
   })
   if (positionals.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`)
@@ -83,6 +87,11 @@ async function serve(args: readonly string[], io: CommandIo, stopSignal: StopSig
   if (values['tpm-tcti'] !== undefined && attesterName !== 'tpm') {
     throw new UsageError('--tpm-tcti goes with --attester tpm')
   }
+  if (values['tpm-ak-alg'] !== undefined && attesterName !== 'tpm') {
+    throw new UsageError('--tpm-ak-alg goes with --attester tpm')
+  }
+  const akAlgorithm =
+    values['tpm-ak-alg'] === undefined ? undefined : choiceFlag('tpm-ak-alg', values['tpm-ak-alg'], TPM_AK_ALGORITHMS)
   const name = 'carapace cdh serve'
   let kbsCertPem: string | undefined
   let initData: string | undefined
@@ -100,7 +109,7 @@ async function serve(args: readonly string[], io: CommandIo, stopSignal: StopSig
   let attester: Attester | undefined
   if (attesterName === 'tpm') {
     try {
-      attester = tpmAttester(values['tpm-tcti'] ?? DEFAULT_TPM_TCTI, initData)
+      attester = tpmAttester(values['tpm-tcti'] ?? DEFAULT_TPM_TCTI, akAlgorithm, initData)
     } catch (e) {
       io.stderr(`${name}: ${e instanceof Error ? e.message : String(e)}\n`)
       return EXIT_FAILURE
@@ -132,7 +141,7 @@ async function serve(args: readonly string[], io: CommandIo, stopSignal: StopSig
 }
 
 /** The init-data digest goes into PCR8 under the document's own algorithm (a TPM takes only sha256). */
-function tpmAttester(tcti: string, initData: string | undefined): Attester {
+function tpmAttester(tcti: string, akAlgorithm: TpmAkAlgorithm | undefined, initData: string | undefined): Attester {
   let initDataDigest: Uint8Array | undefined
   if (initData !== undefined) {
     const { algorithm } = parseInitData(initData)
@@ -141,7 +150,11 @@ function tpmAttester(tcti: string, initData: string | undefined): Attester {
     }
     initDataDigest = initDataDigestOf(initData, algorithm)
   }
-  return createTpmAttester({ tcti, ...(initDataDigest === undefined ? {} : { initDataDigest }) })
+  return createTpmAttester({
+    tcti,
+    ...(akAlgorithm === undefined ? {} : { akAlgorithm }),
+    ...(initDataDigest === undefined ? {} : { initDataDigest }),
+  })
 }
 
 function readText(path: string, what: string): string {
