@@ -97,6 +97,9 @@ function exactCertificate(der: Uint8Array): X509Certificate {
   })
 }
 
+/** The padding that completes unpadded base64url of this length modulo 4 (1 cannot occur). */
+const FULL_PADDING = ['', '===', '==', '=']
+
 /**
  * A required string field holding base64url in a canonical form (checked by re-encoding: no other
  * alphabet, zero bits after the last byte), with its full padding (as real evidence has it) or none
@@ -106,9 +109,8 @@ export function base64UrlField(object: JsonObject, field: string, tee: string): 
   const text = stringField(object, field, tee)
   const bytes = Buffer.from(text, 'base64url')
   const body = bytes.toString('base64url')
-  const padding = text.length - body.length
-  const padded = padding === (4 - (body.length % 4)) % 4 && /^=*$/.test(text.slice(body.length))
-  if (!text.startsWith(body) || (padding !== 0 && !padded))
+  // Whole-string equality (a native compare); `startsWith` on kilobytes of text costs several µs.
+  if (text !== body && text !== body + (FULL_PADDING[body.length % 4] ?? ''))
     throw new VerificationError('EVIDENCE_MALFORMED', `${tee} evidence.${field} is not canonical base64url`)
   // A buffer of its own is viewed; a small one from Buffer's shared pool is copied (see base64Field).
   const own = bytes.byteOffset === 0 && bytes.buffer.byteLength === bytes.length

@@ -51,14 +51,27 @@ export function checkHclTdReport(hcl: HclReport, quote: DcapQuote): void {
       )
     }
   }
+  if (!report.subarray(16, 32).equals(Buffer.from(quote.qe.qeReport.buffer, quote.qe.qeReport.byteOffset, 16))) {
+    throw malformed("CPUSVN is not the CPUSVN of the quote's QE report")
+  }
+  if (!selfConsistent.has(hcl)) {
+    checkTdReportItself(report)
+    selfConsistent.add(hcl)
+  }
+}
+
+/**
+ * Reports whose own bytes passed `checkTdReportItself`: parsed reports are remembered per exact bytes
+ * (hcl-report.ts) and frozen, so the two SHA-384 and the zero ranges are checked once per report.
+ */
+const selfConsistent = new WeakSet<HclReport>()
+
+function checkTdReportItself(report: Buffer): void {
   if (report[0] !== 0x81 || report[1] !== 0 || (report[2] !== 0 && report[2] !== 1)) {
     throw malformed(`REPORTTYPE ${report.subarray(0, 4).toString('hex')} is not a TDX report`)
   }
   for (const [from, to] of [...ZERO_RANGES, [TDREPORT_SIZE, report.length] as const]) {
     for (let i = from; i < to; i++) if (report[i] !== 0) throw malformed(`byte ${String(i)} is reserved (zero)`)
-  }
-  if (!report.subarray(16, 32).equals(Buffer.from(quote.qe.qeReport.subarray(0, 16)))) {
-    throw malformed("CPUSVN is not the CPUSVN of the quote's QE report")
   }
   if (!report.subarray(32, 80).equals(sha384(report.subarray(...TEE_TCB_INFO)))) {
     throw malformed('TEE_TCB_INFO_HASH is not SHA-384 of TEE_TCB_INFO')

@@ -1,5 +1,6 @@
 import { createHash, createPublicKey, type KeyObject } from 'node:crypto'
 import { isJsonObject, type JsonObject } from '@carapace/protocol'
+import { ContentCache } from '../content-cache.ts'
 import { VerificationError } from '../verifier.ts'
 
 /** Azure's HCL ("paravisor") attestation report: header, hardware report, IGVM request data. */
@@ -27,13 +28,25 @@ const REQUEST_TYPE_AK_CERT = 2
 const IGVM_REQUEST_VERSION = 1
 
 /**
- * Parses an HCL report; anything not of that shape is `EVIDENCE_MALFORMED`. The header and the
+ * Parsed reports per exact bytes. The paravisor writes the report once per boot (evidence v0/v1
+ * repeat it with every quote; v2's user-data changes it per request, which only misses). Only
+ * reports that parsed are kept; the result is shared, so it is frozen (its byte fields are copies
+ * of the evidence that nothing writes to).
+ */
+const parsedReports = new ContentCache<HclReport>(64)
+
+/**
+ * Parses an HCL report (remembered per exact bytes); anything not of that shape is `EVIDENCE_MALFORMED`. The header and the
  * IGVM request header are not signed by anything, so they must be exactly what the paravisor
  * writes (versions, request type 2, status 0, sizes that add up, zero reserved bytes, and the
  * whole 2600-byte NV index: zero padding from `report_size` to its end, neither cut nor extended):
  * unauthenticated bytes may not carry anything else, and one report has one accepted encoding.
  */
 export function parseHclReport(bytes: Uint8Array): HclReport {
+  return parsedReports.get(bytes, 'hcl', () => parseHclReportBytes(bytes))
+}
+
+function parseHclReportBytes(bytes: Uint8Array): HclReport {
   const malformed = (why: string): never => {
     throw new VerificationError('EVIDENCE_MALFORMED', `HCL report: ${why}`)
   }
@@ -70,21 +83,39 @@ export function parseHclReport(bytes: Uint8Array): HclReport {
     throw new VerificationError('EVIDENCE_MALFORMED', 'HCL report: variable data is not JSON', { cause })
   }
   if (!isJsonObject(varDataJson)) malformed('variable data is not a JSON object')
-  return {
+  return Object.freeze({
     reportType: reportType ?? 'snp',
     hardwareReport: bytes.slice(HEADER_SIZE, HEADER_SIZE + HW_REPORT_SIZE),
     varData,
     varDataSha256: new Uint8Array(createHash('sha256').update(varData).digest()),
-    varDataJson: varDataJson as JsonObject,
+    varDataJson: deepFreeze(varDataJson as JsonObject),
+  })
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null) {
+    for (const inner of Object.values(value)) deepFreeze(inner)
+    Object.freeze(value)
   }
+  return value
 }
 
 /** Imported HCL AKs by their exact JWK `n` and `e` text: a vTPM signs every quote with one key. */
 const importedAks = new Map<string, KeyObject>()
 const IMPORTED_AKS_MAX = 256
+/** The key of each remembered (frozen) report, found without building the `n`/`e` text again. */
+const reportAks = new WeakMap<HclReport, KeyObject>()
 
 /** The vTPM attestation key: the RSA JWK `kid: "HCLAkPub"` of the variable data. */
 export function hclAttestationKey(report: HclReport): KeyObject {
+  const known = reportAks.get(report)
+  if (known !== undefined) return known
+  const key = importAttestationKey(report)
+  reportAks.set(report, key)
+  return key
+}
+
+function importAttestationKey(report: HclReport): KeyObject {
   const keys = report.varDataJson['keys']
   const jwk = Array.isArray(keys) ? keys.find((k) => isJsonObject(k) && k['kid'] === 'HCLAkPub') : undefined
   if (!isJsonObject(jwk) || jwk['kty'] !== 'RSA' || typeof jwk['n'] !== 'string' || typeof jwk['e'] !== 'string') {

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto'
 import { ContentCache } from '../content-cache.ts'
 import { bytesEqual } from '../evidence-json.ts'
 import { VerificationError } from '../verifier.ts'
-import { contiguousSpan } from './pcr-values.ts'
+import { contiguousSpan, pcrsByIndex } from './pcr-values.ts'
 import { hex16, TPM_ALG } from './tpm-alg.ts'
 import type { TpmsAttestQuote } from './tpms-attest.ts'
 
@@ -11,13 +11,16 @@ const digests = new ContentCache<Buffer>(64)
 
 /** SHA-256 over the PCR values in order: the pcrDigest a TPM puts in a quote of one SHA-256 bank. */
 export function pcrDigestSha256(values: readonly Uint8Array[]): Uint8Array {
+  return new Uint8Array(sharedDigest(values))
+}
+
+/** The digest, possibly the remembered one itself (only compared, never handed out). */
+function sharedDigest(values: readonly Uint8Array[]): Uint8Array {
   const span = contiguousSpan(values)
-  if (span !== undefined) {
-    return new Uint8Array(digests.get(span, 'sha256', () => createHash('sha256').update(span).digest()))
-  }
+  if (span !== undefined) return digests.get(span, 'sha256', () => createHash('sha256').update(span).digest())
   const hash = createHash('sha256')
   for (const value of values) hash.update(value)
-  return new Uint8Array(hash.digest())
+  return hash.digest()
 }
 
 /**
@@ -40,10 +43,8 @@ export function checkPcrDigest(quote: TpmsAttestQuote, values: readonly Uint8Arr
       `TPM quote selects ${String(bank.pcrs.length)} PCRs, the evidence carries ${String(values.length)} values`,
     )
   }
-  if (!bytesEqual(pcrDigestSha256(values), quote.pcrDigest)) {
+  if (!bytesEqual(sharedDigest(values), quote.pcrDigest)) {
     throw new VerificationError('POLICY_VIOLATION', 'TPM quote: the PCR values do not hash to the quoted pcrDigest')
   }
-  const byIndex = new Map<number, Uint8Array>()
-  for (let i = 0; i < values.length; i++) byIndex.set(bank.pcrs[i] ?? i, values[i] as Uint8Array)
-  return byIndex
+  return pcrsByIndex(values, bank.pcrs)
 }

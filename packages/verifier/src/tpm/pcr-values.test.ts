@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { VerificationError } from '../verifier.ts'
 import { pcrDigestSha256 } from './pcr-digest.ts'
-import { contiguousSpan, pcrClaims, pcrValuesFromHex } from './pcr-values.ts'
+import { contiguousSpan, pcrClaims, pcrsByIndex, pcrValuesFromHex } from './pcr-values.ts'
 
 const hexes = Array.from({ length: 24 }, (_, i) => Buffer.alloc(32, i * 11).toString('hex'))
 const malformed = (e: unknown, index: number): boolean =>
@@ -58,7 +58,7 @@ test('pcr claims: lowercase hex by index, in index order whatever the map order 
 })
 
 test('pcr claims and digest remembered per exact PCR bytes: fresh objects, another byte is another result', () => {
-  const list = (h: readonly string[]): Uint8Array[] => pcrValuesFromHex({ pcrs: [...h] }, 'pcrs', 'tpm')
+  const list = (h: readonly string[]): readonly Uint8Array[] => pcrValuesFromHex({ pcrs: [...h] }, 'pcrs', 'tpm')
   const byIndex = (values: readonly Uint8Array[]): Map<number, Uint8Array> => new Map(values.map((v, i) => [i, v]))
   const first = pcrClaims(byIndex(list(hexes)))
   first['pcr00'] = 'changed by a caller'
@@ -78,4 +78,26 @@ test('pcr claims and digest remembered per exact PCR bytes: fresh objects, anoth
     digest.fill(0) // the caller's copy: the next digest of the same bytes is unaffected
   }
   assert.notDeepEqual(pcrDigestSha256(list(hexes)), pcrDigestSha256(list(changed)))
+})
+
+test('a decoded PCR list is remembered per exact bytes: one frozen list, one map by index 0…n-1', () => {
+  const first = pcrValuesFromHex({ pcrs: [...hexes] }, 'pcrs', 'tpm')
+  const again = pcrValuesFromHex({ pcrs: [...hexes] }, 'pcrs', 'tpm')
+  assert.equal(again, first)
+  assert.ok(Object.isFrozen(first))
+  const indexes = hexes.map((_, i) => i)
+  const byIndex = pcrsByIndex(first, indexes)
+  assert.equal(pcrsByIndex(again, indexes), byIndex)
+  assert.deepEqual([...byIndex.keys()], indexes)
+  // Other indexes (a quote selecting other PCRs) get a map of their own.
+  const shifted = pcrsByIndex(
+    first,
+    indexes.map((i) => i + 1),
+  )
+  assert.notEqual(shifted, byIndex)
+  assert.equal(shifted.get(24), first[23])
+  const changed = [...hexes]
+  changed[0] = `${(hexes[0] ?? '').slice(0, 63)}1`
+  assert.notEqual(pcrValuesFromHex({ pcrs: changed }, 'pcrs', 'tpm'), first)
+  assert.deepEqual(pcrClaims(byIndex), pcrClaims(new Map(byIndex)))
 })

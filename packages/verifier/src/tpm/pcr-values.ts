@@ -12,7 +12,7 @@ const CLAIM_NAMES = Array.from({ length: MAX_PCRS }, (_, i) => pcrClaimName(i))
  * signs this text, so one spelling per value: other cases are refused).
  * The values are views of one buffer, in order, so the digest and the claims read them as one span.
  */
-export function pcrValuesFromHex(object: JsonObject, field: string, tee: string): Uint8Array[] {
+export function pcrValuesFromHex(object: JsonObject, field: string, tee: string): readonly Uint8Array[] {
   const list = object[field]
   if (!Array.isArray(list) || list.length > MAX_PCRS) {
     throw new VerificationError('EVIDENCE_MALFORMED', `${tee} evidence: ${field} is not a list of PCR values`)
@@ -35,11 +35,52 @@ export function pcrValuesFromHex(object: JsonObject, field: string, tee: string)
       `${tee} evidence: ${field}[${String(bad)}] is not 32 bytes of lower-case hex`,
     )
   }
-  return list.map((_, i) => new Uint8Array(all.buffer, all.byteOffset + i * PCR_SIZE, PCR_SIZE))
+  return decoded.get(all, 'pcrs', () => {
+    const values = Object.freeze(
+      list.map((_, i) => new Uint8Array(all.buffer, all.byteOffset + i * PCR_SIZE, PCR_SIZE)),
+    )
+    knownByValues.set(values, { span: new Uint8Array(all.buffer, all.byteOffset, all.length) })
+    return values
+  })
+}
+
+/**
+ * What is derived once per exact PCR list: a machine quotes the same PCR values until it reboots,
+ * while the quote (nonce, signature) changes every call. `pcrValuesFromHex` returns the same frozen
+ * array of views for the same decoded bytes (nothing writes to PCR values); the span, the list by
+ * index and the claims template hang off that array and the map made from it.
+ */
+interface KnownPcrs {
+  readonly span: Uint8Array
+  byIndex?: ReadonlyMap<number, Uint8Array>
+  claims?: Readonly<JsonObject>
+}
+const decoded = new ContentCache<readonly Uint8Array[]>(64)
+const knownByValues = new WeakMap<readonly Uint8Array[], KnownPcrs>()
+const knownByMap = new WeakMap<ReadonlyMap<number, Uint8Array>, KnownPcrs>()
+
+/** `values` by PCR index (`indexes[i]` for `values[i]`); the same map again for a remembered list quoted as 0…n-1. */
+export function pcrsByIndex(
+  values: readonly Uint8Array[],
+  indexes: readonly number[],
+): ReadonlyMap<number, Uint8Array> {
+  const known = knownByValues.get(values)
+  let inOrder = known !== undefined && indexes.length === values.length
+  for (let i = 0; inOrder && i < indexes.length; i++) inOrder = indexes[i] === i
+  if (inOrder && known?.byIndex !== undefined) return known.byIndex
+  const byIndex = new Map<number, Uint8Array>()
+  for (let i = 0; i < values.length; i++) byIndex.set(indexes[i] ?? i, values[i] as Uint8Array)
+  if (inOrder && known !== undefined) {
+    known.byIndex = byIndex
+    knownByMap.set(byIndex, known)
+  }
+  return byIndex
 }
 
 /** The bytes `values` cover when they are adjacent views of one buffer, in order; undefined otherwise. */
 export function contiguousSpan(values: readonly Uint8Array[]): Uint8Array | undefined {
+  const known = knownByValues.get(values)
+  if (known !== undefined) return known.span
   const first = values[0]
   if (first === undefined) return undefined
   let end = first.byteOffset
@@ -55,6 +96,11 @@ const remembered = new ContentCache<Readonly<JsonObject>>(64)
 
 /** Claims `pcr00`…`pcrNN` (lowercase hex), keyed by PCR index. */
 export function pcrClaims(pcrs: ReadonlyMap<number, Uint8Array>): JsonObject {
+  const known = knownByMap.get(pcrs)
+  if (known !== undefined) {
+    known.claims ??= { ...pcrClaimsOf(pcrs) }
+    return Object.assign({}, known.claims)
+  }
   let i = 0
   for (const index of pcrs.keys()) if (index !== i++) return pcrClaimsOf(pcrs)
   const span = contiguousSpan([...pcrs.values()])

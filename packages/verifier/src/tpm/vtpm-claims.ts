@@ -5,11 +5,11 @@ import type { CheckedVtpmQuote } from './vtpm-quote.ts'
 
 /**
  * What the Azure verifiers add to the hardware claims: `tpm.pcrNN` (hex), and `report_data` /
- * `init_data` replaced by the quote's nonce and PCR8 (hex), as upstream does.
+ * `init_data` replaced by the quote's nonce and PCR8 (hex), as upstream does. `hardware` is the
+ * caller's fresh claims object and is completed in place (a copy of ~30 claims cost ~2 µs a call).
  */
 export function withVtpmClaims(hardware: JsonObject, quote: CheckedVtpmQuote): JsonObject {
-  // Object.assign, not a spread: V8 adds properties to a spread clone at ~1 µs each.
-  const claims: JsonObject = Object.assign({}, hardware)
+  const claims = hardware
   claims['tpm'] = pcrClaims(quote.pcrs)
   const pcr8 = quote.pcrs.get(INIT_DATA_PCR)
   if (pcr8 !== undefined) claims['init_data'] = Buffer.from(pcr8).toString('hex')
