@@ -101,3 +101,18 @@ test('a decoded PCR list is remembered per exact bytes: one frozen list, one map
   assert.notEqual(pcrValuesFromHex({ pcrs: changed }, 'pcrs', 'tpm'), first)
   assert.deepEqual(pcrClaims(byIndex), pcrClaims(new Map(byIndex)))
 })
+
+test('the last decoded texts are taken again only when every text is the same string', () => {
+  const ff = hexes.map((h, i) => (i === 9 ? 'ff'.repeat(32) : h))
+  const first = pcrValuesFromHex({ pcrs: [...ff] }, 'pcrs', 'tpm')
+  assert.equal(pcrValuesFromHex({ pcrs: [...ff] }, 'pcrs', 'tpm'), first)
+  const upper = [...ff]
+  upper[9] = 'FF'.repeat(32)
+  assert.throws(
+    () => pcrValuesFromHex({ pcrs: upper }, 'pcrs', 'tpm'),
+    (e) => malformed(e, 9),
+  )
+  assert.equal(pcrValuesFromHex({ pcrs: [...ff, 'ff'.repeat(32)] }, 'pcrs', 'tpm').length, 25)
+  assert.equal(pcrValuesFromHex({ pcrs: ff.slice(0, 23) }, 'pcrs', 'tpm').length, 23)
+  assert.equal(pcrValuesFromHex({ pcrs: [...ff] }, 'pcrs', 'tpm'), first)
+})
