@@ -151,6 +151,18 @@ describe('DCAP quote parsing', () => {
         name,
       )
     }
+    // Chains that passed are remembered per exact bytes (two platforms side by side); refusals are not.
+    const sgx = dcapFixture('qvl-sgx-quote.dat')
+    const changed = Uint8Array.from(bytes)
+    changed[at + text.length - 1] = 0x20
+    for (let i = 0; i < 2; i++) {
+      assert.equal(parseDcapQuote(bytes).bodyKind, 'td10')
+      assert.equal(parseDcapQuote(sgx).bodyKind, 'sgx')
+      assert.equal(
+        code(() => parseDcapQuote(changed)),
+        'CERT_CHAIN_INVALID',
+      )
+    }
   })
 
   test('every truncation of a quote is EVIDENCE_MALFORMED', () => {

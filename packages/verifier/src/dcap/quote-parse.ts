@@ -1,3 +1,4 @@
+import { ContentCache } from '../content-cache.ts'
 import { checkStrictPem } from '../pkix/pem.ts'
 import { VerificationError } from '../verifier.ts'
 
@@ -138,13 +139,17 @@ export const QUOTE_BUFFER_SIZE = 8000
  */
 const PCK_CERT_CHAIN = 5
 const PCK_CHAIN_ENDS = [new Uint8Array([0x0a]), new Uint8Array([0x0a, 0x00])]
-/** The last chain text that passed: a platform sends the same chain with every quote (a compare is cheaper). */
-let lastStrictChain: Buffer | undefined
+/**
+ * Chain texts that passed, per exact bytes: a platform sends the same chain with every quote, and a
+ * KBS serves several platforms (a compare is cheaper than the check). Refused texts are not kept.
+ */
+const strictChains = new ContentCache<true>(64)
 
 function checkPckChainText(certData: Uint8Array): void {
-  if (lastStrictChain?.equals(certData) === true) return
-  checkStrictPem(certData, 'CERT_CHAIN_INVALID', PCK_CHAIN_ENDS)
-  lastStrictChain = Buffer.from(certData)
+  strictChains.get(certData, 'pck-chain-pem', () => {
+    checkStrictPem(certData, 'CERT_CHAIN_INVALID', PCK_CHAIN_ENDS)
+    return true
+  })
 }
 export const V5_SIZED_PADDING = 6 + (TD15_REPORT_SIZE - TD10_REPORT_SIZE)
 const ZEROS = new Uint8Array(QUOTE_BUFFER_SIZE)
