@@ -245,7 +245,7 @@ describe('carapace keyprovider serve + image encrypt --recipient provider: + ima
     let stop: (signal: string) => void = () => undefined
     const serve = makeKeyproviderServe(() => new Promise((resolve) => (stop = resolve)))
     const io = captureIo()
-    const serving = serve.run(['--listen', '127.0.0.1:0'], io)
+    const serving = serve.run(['--listen', '127.0.0.1:0', '--allow-keypath'], io)
     for (let i = 0; i < 100 && !io.out().includes('listening'); i++) await new Promise((r) => setTimeout(r, 20))
     const address = /listening on (\S+)/.exec(io.out())?.[1]
     assert.ok(address !== undefined, io.err())
@@ -299,7 +299,10 @@ describe('carapace keyprovider cmd (a process, as ocicrypt runs it)', () => {
     await writeFile(kekFile, randomBytes(32))
     const params = `keypath=${kekFile}::keyid=kbs:///default/image-kek/cmd::algorithm=A256GCM`
     const request = encodeKeyWrapRequest({ 'attestation-agent': [Buffer.from(params)] }, Buffer.from('{"symkey":"x"}'))
-    const ok = spawnSync(process.execPath, [bin, 'keyprovider', 'cmd'], { input: request, encoding: 'utf8' })
+    const ok = spawnSync(process.execPath, [bin, 'keyprovider', 'cmd', '--allow-keypath'], {
+      input: request,
+      encoding: 'utf8',
+    })
     assert.equal(ok.status, 0, ok.stderr)
     const wrapped = parseKeyWrapResponse(ok.stdout)
     assert.ok(wrapped !== undefined)

@@ -4,7 +4,8 @@ import { parseFlags, UsageError } from '../flags.ts'
 import { runImageAction } from './image-cli-support.ts'
 import { cocoProviderFrom, KBS_PROVIDER_FLAGS, KBS_PROVIDER_USAGE } from './keyprovider-support.ts'
 
-const usage = `Usage: carapace keyprovider cmd --kbs URL --admin-key FILE [--kbs-cert FILE]
+const usage = `Usage: carapace keyprovider cmd [--kbs URL --admin-key FILE [--kbs-cert FILE]] [--allow-keypath]
+         [--allow-sample] [--unwrap-key KID=FILE]...
 
 ocicrypt's cmd mode of the attestation-agent key provider: reads one key-provider request JSON on
 stdin, writes the response JSON on stdout (exit 0), or the reason on stderr (exit 1). Same
@@ -24,7 +25,7 @@ export const keyproviderCmd: Command = {
       const { values, positionals } = parseFlags(args, KBS_PROVIDER_FLAGS)
       if (positionals.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`)
       return runKeyProviderCommand({
-        provider: cocoProviderFrom(values),
+        provider: await cocoProviderFrom(values),
         stdin: process.stdin,
         stdout: process.stdout,
         stderr: process.stderr,

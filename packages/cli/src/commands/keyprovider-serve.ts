@@ -7,13 +7,15 @@ import { cocoProviderFrom, KBS_PROVIDER_FLAGS, KBS_PROVIDER_USAGE } from './keyp
 
 const DEFAULT_LISTEN = '127.0.0.1:50000'
 
-const usage = `Usage: carapace keyprovider serve [--listen HOST:PORT] --kbs URL --admin-key FILE [--kbs-cert FILE]
+const usage = `Usage: carapace keyprovider serve [--listen HOST:PORT] [--kbs URL --admin-key FILE [--kbs-cert FILE]]
+         [--allow-keypath] [--allow-sample] [--unwrap-key KID=FILE]...
 
 Runs ocicrypt's key-provider gRPC service (keyprovider.KeyProviderService/WrapKey, UnWrapKey) as
 CoCo's coco_keyprovider does, under the provider name attestation-agent: each WrapKey seals the
-layer key under a fresh KEK (or the keypath= one) in a CoCo AnnotationPacket and stores the KEK
-in the KBS as the keyid= resource (default kbs:///default/image-kek/<uuid>) BEFORE answering; a
-failed store is an error, never ignored. UnWrapKey is not offered (the guest's CDH unwraps).
+layer key under a fresh KEK (or, with --allow-keypath, the keypath= one) in a CoCo
+AnnotationPacket and stores the KEK in the KBS as the keyid= resource (default
+kbs:///default/image-kek/<uuid>) BEFORE answering; a failed store is an error, never ignored.
+UnWrapKey only for --unwrap-key KEKs (in a guest the CDH unwraps after attestation).
 Point ocicrypt at it with OCICRYPT_KEYPROVIDER_CONFIG:
   {"key-providers":{"attestation-agent":{"grpc":"127.0.0.1:50000"}}}
 and encrypt with --encryption-key provider:attestation-agent:keyid=kbs:///default/image-kek/app
@@ -39,7 +41,7 @@ export const keyproviderServe: Command = makeKeyproviderServe(processStopSignal)
 async function serve(args: readonly string[], io: CommandIo, stopSignal: StopSignal): Promise<number> {
   const { values, positionals } = parseFlags(args, { ...KBS_PROVIDER_FLAGS, listen: { type: 'string' } })
   if (positionals.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`)
-  const provider = cocoProviderFrom(values)
+  const provider = await cocoProviderFrom(values)
   const server = await startKeyProviderServer({
     provider,
     listen: values.listen ?? DEFAULT_LISTEN,
@@ -48,7 +50,7 @@ async function serve(args: readonly string[], io: CommandIo, stopSignal: StopSig
     },
   })
   io.stdout(
-    `key provider listening on ${server.address}${values.kbs === undefined ? ' (no KBS: keypath= KEKs only)' : ` (KBS ${values.kbs})`}\n`,
+    `key provider listening on ${server.address}${values.kbs === undefined ? ' (no KBS: keypath= KEKs only, with --allow-keypath)' : ` (KBS ${values.kbs})`}\n`,
   )
   const signal = await stopSignal()
   io.stdout(`${signal}: stopping\n`)

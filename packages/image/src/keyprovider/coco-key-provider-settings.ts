@@ -11,15 +11,19 @@ import { KeyProviderError } from './keyprovider-error.ts'
 export interface CocoKeyProviderSettings {
   /** `--kbs URL`: every new KEK is registered there (admin API). */
   kbsUrl?: string
-  /** `--kbs-admin-key FILE`: the KBS admin private key PEM; required with `kbsUrl`. */
+  /** `--admin-key FILE`: the KBS admin private key PEM; required with `kbsUrl`. */
   kbsAdminKeyPath?: string
-  /** `--kbs-ca FILE`: the KBS's TLS certificate (or its CA) when it is not publicly trusted. */
+  /** `--kbs-cert FILE`: the KBS's TLS certificate (or its CA) when it is not publicly trusted. */
   kbsCaPath?: string
   /** `--unwrap-key KID=FILE`…: KEKs this provider may use to answer UnWrapKey (tests, migration). */
   unwrapKeys?: readonly { kid: string; path: string }[]
   /** `--allow-sample`: accept `sample=true` (public test KEK; development only). */
   allowSample?: boolean
-  /** `--no-keypath`: refuse `keypath=` (the caller naming a file on the provider's host). */
+  /**
+   * `--allow-keypath`: honour `keypath=` (the caller names a file on the provider's host whose bytes
+   * become a KEK in the KBS). Off unless true: any caller of the service could otherwise turn a
+   * 32-byte host file into a KBS resource of its choosing.
+   */
   allowKeyPath?: boolean
 }
 
@@ -61,7 +65,7 @@ export async function cocoKeyProviderFromSettings(settings: CocoKeyProviderSetti
   }
   return createCocoKeyProvider({
     allowSample: settings.allowSample === true,
-    allowKeyPath: settings.allowKeyPath !== false,
+    allowKeyPath: settings.allowKeyPath === true,
     ...(registrar === undefined ? {} : { registrar }),
     ...(resolveKek === undefined ? {} : { resolveKek }),
   })

@@ -75,7 +75,7 @@ async function wrapWith(provider: KeyProviderClient, params: string): Promise<Ui
 
 describe('WrapKey registers the KEK in a real KBS before answering', () => {
   test('the attested guest fetches the registered KEK from the KBS and it opens the packet', async () => {
-    // configured as `carapace keyprovider serve --kbs URL --kbs-admin-key FILE --kbs-ca FILE` would
+    // configured as `carapace keyprovider serve --kbs URL --admin-key FILE --kbs-cert FILE` would
     const provider = await cocoKeyProviderFromSettings({
       kbsUrl: kbs.url,
       kbsAdminKeyPath: kbs.adminPrivateKeyPath ?? '',
@@ -159,10 +159,23 @@ describe('provider settings (the CLI flags)', () => {
   test('unwrap keys answer UnWrapKey; without them it is UNIMPLEMENTED', async () => {
     const kekFile = join(dataDir, 'kek.bin')
     writeFileSync(kekFile, Buffer.alloc(32, 5))
-    const provider = await cocoKeyProviderFromSettings({ unwrapKeys: [{ kid: 'kbs:///default/k/1', path: kekFile }] })
+    const provider = await cocoKeyProviderFromSettings({
+      unwrapKeys: [{ kid: 'kbs:///default/k/1', path: kekFile }],
+      allowKeyPath: true,
+    })
     const annotation = await wrapWith(provider, `keypath=${kekFile}::keyid=kbs:///default/k/1`)
     const request = encodeKeyUnwrapRequest({}, annotation ?? Buffer.alloc(0))
     assert.deepEqual(parseKeyUnwrapResponse(await provider.unwrapKey(request)), OPTS)
     await assert.rejects((await cocoKeyProviderFromSettings({})).unwrapKey(request), /UnWrapKey is not offered/)
+  })
+
+  test('keypath= is refused unless allowKeyPath (the caller would name a file on the provider host)', async () => {
+    const kekFile = join(dataDir, 'kek-off.bin')
+    writeFileSync(kekFile, Buffer.alloc(32, 6))
+    const provider = await cocoKeyProviderFromSettings({})
+    await assert.rejects(
+      wrapWith(provider, `keypath=${kekFile}::keyid=kbs:///default/k/2`),
+      /keypath= is not allowed by this provider/,
+    )
   })
 })
