@@ -1,5 +1,4 @@
 import { readFile } from 'node:fs/promises'
-import { Client, credentials } from '@grpc/grpc-js'
 import type { ChannelCredentials, ChannelOptions, ServiceError } from '@grpc/grpc-js'
 import type { KeyProviderClient } from '../ocicrypt/index.ts'
 import type { GrpcTlsConfig } from './keyprovider-config.ts'
@@ -16,7 +15,12 @@ export interface GrpcKeyProviderOptions {
   timeoutMs?: number
 }
 
+// Loaded on the first call: grpc-js is large and most processes never speak gRPC.
+let grpc: Promise<typeof import('@grpc/grpc-js')> | undefined
+const grpcModule = (): Promise<typeof import('@grpc/grpc-js')> => (grpc ??= import('@grpc/grpc-js'))
+
 async function channel(tls: GrpcTlsConfig | undefined): Promise<{ creds: ChannelCredentials; opts: ChannelOptions }> {
+  const { credentials } = await grpcModule()
   const opts: ChannelOptions = { 'grpc.max_receive_message_length': MAX_KEY_PROVIDER_MESSAGE_BYTES }
   if (tls === undefined) return { creds: credentials.createInsecure(), opts }
   const read = async (path: string | undefined): Promise<Buffer | null> => {
@@ -39,6 +43,7 @@ async function channel(tls: GrpcTlsConfig | undefined): Promise<{ creds: Channel
 export function grpcKeyProviderClient(options: GrpcKeyProviderOptions): KeyProviderClient {
   const call = async (path: string, request: string): Promise<string> => {
     const { creds, opts } = await channel(options.tls)
+    const { Client } = await grpcModule()
     const client = new Client(options.address, creds, opts)
     try {
       return await new Promise<string>((resolve, reject) => {

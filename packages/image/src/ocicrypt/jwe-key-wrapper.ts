@@ -1,5 +1,4 @@
 import type { KeyObject } from 'node:crypto'
-import { FlattenedEncrypt, GeneralEncrypt, flattenedDecrypt, generalDecrypt } from 'jose'
 import type { FlattenedJWE, GeneralJWE } from 'jose'
 import type { KeyUnwrapper, KeyWrapper } from './key-wrapper.ts'
 import { JWE_KEY_ALGORITHMS } from './key-material.ts'
@@ -12,6 +11,10 @@ import { OcicryptError } from './ocicrypt-error.ts'
 const CONTENT_ENCRYPTION = 'A256GCM'
 const CONTENT_ALGORITHMS = ['A128CBC-HS256', 'A192CBC-HS384', 'A256CBC-HS512', 'A128GCM', 'A192GCM', 'A256GCM']
 const EC_CURVES = new Set(['prime256v1', 'secp384r1', 'secp521r1'])
+
+// Loaded on first use: images without JWE recipients never need jose.
+let jose: Promise<typeof import('jose')> | undefined
+const joseModule = (): Promise<typeof import('jose')> => (jose ??= import('jose'))
 
 /** ocicrypt's choice: RSA → RSA-OAEP (SHA-1), EC → ECDH-ES+A256KW, a JWK's own `alg` wins. */
 function wrapAlgorithm(recipient: ParsedKey): JweKeyAlgorithm {
@@ -30,6 +33,7 @@ export function jweKeyWrapper(recipients: readonly ParsedKey[]): KeyWrapper {
     async wrapKey(optsData: Uint8Array): Promise<Uint8Array | undefined> {
       const [first] = planned
       if (first === undefined) return undefined
+      const { FlattenedEncrypt, GeneralEncrypt } = await joseModule()
       let jwe: FlattenedJWE | GeneralJWE
       if (planned.length === 1) {
         jwe = await new FlattenedEncrypt(optsData)
@@ -126,6 +130,7 @@ export function jweKeyUnwrapper(privateKeys: readonly ParsedKey[]): KeyUnwrapper
       if (usable.length === 0) {
         throw new OcicryptError('UNSUPPORTED_CIPHER', `JWE key algorithm ${shape.algorithms.join(', ')} not supported`)
       }
+      const { flattenedDecrypt, generalDecrypt } = await joseModule()
       const options = {
         keyManagementAlgorithms: [...JWE_KEY_ALGORITHMS],
         contentEncryptionAlgorithms: CONTENT_ALGORITHMS,

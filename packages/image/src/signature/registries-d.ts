@@ -1,9 +1,15 @@
 import { readdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { parse as parseYaml } from 'yaml'
+import { createRequire } from 'node:module'
 import { dockerPolicyScopes, type DockerReference } from '../reference/docker-reference.ts'
 import { SignatureError } from './signature-error.ts'
 import { isRecord } from './strict-json.ts'
+
+// Required on first use (yaml's Node entry is CommonJS, so this stays synchronous): most pulls
+// have no registries.d files, and the parser costs ~30 ms and 3 MiB at start-up.
+type Yaml = typeof import('yaml')
+let yaml: Yaml | undefined
+const yamlModule = (): Yaml => (yaml ??= createRequire(import.meta.url)('yaml') as Yaml)
 
 /** One `default-docker` or `docker.<scope>` section. */
 export interface RegistryNamespace {
@@ -72,7 +78,7 @@ export function parseRegistriesD(
   for (const file of files) {
     let doc: unknown
     try {
-      doc = parseYaml(file.text, { uniqueKeys: true })
+      doc = yamlModule().parse(file.text, { uniqueKeys: true })
     } catch (e) {
       throw invalid(`${file.name}: ${(e as Error).message}`)
     }
