@@ -2,25 +2,34 @@ import assert from 'node:assert/strict'
 import { generateKeyPairSync } from 'node:crypto'
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { Readable } from 'node:stream'
 import { after, before, describe, it } from 'node:test'
-import { gzipSync } from 'node:zlib'
-import { createSampleAttester } from '@carapace/attester'
-import { main } from '@carapace/cli'
+import { createSampleAttester, type Attester } from '@carapace/attester'
 import { startCdhServer, type RunningCdh } from '@carapace/data-hub'
-import { LayoutDestination, OCI_CONFIG, OCI_MANIFEST, sha256Digest } from '@carapace/image'
+import { OCI_MANIFEST } from '@carapace/image'
 import { startCarapace, stopCarapace, type Daemon } from './support/carapace-process.ts'
 import { startDockerRegistry, type DockerRegistry } from './support/docker-registry.ts'
+import { carapace, FILES, writePlainImage } from './support/plain-image.ts'
 import { registerSampleReferenceValues } from './support/sample-reference-values.ts'
 import { makeTempDataDir, type TempDataDir } from './support/temp-data-dir.ts'
 import { startTrustPlane, type TrustPlane } from './support/trust-plane.ts'
 
 // The issue-5 story end to end: an operator encrypts an image with the key provider (its KEK
 // registered in the KBS), pushes it to a real docker-registry and signs it; a sample guest attests
-// through the CDH, pulls, verifies the signature, decrypts and unpacks. A guest the resource policy
-// denies, or a wrong signature, gets an error and no DEST.
+// through the CDH, pulls, verifies the signature, decrypts and unpacks. A guest whose attestation
+// fails, a key the resource policy denies, or a wrong signature: an error and no DEST.
 
 /** Releases only repository `default`, and only to fully affirming tokens. */
+/** The sample TEE with an svn the reference values do not list: its token is not affirming. */
+const UNTRUSTED_GUEST: Attester = {
+  tee: 'sample',
+  evidence: async (reportData) => {
+    const evidence = await createSampleAttester().evidence(reportData)
+    return typeof evidence === 'object' && evidence !== null && !Array.isArray(evidence)
+      ? { ...evidence, svn: '0' }
+      : evidence
+  },
+}
+
 const RESOURCE_POLICY = `package policy
 
 default allow := false
@@ -34,76 +43,12 @@ allow if {
 }
 `
 
-const FILES: Record<string, string> = {
-  'app/run.sh': '#!/bin/sh\necho confidential workload\n',
-  'app/model.bin': 'weights that must stay encrypted on the host\n',
-}
-
-/** A ustar archive of regular files. */
-function tar(files: Record<string, string>): Buffer {
-  const blocks: Buffer[] = []
-  for (const [name, text] of Object.entries(files)) {
-    const data = Buffer.from(text)
-    const h = Buffer.alloc(512)
-    h.write(name, 0)
-    h.write('0000755\0', 100)
-    h.write('0000000\0', 108)
-    h.write('0000000\0', 116)
-    h.write(`${data.length.toString(8).padStart(11, '0')}\0`, 124)
-    h.write(`${(1700000000).toString(8).padStart(11, '0')}\0`, 136)
-    h.write('0', 156)
-    h.write('ustar\x0000', 257, 'latin1')
-    h.fill(' ', 148, 156)
-    let sum = 0
-    for (const b of h) sum += b
-    h.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148, 'latin1')
-    blocks.push(h, data, Buffer.alloc((512 - (data.length % 512)) % 512))
-  }
-  blocks.push(Buffer.alloc(1024))
-  return Buffer.concat(blocks)
-}
-
-async function writePlainImage(dir: string): Promise<void> {
-  const dest = new LayoutDestination(dir, 'v1')
-  const layer = tar(FILES)
-  const blob = await dest.putBlob(Readable.from([gzipSync(layer)]))
-  const config = Buffer.from(
-    JSON.stringify({
-      os: 'linux',
-      architecture: 'amd64',
-      config: { Entrypoint: ['/app/run.sh'] },
-      rootfs: { type: 'layers', diff_ids: [sha256Digest(layer)] },
-    }),
-  )
-  const c = await dest.putBlob(Readable.from([config]))
-  const manifest = {
-    schemaVersion: 2,
-    mediaType: OCI_MANIFEST,
-    config: { mediaType: OCI_CONFIG, digest: c.digest, size: c.size },
-    layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', digest: blob.digest, size: blob.size }],
-  }
-  await dest.putManifest({ bytes: Buffer.from(JSON.stringify(manifest)), mediaType: OCI_MANIFEST })
-}
-
-async function carapace(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = ''
-  let err = ''
-  const code = await main(argv, {
-    stdout: (t) => {
-      out += t
-    },
-    stderr: (t) => {
-      err += t
-    },
-  })
-  return { code, out, err }
-}
-
 describe('encrypted and signed image: key provider → KBS, registry, guest attests, pulls, verifies, unpacks', () => {
   let plane: TrustPlane
   let registry: DockerRegistry
   let provider: Daemon
   let cdh: RunningCdh
+  let untrustedCdh: RunningCdh
   let work: TempDataDir
   let certFile: string
   let plain: string
@@ -150,6 +95,15 @@ describe('encrypted and signed image: key provider → KBS, registry, guest atte
       now: plane.clock.nowMs,
       logger: () => undefined,
     })
+    untrustedCdh = await startCdhServer({
+      kbsUrl: plane.kbs.url,
+      ...(plane.kbs.certificatePem === undefined ? {} : { kbsCertPem: plane.kbs.certificatePem }),
+      listen: '127.0.0.1:0',
+      attester: UNTRUSTED_GUEST,
+      now: plane.clock.nowMs,
+      logger: () => undefined,
+    })
+    files.adminKey = adminKey
     plain = join(work.path, 'plain')
     await writePlainImage(plain)
 
@@ -184,6 +138,8 @@ describe('encrypted and signed image: key provider → KBS, registry, guest atte
     await writeFile(files.policy, policy('kbs:///default/cosign-key/app'))
     // …and the policy itself can come from the KBS too (image-rs's security-policy resource).
     await admin.setResource('default/security-policy/app', Buffer.from(policy('kbs:///default/cosign-key/app')))
+    files.localKeyPolicy = join(work.path, 'local-key-policy.json')
+    await writeFile(files.localKeyPolicy, policy(files.publicKey))
     files.wrongPolicy = join(work.path, 'wrong-policy.json')
     await writeFile(files.wrongPolicy, policy(files.otherKey))
   })
@@ -191,6 +147,7 @@ describe('encrypted and signed image: key provider → KBS, registry, guest atte
     if (previousConfig === undefined) delete process.env.OCICRYPT_KEYPROVIDER_CONFIG
     else process.env.OCICRYPT_KEYPROVIDER_CONFIG = previousConfig
     await cdh.close()
+    await untrustedCdh.close()
     await stopCarapace(provider)
     await registry.stop()
     await plane.close()
@@ -198,7 +155,7 @@ describe('encrypted and signed image: key provider → KBS, registry, guest atte
   })
 
   const image = (name: string): string => `docker://${registry.host}/coco/${name}:v1`
-  const pull = (name: string, dest: string, policy: string) =>
+  const pull = (name: string, dest: string, policy: string, cdhUrl = cdh.url) =>
     carapace(
       'image',
       'pull',
@@ -210,7 +167,7 @@ describe('encrypted and signed image: key provider → KBS, registry, guest atte
       '--registries.d',
       files.registriesD ?? '',
       '--cdh',
-      cdh.url,
+      cdhUrl,
       '--src-tls-verify=false',
     )
   const encryptAndSign = async (name: string, keyid: string): Promise<void> => {
@@ -271,7 +228,7 @@ describe('encrypted and signed image: key provider → KBS, registry, guest atte
     assert.deepEqual(resourceReads, [])
   })
 
-  it('failing attestation for the key (resource policy denies): error, DEST does not exist', async () => {
+  it('a KEK in a repository the resource policy denies (attestation fine): error, DEST does not exist', async () => {
     await encryptAndSign('denied', 'kbs:///restricted/image-kek/denied')
     const dest = join(work.path, 'rootfs-denied')
     const pulled = await pull('denied', dest, files.policy ?? '')
@@ -279,6 +236,67 @@ describe('encrypted and signed image: key provider → KBS, registry, guest atte
     assert.match(pulled.err, /KEY_UNWRAP_FAILED|KEY_UNAVAILABLE/)
     assert.match(pulled.err, /restricted\/image-kek\/denied/)
     assert.ok(!(await readdir(work.path)).some((n) => n.includes('rootfs-denied')))
+  })
+
+  /** The KBS's log lines for requests to `path` since entry `from`. */
+  const requestsTo = (path: string, from: number) =>
+    plane.logger.entries.slice(from).filter((e) => e.message === 'request' && e.fields['path'] === path)
+
+  it('a guest whose attestation fails pulls the image the trusted guest got: no KEK released, DEST does not exist', async () => {
+    const from = plane.logger.entries.length
+    const dest = join(work.path, 'rootfs-untrusted')
+    // The signing key is local here, so the signature check passes and the KEK is what is asked for.
+    const pulled = await pull('app', dest, files.localKeyPolicy ?? '', untrustedCdh.url)
+    assert.equal(pulled.code, 1, pulled.out)
+    // the signature verified (local key); the KEK is what failed
+    assert.match(pulled.err, /cannot get the KEK kbs:\/\/\/default\/image-kek\/app \(KEY_UNWRAP_FAILED\)/)
+    assert.ok(!(await readdir(work.path)).some((n) => n.includes('rootfs-untrusted')))
+    const kekReads = requestsTo('/kbs/v0/resource/default/image-kek/app', from)
+    assert.ok(kekReads.length > 0, 'the guest asked the KBS for the KEK')
+    for (const read of kekReads) assert.ok(Number(read.fields['status']) >= 400, `released: ${JSON.stringify(read)}`)
+    const appraisals = plane.logger.entries.slice(from).filter((e) => e.message === 'attestation appraised')
+    assert.ok(appraisals.length > 0)
+    for (const a of appraisals) assert.match(String(a.fields['summary']), /^cpu0: contraindicated/)
+  })
+
+  it('image encrypt --kbs --kbs-cert --admin-key --key-path stores the KEK in the KBS; the attested guest decrypts', async () => {
+    const from = plane.logger.entries.length
+    const enc = await carapace(
+      'image',
+      'encrypt',
+      `oci:${plain}:v1`,
+      image('direct'),
+      '--dest-tls-verify=false',
+      '--kbs',
+      plane.kbs.url,
+      '--kbs-cert',
+      certFile,
+      '--admin-key',
+      files.adminKey ?? '',
+      '--key-path',
+      'default/image-kek/direct',
+    )
+    assert.equal(enc.code, 0, enc.err)
+    assert.match(enc.err, /KEK stored in the KBS as default\/image-kek\/direct/)
+    const stored = requestsTo('/kbs/v0/resource/default/image-kek/direct', from)
+    assert.deepEqual(
+      stored.map((e) => [e.fields['method'], e.fields['status']]),
+      [['POST', 200]],
+    )
+    const sign = await carapace('image', 'sign', image('direct'), '--key', files.signingKey ?? '', '--tls-verify=false')
+    assert.equal(sign.code, 0, sign.err)
+    const dest = join(work.path, 'rootfs-direct')
+    const pulled = await pull('direct', dest, files.policy ?? '')
+    assert.equal(pulled.code, 0, pulled.err)
+    assert.match(pulled.out, /accepted signatures: 1/)
+    for (const [name, content] of Object.entries(FILES)) {
+      assert.equal(await readFile(join(dest, 'rootfs', name), 'utf8'), content)
+    }
+    const released = requestsTo('/kbs/v0/resource/default/image-kek/direct', from).slice(1)
+    assert.deepEqual(
+      released.map((e) => [e.fields['method'], e.fields['status']]),
+      [['GET', 200]],
+    )
   })
 
   it('an unsigned image in the signed scope: NO_SIGNATURE, nothing pulled', async () => {
