@@ -70,3 +70,20 @@ test('az-snp-vtpm: v2 evidence relabelled v1 (skipping the user-data check) is r
     return true
   })
 })
+
+test('the HCL report text repeated: the same bytes without decoding again; any other text decoded and checked', () => {
+  const first = parseAzTdxEvidence(tdx).hclReport
+  assert.equal(parseAzTdxEvidence({ ...tdx }).hclReport, first)
+  const text = String(tdx['hcl_report'])
+  const unpadded = text.replace(/=+$/, '')
+  const other = parseAzTdxEvidence({ ...tdx, hcl_report: unpadded }).hclReport
+  assert.notEqual(other, first)
+  assert.deepEqual(other, first)
+  for (const bad of [`${unpadded}==`, Buffer.from(text, 'base64url').toString('base64'), 5]) {
+    assert.equal(
+      code(() => parseAzTdxEvidence({ ...tdx, hcl_report: bad })),
+      'EVIDENCE_MALFORMED',
+    )
+  }
+  assert.equal(parseAzTdxEvidence({ ...tdx, hcl_report: unpadded }).hclReport, other)
+})

@@ -58,7 +58,7 @@ export function parseAzSnpEvidence(evidence: unknown): AzSnpEvidence {
   return {
     version,
     quote: vtpmQuoteFromHex(vtpmQuoteObject(object, 'tpm_quote', TEE), TEE),
-    hclReport: base64UrlField(object, 'hcl_report', TEE),
+    hclReport: repeatedBase64UrlField(object, 'hcl_report', TEE),
     vcekDer,
     vcek: exactCertificate(vcekDer),
   }
@@ -115,6 +115,25 @@ export function base64UrlField(object: JsonObject, field: string, tee: string): 
   // A buffer of its own is viewed; a small one from Buffer's shared pool is copied (see base64Field).
   const own = bytes.byteOffset === 0 && bytes.buffer.byteLength === bytes.length
   return own ? new Uint8Array(bytes.buffer, 0, bytes.length) : new Uint8Array(bytes)
+}
+
+/** Per `tee.field`: the last text that decoded and its bytes. */
+const lastDecoded = new Map<string, { readonly text: string; readonly bytes: Uint8Array }>()
+
+/**
+ * `base64UrlField` for a field a machine repeats in every evidence (the HCL report of evidence v0/v1,
+ * written once per boot): the same text as last time gives the same bytes without decoding again (a
+ * string compare costs far less than decoding and re-encoding kilobytes). The bytes are shared, so
+ * callers only read them.
+ */
+export function repeatedBase64UrlField(object: JsonObject, field: string, tee: string): Uint8Array {
+  const key = `${tee}.${field}`
+  const text = object[field]
+  const last = lastDecoded.get(key)
+  if (last !== undefined && last.text === text) return last.bytes
+  const bytes = base64UrlField(object, field, tee)
+  lastDecoded.set(key, { text: text as string, bytes })
+  return bytes
 }
 
 function pemCertificate(pem: string): X509Certificate {

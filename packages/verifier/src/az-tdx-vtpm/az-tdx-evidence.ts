@@ -1,4 +1,4 @@
-import { base64UrlField, vtpmQuoteObject } from '../az-snp-vtpm/az-snp-evidence.ts'
+import { base64UrlField, repeatedBase64UrlField, vtpmQuoteObject } from '../az-snp-vtpm/az-snp-evidence.ts'
 import { evidenceObject } from '../evidence-json.ts'
 import { onlyFields } from '../only-fields.ts'
 import { byteArray, vtpmQuoteFromByteArrays, vtpmQuoteFromHex, type VtpmQuote } from '../tpm/vtpm-quote.ts'
@@ -39,7 +39,7 @@ export function parseAzTdxEvidence(evidence: unknown): AzTdxEvidence {
   return {
     version,
     quote: vtpmQuoteFromHex(vtpmQuoteObject(object, 'tpm_quote', TEE), TEE),
-    hclReport: base64UrlField(object, 'hcl_report', TEE),
+    hclReport: repeatedBase64UrlField(object, 'hcl_report', TEE),
     tdQuote: base64UrlField(object, 'td_quote', TEE),
   }
 }
