@@ -211,3 +211,34 @@ describe('registry: Bearer token auth (token front before docker-registry)', () 
     )
   })
 })
+
+describe('registry: anonymous Bearer token (a public repository, as Docker Hub serves it)', () => {
+  test('no credentials → a pull-only token without an Authorization header; a push is refused', async () => {
+    const hub = await startTokenAuthFront({
+      upstreamPort: registry.port,
+      credentials: CREDENTIALS,
+      anonymousPull: true,
+    })
+    try {
+      const digest = await copyImage(
+        new LayoutSource(join(LAYOUTS, 'plain'), 'v1'),
+        new RegistryDestination(ref(registry.host, 'public/plain'), { tlsVerify: false }),
+      )
+      const source = new RegistrySource(ref(hub.host, 'public/plain'), { tlsVerify: false })
+      const image = await resolveImage(source)
+      assert.equal(image.raw.digest, digest)
+      const config = await readAll(await source.getBlob(image.manifest.config))
+      assert.equal(sha256Digest(config), image.manifest.config.digest)
+      assert.deepEqual(hub.issued, ['repository:public/plain:pull'])
+      assert.deepEqual(hub.tokenRequests, [{ authorized: false, account: null }])
+      assert.ok(hub.refused() >= 1, 'the first request met the Bearer challenge')
+
+      const push = new RegistryDestination(ref(hub.host, 'public/pushed'), { tlsVerify: false })
+      await assertOciError(copyImage(new LayoutSource(join(LAYOUTS, 'plain'), 'v1'), push), 'UNAUTHORIZED')
+      assert.ok(hub.issued.includes('repository:public/pushed:pull'), hub.issued.join(' | '))
+      assert.ok(hub.tokenRequests.every((r) => !r.authorized))
+    } finally {
+      await hub.stop()
+    }
+  })
+})

@@ -7,6 +7,8 @@ export interface TokenAuthFront {
   readonly host: string
   /** Scopes of the tokens issued so far, in order. */
   readonly issued: string[]
+  /** The token requests: whether each carried an Authorization header, and its `account`. */
+  readonly tokenRequests: { readonly authorized: boolean; readonly account: string | null }[]
   /** Requests refused with 401. */
   readonly refused: () => number
   stop(): Promise<void>
@@ -16,6 +18,11 @@ export interface TokenAuthFrontOptions {
   readonly upstreamPort: number
   /** When set, the token endpoint demands these Basic credentials. */
   readonly credentials?: { readonly username: string; readonly password: string }
+  /**
+   * As Docker Hub for public repositories: a token request without an Authorization header gets a
+   * token, but only for `pull` (push actions are dropped from the scope); with one, `credentials` apply.
+   */
+  readonly anonymousPull?: boolean
   readonly service?: string
 }
 
@@ -28,12 +35,15 @@ export interface TokenAuthFrontOptions {
 export async function startTokenAuthFront(options: TokenAuthFrontOptions): Promise<TokenAuthFront> {
   const tokens = new Map<string, string>()
   const issued: string[] = []
+  const tokenRequests: { authorized: boolean; account: string | null }[] = []
   const service = options.service ?? 'carapace-test-registry'
   let refused = 0
   let realm = ''
 
   const tokenEndpoint = (req: IncomingMessage, res: ServerResponse, url: URL): void => {
-    if (options.credentials !== undefined) {
+    const anonymous = req.headers.authorization === undefined
+    tokenRequests.push({ authorized: !anonymous, account: url.searchParams.get('account') })
+    if (options.credentials !== undefined && !(anonymous && options.anonymousPull === true)) {
       const expected = `Basic ${Buffer.from(`${options.credentials.username}:${options.credentials.password}`).toString('base64')}`
       if (req.headers.authorization !== expected) {
         res.writeHead(401, { 'content-type': 'application/json' }).end('{"details":"bad credentials"}')
@@ -44,7 +54,14 @@ export async function startTokenAuthFront(options: TokenAuthFrontOptions): Promi
       res.writeHead(400).end('wrong service')
       return
     }
-    const scope = url.searchParams.get('scope') ?? ''
+    const requested = url.searchParams.get('scope') ?? ''
+    const scope =
+      anonymous && options.anonymousPull === true
+        ? requested
+            .split(' ')
+            .map((s) => s.replace(/^(repository:[^:]+):.*$/, '$1:pull'))
+            .join(' ')
+        : requested
     const token = randomBytes(16).toString('hex')
     tokens.set(token, scope)
     issued.push(scope)
@@ -98,6 +115,7 @@ export async function startTokenAuthFront(options: TokenAuthFrontOptions): Promi
   return {
     host: `127.0.0.1:${port}`,
     issued,
+    tokenRequests,
     refused: () => refused,
     stop: () =>
       new Promise<void>((resolve) => {
