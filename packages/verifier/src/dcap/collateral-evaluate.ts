@@ -155,8 +155,18 @@ export function mergeCollateralDates(
 
 /** RFC 3339 without fractions, as upstream's claims print times. */
 export function claimTime(d: Date): string {
-  return `${d.toISOString().slice(0, -5)}Z` // toISOString always ends in .sssZ
+  const ms = d.getTime()
+  let text = formattedTimes.get(ms)
+  if (text === undefined) {
+    text = `${d.toISOString().slice(0, -5)}Z` // toISOString always ends in .sssZ
+    if (formattedTimes.size >= 256) formattedTimes.clear()
+    formattedTimes.set(ms, text)
+  }
+  return text
 }
+
+/** Claim texts by epoch milliseconds: the collateral's dates repeat on every verification. */
+const formattedTimes = new Map<number, string>()
 
 /** The claims of the verdict that do not date the collateral: status, TCB date, advisories, evaluation number. */
 export function tcbStatusClaims(verdict: DcapTcbVerdict): JsonObject {

@@ -6,6 +6,7 @@ import { verifyPckChain, type VerifiedPckChain } from './pck-chain.ts'
 import { pckClaims, pckCollateralDates } from './pck-claims.ts'
 import { parseDcapQuote, TEE_TYPE_SGX, TEE_TYPE_TDX, type DcapQuote } from './quote-parse.ts'
 import { checkQeReport, checkQuoteSignature } from './quote-signature.ts'
+import { claimTime } from './collateral-evaluate.ts'
 
 /** What the TCB step (TCB Info + QE Identity, Intel's status rules) gets from the quote checks. */
 export interface DcapTcbRequest {
@@ -51,7 +52,6 @@ export interface VerifiedDcapQuote {
 }
 
 /** RFC 3339 without fractions (`toISOString` always ends in `.sssZ`). */
-const rfc3339 = (d: Date): string => `${d.toISOString().slice(0, -5)}Z`
 
 /**
  * Intel's quote verification for one TEE: parse, quote signature by the attestation key, PCK chain
@@ -83,9 +83,9 @@ export async function verifyDcapQuote(
   // Object.assign rather than spreads: V8 (Node 20) adds each property after a spread at about a
   // microsecond, which on this path weighed as much as a signature check.
   const dcapClaims: JsonObject = Object.assign(pckClaims(pck), tcb.claims)
-  dcapClaims['earliest_issue_date'] = rfc3339(new Date(Math.min(...issued)))
-  dcapClaims['latest_issue_date'] = rfc3339(new Date(Math.max(...issued)))
-  dcapClaims['earliest_expiration_date'] = rfc3339(new Date(earliestExpiry))
+  dcapClaims['earliest_issue_date'] = claimTime(new Date(Math.min(...issued)))
+  dcapClaims['latest_issue_date'] = claimTime(new Date(Math.max(...issued)))
+  dcapClaims['earliest_expiration_date'] = claimTime(new Date(earliestExpiry))
   dcapClaims['collateral_expiration_status'] = options.at.getTime() > earliestExpiry ? '1' : '0'
   return { quote, pck, dcapClaims }
 }
