@@ -1,4 +1,4 @@
-import { pipeline } from 'node:stream'
+import { pipeline, Readable } from 'node:stream'
 import { createGunzip } from 'node:zlib'
 import { Decompress } from 'fzstd'
 import { UnpackError } from './unpack-error.ts'
@@ -50,9 +50,20 @@ async function* gunzip(source: AsyncIterable<Uint8Array>): AsyncGenerator<Buffer
   // the async iterator then concatenates (copies) the buffered chunks.
   const z = createGunzip({ chunkSize: 256 * 1024 })
   const failed: { error?: unknown } = {}
-  pipeline(watched(source, failed), z, () => {
+  const done = (): void => {
     // errors surface through the iteration below (pipeline destroys `z` with them)
-  })
+  }
+  if (source instanceof Readable) {
+    // Piped, not iterated: a stream's async iterator concatenates (copies) whatever it has
+    // buffered, e.g. the decryptor's held-back tail and the next megabyte, on every read.
+    source.once('error', (e: unknown) => {
+      // The gunzip's own failure comes back here as pipeline destroys the source with it.
+      if (e !== z.errored) failed.error ??= e
+    })
+    pipeline(source, z, done)
+  } else {
+    pipeline(watched(source, failed), z, done)
+  }
   try {
     for await (const chunk of z) yield chunk as Buffer
   } catch (cause) {
