@@ -19,6 +19,7 @@ export interface LayoutSourceOptions {
 /** Reads an image from an OCI image layout directory (`oci:DIR[:TAG]`). */
 export class LayoutSource implements ImageSource {
   readonly name: string
+  readonly localBlobs = true
   readonly #dir: string
   readonly #tag: string | undefined
   readonly #limit: number

@@ -24,6 +24,12 @@ export interface ImageSource {
   /** For messages: `oci:dir:tag`, `docker://host/repo:tag`. */
   readonly name: string
   /**
+   * True when `getBlob` reads a file on this machine (an OCI layout): reading a blob twice costs no
+   * download, so a verify-first pull authenticates it in place and reads it again instead of
+   * spooling a copy. Absent (false) for registries.
+   */
+  readonly localBlobs?: boolean
+  /**
    * The manifest or index named by `ref` (a tag or a `sha256:` digest), by default the one the
    * reference names. Its digest is verified when asked by digest; its size is limited.
    * Unknown tag or digest → OciError NOT_FOUND.

@@ -6,6 +6,7 @@ import {
   wrappedKeyAnnotations,
 } from './annotations.ts'
 import { decodeBase64Std } from './base64-std.ts'
+import { authenticateLayer } from './layer-authenticate.ts'
 import type { KeyUnwrapper } from './key-wrapper.ts'
 import { LayerDecryptStream } from './layer-cipher.ts'
 import type { LayerDecryptOptions } from './layer-cipher.ts'
@@ -20,6 +21,11 @@ export interface DecryptedLayer {
   stream: Transform
   /** Resolves once the whole ciphertext was read and its HMAC matched. Commit nothing before. */
   verified: Promise<void>
+  /**
+   * Pass 1 of a verify-first pull: HMAC_MISMATCH unless `ciphertext` (read to its end, nothing
+   * decrypted) authenticates with this layer's key. Feed `stream` only after it resolved.
+   */
+  authenticate(ciphertext: AsyncIterable<Uint8Array>): Promise<number>
   /** Media type without `+encrypted` (compression is read from it). */
   mediaType: string
   /** Annotations with every `org.opencontainers.image.enc*` key removed; `undefined` if none remain. */
@@ -54,6 +60,8 @@ export async function decryptLayer(
   return {
     stream,
     verified: stream.verified,
+    authenticate: (ciphertext) =>
+      authenticateLayer(ciphertext, { symkey: opened.options.symkey, hmac: publicOptions.hmac }),
     mediaType,
     annotations: withoutEncryptionAnnotations(descriptor.annotations),
     sourceDigest: opened.options.digest,

@@ -82,10 +82,7 @@ describe('pullImage on skopeo-encrypted layouts', () => {
 
   test('tampered-hmac: refused, nothing left', async () => {
     const dir = await scratchDir()
-    await assert.rejects(pullLayout('tampered-hmac', join(dir, 'out')), (e: Error & { code?: string }) => {
-      assert.ok(['HMAC_MISMATCH', 'LAYER_NOT_VERIFIED', 'DECOMPRESS_FAILED'].includes(e.code ?? ''), String(e))
-      return true
-    })
+    await assert.rejects(pullLayout('tampered-hmac', join(dir, 'out')), { code: 'HMAC_MISMATCH' })
     assert.deepEqual(await readdir(dir), [])
   })
 })

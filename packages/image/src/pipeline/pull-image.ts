@@ -3,7 +3,6 @@ import { lstat, mkdir, readdir, rename, rm, rmdir, writeFile } from 'node:fs/pro
 import { basename, dirname, join, resolve } from 'node:path'
 import { finished } from 'node:stream/promises'
 import { pipeline } from 'node:stream'
-import type { Readable } from 'node:stream'
 import type { ImageSource } from '../manifest/image-transport.ts'
 import type { Descriptor, Platform } from '../manifest/manifest.ts'
 import { resolveImage } from '../manifest/resolve-image.ts'
@@ -15,6 +14,7 @@ import { evaluatePolicy, type PolicyContext, type PolicyDecision } from '../sign
 import { layerCompression } from '../unpack/decompress.ts'
 import { unpackLayers, type LayerToUnpack, type UnpackOptions } from '../unpack/unpack-layers.ts'
 import { readImageConfig } from './image-config.ts'
+import { authenticateLayerBlob } from './layer-spool.ts'
 import { PipelineError } from './pipeline-error.ts'
 import { countingStream, silentProgress, type Progress } from './progress.ts'
 
@@ -59,9 +59,12 @@ export interface PullResult {
 /**
  * Pulls an image into `dest`: resolves the manifest (platform), evaluates the signature policy
  * BEFORE any layer is fetched, reads the config, opens every layer key (so a missing key fails
- * before any download), then streams each layer: fetch (digest-verified) → decrypt (HMAC) →
- * decompress → unpack, the diff_id checked. Everything goes to a staging directory beside `dest`
- * that is renamed onto it only when every layer was verified: on any failure nothing is left.
+ * before any download), then each layer: an encrypted one is first authenticated whole (pass 1:
+ * blob digest and HMAC over the ciphertext; a registry blob spooled to the staging directory) so
+ * that no unauthenticated byte is decrypted, then decrypted → decompressed → unpacked (pass 2), the
+ * diff_id checked; a plain one is streamed fetch (digest-verified) → decompress → unpack. Everything
+ * goes to a staging directory beside `dest` that is renamed onto it only when every layer was
+ * verified: on any failure nothing is left.
  */
 export async function pullImage(options: PullImageOptions): Promise<PullResult> {
   const target = resolve(options.dest)
@@ -87,7 +90,10 @@ export async function pullImage(options: PullImageOptions): Promise<PullResult> 
   try {
     const progress = options.progress ?? silentProgress
     await unpackLayers(
-      layerStreams(source, manifest.layers, config.diffIds, opened, progress),
+      layerStreams(source, manifest.layers, config.diffIds, opened, progress, {
+        spoolDir: staging,
+        signal: options.signal,
+      }),
       join(staging, 'rootfs'),
       { ...options.unpack, ...(options.signal === undefined ? {} : { signal: options.signal }) },
     )
@@ -144,33 +150,41 @@ async function* layerStreams(
   diffIds: readonly string[],
   opened: readonly (DecryptedLayer | undefined)[],
   progress: Progress,
+  pass1: { readonly spoolDir: string; readonly signal: AbortSignal | undefined },
 ): AsyncGenerator<LayerToUnpack> {
   for (const [i, layer] of layers.entries()) {
-    const blob = await source.getBlob(layer)
     const task = progress.start(`layer ${i + 1}/${layers.length} ${layer.digest.slice(7, 19)}`, layer.size)
+    const decrypted = opened[i]
+    if (decrypted !== undefined) {
+      const ciphertext = await authenticateLayerBlob(source, layer, decrypted, {
+        spoolDir: pass1.spoolDir,
+        observe: (chunk) => {
+          task.advance(chunk.length)
+        },
+        ...(pass1.signal === undefined ? {} : { signal: pass1.signal }),
+      })
+      task.done()
+      try {
+        pipeline(await ciphertext.open(), decrypted.stream, () => undefined)
+        yield {
+          mediaType: decrypted.mediaType,
+          stream: decrypted.stream,
+          diffId: diffIds[i] ?? '',
+          verified: decrypted.verified,
+        }
+      } finally {
+        await ciphertext.remove()
+      }
+      continue
+    }
+    const blob = await source.getBlob(layer)
     const counted = countingStream(task)
     const fetched = finished(blob).then(() => {
       task.done()
     })
     fetched.catch(() => undefined)
-    const decrypted = opened[i]
-    let stream: Readable
-    let verified: Promise<void>
-    if (decrypted === undefined) {
-      stream = counted
-      verified = fetched
-      pipeline(blob, counted, () => undefined)
-    } else {
-      stream = decrypted.stream
-      verified = Promise.all([fetched, decrypted.verified]).then(() => undefined)
-      pipeline(blob, counted, decrypted.stream, () => undefined)
-    }
-    yield {
-      mediaType: decrypted?.mediaType ?? layer.mediaType,
-      stream,
-      diffId: diffIds[i] ?? '',
-      verified,
-    }
+    pipeline(blob, counted, () => undefined)
+    yield { mediaType: layer.mediaType, stream: counted, diffId: diffIds[i] ?? '', verified: fetched }
   }
 }
 
