@@ -89,6 +89,8 @@ export async function evaluatePolicy(ctx: PolicyContext, image: ImageUnderPolicy
         accepted.push(evaluateSigstoreSigned((await signatures()).sigstore, keys, target(req)))
         break
       }
+      case 'signedBaseLayer':
+        throw new SignatureError('UNSUPPORTED', 'signedBaseLayer not implemented yet!')
     }
   }
   return { scope, requirements, accepted }

@@ -108,6 +108,18 @@ describe('parsePolicy: strictness', () => {
     assert.equal(r?.type === 'sigstoreSigned' ? r.keys?.length : 0, 2)
   })
 
+  test('signedBaseLayer loads (its baseLayerIdentity is a signedIdentity), as containers/image parses it', () => {
+    const policy = parsePolicy(
+      '{"default":[{"type":"signedBaseLayer","baseLayerIdentity":{"type":"exactRepository","dockerRepository":"quay.io/base"}}]}',
+    )
+    assert.deepEqual(policy.default, [
+      { type: 'signedBaseLayer', baseLayerIdentity: { type: 'exactRepository', dockerRepository: 'quay.io/base' } },
+    ])
+    invalid('{"default":[{"type":"signedBaseLayer"}]}', /baseLayerIdentity not specified/)
+    invalid('{"default":[{"type":"signedBaseLayer","baseLayerIdentity":{"type":"nope"}}]}', /nope/)
+    invalid('{"default":[{"type":"signedBaseLayer","baseLayerIdentity":{"type":"matchExact"},"extra":1}]}', /extra/)
+  })
+
   test('signedIdentity types and their parameters', () => {
     const with_ = (identity: string): string =>
       `{"default":[{"type":"sigstoreSigned","keyPath":"/k","signedIdentity":${identity}}]}`

@@ -54,8 +54,21 @@ export interface SigstoreSignedRequirement {
   readonly signedIdentity: SignedIdentity
 }
 
+/**
+ * containers/image parses it (its `baseLayerIdentity` is a signedIdentity) and refuses every image
+ * at evaluation ("not implemented yet"); so do we, so a policy naming it still loads.
+ */
+export interface SignedBaseLayerRequirement {
+  readonly type: 'signedBaseLayer'
+  readonly baseLayerIdentity: SignedIdentity
+}
+
 export type PolicyRequirement =
-  InsecureAcceptAnythingRequirement | RejectRequirement | SignedByRequirement | SigstoreSignedRequirement
+  | InsecureAcceptAnythingRequirement
+  | RejectRequirement
+  | SignedByRequirement
+  | SigstoreSignedRequirement
+  | SignedBaseLayerRequirement
 
 /** A parsed containers-policy.json. */
 export interface Policy {

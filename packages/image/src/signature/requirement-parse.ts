@@ -12,6 +12,7 @@ import type {
   KeyReference,
   PkiConfig,
   PolicyRequirement,
+  SignedBaseLayerRequirement,
   SignedByRequirement,
   SigstoreSignedRequirement,
 } from './policy-types.ts'
@@ -32,11 +33,19 @@ export function parseRequirement(v: unknown, where: string): PolicyRequirement {
       return parseSignedBy(obj, where)
     case 'sigstoreSigned':
       return parseSigstoreSigned(obj, where)
+    case 'signedBaseLayer':
+      return parseSignedBaseLayer(obj, where)
     case undefined:
       throw invalidPolicy(`${where}: missing "type"`)
     default:
       throw invalidPolicy(`${where}: Unknown policy requirement type ${JSON.stringify(type)}`)
   }
+}
+
+function parseSignedBaseLayer(obj: Record<string, unknown>, where: string): SignedBaseLayerRequirement {
+  expectOnlyKeys(obj, ['type', 'baseLayerIdentity'], where)
+  if (obj.baseLayerIdentity === undefined) throw invalidPolicy(`${where}: baseLayerIdentity not specified`)
+  return { type: 'signedBaseLayer', baseLayerIdentity: parseSignedIdentity(obj.baseLayerIdentity, where) }
 }
 
 function parseSignedBy(obj: Record<string, unknown>, where: string): SignedByRequirement {

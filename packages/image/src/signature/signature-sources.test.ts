@@ -247,6 +247,13 @@ describe('keys from the KBS and unsupported features', () => {
     })
   })
 
+  test('signedBaseLayer refuses every image at evaluation, as containers/image does', async () => {
+    await assert.rejects(run(withKey('{"type":"signedBaseLayer","baseLayerIdentity":{"type":"matchRepository"}}')), {
+      code: 'UNSUPPORTED',
+      message: 'signedBaseLayer not implemented yet!',
+    })
+  })
+
   test('all requirements of the scope must pass', async () => {
     const pem = fixtureBytes('keys/sigstore.pub').toString('base64')
     const both = `{"type":"insecureAcceptAnything"},{"type":"sigstoreSigned","keyData":"${pem}"}`
