@@ -3,12 +3,13 @@
 # tpm2-tools with the swtpm TCTI, used by the real TPM attestation tests; and the OCI peers of the
 # image tests: docker-registry (a registry on 127.0.0.1), skopeo (Debian's 1.9) and umoci.
 # openssl (the CLI) cross-checks the Hygon SM2 signatures in the CSV verifier tests.
+# time (/usr/bin/time) measures wall time, CPU time and peak RSS in scripts/bench-image.mjs.
 # Idempotent and quiet: packages already present are left alone. Runs apt-get as root, or through
 # sudo when not root.
 # Exits non-zero, naming the packages, when something cannot be installed.
 set -euo pipefail
 
-packages=(swtpm swtpm-tools tpm2-tools libtss2-tcti-swtpm0 docker-registry skopeo umoci openssl gnupg)
+packages=(swtpm swtpm-tools tpm2-tools libtss2-tcti-swtpm0 docker-registry skopeo umoci openssl gnupg time)
 
 missing=()
 for pkg in "${packages[@]}"; do
@@ -49,7 +50,7 @@ if ! DEBIAN_FRONTEND=noninteractive "${as_root[@]}" apt-get install -qq -y --no-
   exit 1
 fi
 
-for tool in swtpm tpm2_quote tpm2_createak docker-registry skopeo umoci; do
+for tool in swtpm tpm2_quote tpm2_createak docker-registry skopeo umoci /usr/bin/time; do
   if ! command -v "$tool" >/dev/null 2>&1; then
     echo "install-system-deps: ERROR: $tool is still missing after the install" >&2
     exit 1
