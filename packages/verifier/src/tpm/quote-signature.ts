@@ -35,8 +35,16 @@ export function verifyQuoteSignature(message: Uint8Array, signature: TpmtSignatu
     if (ak.asymmetricKeyType !== 'rsa') {
       throw new VerificationError('SIGNATURE_INVALID', 'TPM quote: an RSA signature needs an RSA attestation key')
     }
-    const padding = signature.sigAlg === TPM_ALG.RSAPSS ? constants.RSA_PKCS1_PSS_PADDING : constants.RSA_PKCS1_PADDING
-    ok = verify(hash.name, message, { key: ak, padding, saltLength: constants.RSA_PSS_SALTLEN_AUTO }, signature.sig)
+    // RSASSA is the default padding of an RSA KeyObject: passed bare, Node skips reading key options.
+    ok =
+      signature.sigAlg === TPM_ALG.RSAPSS
+        ? verify(
+            hash.name,
+            message,
+            { key: ak, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_AUTO },
+            signature.sig,
+          )
+        : verify(hash.name, message, ak, signature.sig)
   }
   if (!ok)
     throw new VerificationError(
