@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs'
-import { open, rm } from 'node:fs/promises'
+import { open, rm, type FileHandle } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Readable } from 'node:stream'
 import type { ImageSource } from '../manifest/image-transport.ts'
@@ -77,23 +77,38 @@ async function* observed(
   }
 }
 
-/** Yields `blob`'s chunks, each written to a new file at `path` before the next is read. */
+/** Spool writes are batched up to this many bytes: HTTP bodies arrive in 16–64 KiB chunks. */
+const SPOOL_BATCH = 1 << 20
+
+/** Yields `blob`'s chunks, written to a new file at `path` in batches of at most SPOOL_BATCH bytes. */
 async function* spooled(blob: AsyncIterable<Uint8Array>, path: string): AsyncGenerator<Uint8Array> {
-  let file
+  let file: FileHandle
   try {
     file = await open(path, 'wx', 0o600)
   } catch (cause) {
     throw new PipelineError('IO_FAILED', `cannot create the layer spool file ${path}`, { cause })
   }
+  let batch: Uint8Array[] = []
+  let batched = 0
+  const flush = async (): Promise<void> => {
+    const data = batch.length === 1 ? batch[0] : Buffer.concat(batch, batched)
+    batch = []
+    batched = 0
+    if (data === undefined) return
+    try {
+      for (let done = 0; done < data.length;) done += (await file.write(data, done)).bytesWritten
+    } catch (cause) {
+      throw new PipelineError('IO_FAILED', `cannot write the layer spool file ${path}`, { cause })
+    }
+  }
   try {
     for await (const chunk of blob) {
       yield chunk
-      try {
-        for (let done = 0; done < chunk.length;) done += (await file.write(chunk, done)).bytesWritten
-      } catch (cause) {
-        throw new PipelineError('IO_FAILED', `cannot write the layer spool file ${path}`, { cause })
-      }
+      batch.push(chunk)
+      batched += chunk.length
+      if (batched >= SPOOL_BATCH) await flush()
     }
+    await flush()
   } finally {
     await file.close()
   }
