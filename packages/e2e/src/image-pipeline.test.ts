@@ -7,7 +7,7 @@ import { createSampleAttester, type Attester } from '@carapace/attester'
 import { startCdhServer, type RunningCdh } from '@carapace/data-hub'
 import { OCI_MANIFEST } from '@carapace/image'
 import { startCarapace, stopCarapace, type Daemon } from './support/carapace-process.ts'
-import { startDockerRegistry, type DockerRegistry } from './support/docker-registry.ts'
+import { startRegistry, type LocalRegistry } from '@carapace/image/test-registry'
 import { carapace, FILES, writePlainImage } from './support/plain-image.ts'
 import { registerSampleReferenceValues } from './support/sample-reference-values.ts'
 import { makeTempDataDir, type TempDataDir } from './support/temp-data-dir.ts'
@@ -45,7 +45,7 @@ allow if {
 
 describe('encrypted and signed image: key provider → KBS, registry, guest attests, pulls, verifies, unpacks', () => {
   let plane: TrustPlane
-  let registry: DockerRegistry
+  let registry: LocalRegistry
   let provider: Daemon
   let cdh: RunningCdh
   let untrustedCdh: RunningCdh
@@ -60,7 +60,7 @@ describe('encrypted and signed image: key provider → KBS, registry, guest atte
     const admin = plane.admin(await plane.adminToken())
     await registerSampleReferenceValues(admin)
     await admin.setResourcePolicy(RESOURCE_POLICY)
-    registry = await startDockerRegistry()
+    registry = await startRegistry()
     work = await makeTempDataDir('carapace-e2e-image-')
     certFile = join(work.path, 'kbs-cert.pem')
     await writeFile(certFile, plane.kbs.certificatePem ?? '')
