@@ -2,16 +2,19 @@
 // Encrypted image pull: our `carapace image pull oci:… --decryption-key` (fetch + HMAC-verified
 // decrypt + gunzip + diff_id check + unpack to a rootfs, atomically) against Debian's
 // `skopeo copy --decryption-key oci:… oci:…` on the same image, plus GNU `tar -xzf` of the layer
-// skopeo wrote as the unpack skopeo does not do. Runs alternate; each command runs under
-// /usr/bin/time for its wall time and peak RSS. Needs `npm run build` and skopeo (scripts/install-system-deps.sh).
+// skopeo wrote as the unpack skopeo does not do. Runs alternate (ours first in odd rounds, skopeo
+// first in even ones); each command runs under /usr/bin/time for its wall time, CPU time and peak
+// RSS; the 1-min load average is printed per round. Needs `npm run build` and skopeo
+// (scripts/install-system-deps.sh).
 //
 //   npm run bench -- image                       one 256 MiB layer (uncompressed tar), 3 rounds
 //   npm run bench -- image --size 64 --rounds 1 --json
+//   npm run bench -- image --stages              CPU time per pipeline stage, in this process
 import { execFile } from 'node:child_process'
 import { createHash, generateKeyPairSync, randomBytes } from 'node:crypto'
 import { createWriteStream } from 'node:fs'
 import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises'
-import { cpus, totalmem, tmpdir } from 'node:os'
+import { cpus, loadavg, totalmem, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
@@ -30,6 +33,7 @@ const option = (name, fallback) => {
 const sizeMiB = option('--size', 256)
 const rounds = option('--rounds', 3)
 const json = argv.includes('--json')
+const stagesOnly = argv.includes('--stages')
 
 /** A tar of 1 MiB files whose 64 KiB chunks are half random, half repeated text (gzip ≈ 2:1). */
 function tarStream(totalBytes) {
@@ -108,20 +112,25 @@ async function makePlainLayout(dir) {
   return layer
 }
 
-/** Runs a command under /usr/bin/time; resolves to wall seconds and peak RSS in MiB. */
+/** Runs a command under /usr/bin/time; resolves to wall seconds, CPU seconds (user + sys) and peak RSS in MiB. */
 function timed(command, args, timeFile) {
   return new Promise((resolve, reject) => {
     execFile(
       '/usr/bin/time',
-      ['-f', '%e %M', '-o', timeFile, command, ...args],
+      ['-f', '%e %M %U %S', '-o', timeFile, command, ...args],
       { maxBuffer: 1 << 24 },
       async (error, _out, stderr) => {
         if (error) {
           reject(new Error(`${command} ${args.join(' ')}: ${stderr}`))
           return
         }
-        const [seconds, kib] = (await readFile(timeFile, 'utf8')).trim().split('\n').pop().split(' ').map(Number)
-        resolve({ seconds, rssMiB: kib / 1024 })
+        const [seconds, kib, user, sys] = (await readFile(timeFile, 'utf8'))
+          .trim()
+          .split('\n')
+          .pop()
+          .split(' ')
+          .map(Number)
+        resolve({ seconds, rssMiB: kib / 1024, cpuSeconds: user + sys })
       },
     )
   })
@@ -142,6 +151,98 @@ await image.pullImage({
 })
 `
 
+/**
+ * Each row adds one stage to the pull of the encrypted layer, in this process; CPU time from
+ * process.cpuUsage (libuv pool threads included), the median of `rounds`.
+ */
+async function stages(enc, priv, out) {
+  const { createReadStream } = await import('node:fs')
+  const { Writable } = await import('node:stream')
+  const { createGunzip } = await import('node:zlib')
+  const index = JSON.parse(await readFile(join(enc, 'index.json'), 'utf8'))
+  const blobPath = (digest) => join(enc, 'blobs', 'sha256', digest.slice(7))
+  const manifest = JSON.parse(await readFile(blobPath(index.manifests[0].digest), 'utf8'))
+  const config = JSON.parse(await readFile(blobPath(manifest.config.digest), 'utf8'))
+  const layer = manifest.layers[0]
+  const unwrappers = [image.jweKeyUnwrapper([image.parsePrivateKey(await readFile(priv))])]
+  const blob = () => createReadStream(blobPath(layer.digest), { highWaterMark: 1 << 20 })
+  const decrypt = async () => (await image.decryptLayer(layer, unwrappers)).stream
+  const sink = (each = () => undefined) =>
+    new Writable({
+      write(chunk, _encoding, callback) {
+        each(chunk)
+        callback()
+      },
+    })
+  const gunzip = () => createGunzip({ chunkSize: 256 * 1024 })
+  const rows = [
+    ['read the blob (1 MiB reads)', () => pipeline(blob(), sink())],
+    [
+      '+ sha256 of the blob',
+      () => {
+        const h = createHash('sha256')
+        return pipeline(
+          blob(),
+          sink((c) => h.update(c)),
+        )
+      },
+    ],
+    ['read + AES-256-CTR + HMAC-SHA256', async () => pipeline(blob(), await decrypt(), sink())],
+    ['+ gunzip', async () => pipeline(blob(), await decrypt(), gunzip(), sink())],
+    [
+      '+ sha256 of the tar (diff_id)',
+      async () => {
+        const h = createHash('sha256')
+        return pipeline(
+          blob(),
+          await decrypt(),
+          gunzip(),
+          sink((c) => h.update(c)),
+        )
+      },
+    ],
+    [
+      '+ tar parse and file writes (unpackLayers)',
+      async () => {
+        const stream = await decrypt()
+        blob().pipe(stream)
+        await image.unpackLayers(
+          [
+            {
+              mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip',
+              stream,
+              diffId: config.rootfs.diff_ids[0],
+              verified: stream.verified,
+            },
+          ],
+          out,
+        )
+      },
+    ],
+  ]
+  const cpu = rows.map(() => [])
+  for (let r = 0; r < rounds; r++) {
+    for (const [i, [, run]] of rows.entries()) {
+      const before = process.cpuUsage()
+      await run()
+      const used = process.cpuUsage(before)
+      cpu[i].push((used.user + used.system) / 1000)
+      await rm(out, { recursive: true, force: true })
+    }
+  }
+  const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
+  console.log(
+    `Pipeline stages, one ${sizeMiB} MiB layer, CPU time, median of ${rounds} (load ${loadavg()[0].toFixed(1)})`,
+  )
+  let previous = 0
+  for (const [i, [name]] of rows.entries()) {
+    const ms = median(cpu[i])
+    const added = i === 0 ? ms : ms - (i === 2 ? median(cpu[0]) : previous)
+    console.log(`  ${name.padEnd(44)} ${ms.toFixed(0).padStart(6)} ms  (stage ${added.toFixed(0)} ms)`)
+    previous = ms
+  }
+}
+
 const work = await mkdtemp(join(tmpdir(), 'carapace-bench-image-'))
 try {
   const child = join(work, 'pull-child.mjs')
@@ -161,55 +262,82 @@ try {
     wrappers: [image.jweKeyWrapper([image.parsePublicKey(await readFile(pub))])],
   })
   process.stderr.write(`encrypted layer: ${(plainLayer.size / 1048576).toFixed(1)} MiB on disk\n`)
+  if (stagesOnly) {
+    await stages(enc, priv, join(work, 'stages-rootfs'))
+    await rm(work, { recursive: true, force: true })
+    process.exit(0)
+  }
   const results = { ours: [], lib: [], skopeo: [], tar: [] }
+  const loads = []
   for (let r = 0; r < rounds; r++) {
     const out = join(work, 'out')
     const timeFile = join(work, 'time.txt')
-    const ours = await timed(
-      process.execPath,
-      [
-        CARAPACE,
-        'image',
-        'pull',
-        `oci:${enc}:v1`,
-        '--dest',
-        join(out, 'ours'),
-        '--insecure-policy',
-        '--decryption-key',
-        priv,
-      ],
-      timeFile,
-    )
-    const lib = await timed(
-      process.execPath,
-      [child, new URL('packages/image/dist/index.js', `file://${root}`).href, enc, join(out, 'lib'), priv],
-      timeFile,
-    )
-    const sk = await timed(
-      'skopeo',
-      [
-        '--insecure-policy',
-        'copy',
-        '--quiet',
-        '--decryption-key',
-        priv,
-        `oci:${enc}:v1`,
-        `oci:${join(out, 'skopeo')}:v1`,
-      ],
-      timeFile,
-    )
-    await mkdir(join(out, 'tar-rootfs'))
-    const tar = await timed(
-      'tar',
-      ['-xzf', join(out, 'skopeo', 'blobs', 'sha256', plainLayer.digest.slice(7)), '-C', join(out, 'tar-rootfs')],
-      timeFile,
-    )
+    const runOurs = () =>
+      timed(
+        process.execPath,
+        [
+          CARAPACE,
+          'image',
+          'pull',
+          `oci:${enc}:v1`,
+          '--dest',
+          join(out, 'ours'),
+          '--insecure-policy',
+          '--decryption-key',
+          priv,
+        ],
+        timeFile,
+      )
+    const runLib = () =>
+      timed(
+        process.execPath,
+        [child, new URL('packages/image/dist/index.js', `file://${root}`).href, enc, join(out, 'lib'), priv],
+        timeFile,
+      )
+    const runSkopeo = () =>
+      timed(
+        'skopeo',
+        [
+          '--insecure-policy',
+          'copy',
+          '--quiet',
+          '--decryption-key',
+          priv,
+          `oci:${enc}:v1`,
+          `oci:${join(out, 'skopeo')}:v1`,
+        ],
+        timeFile,
+      )
+    const runTar = async () => {
+      await mkdir(join(out, 'tar-rootfs'), { recursive: true })
+      return timed(
+        'tar',
+        ['-xzf', join(out, 'skopeo', 'blobs', 'sha256', plainLayer.digest.slice(7)), '-C', join(out, 'tar-rootfs')],
+        timeFile,
+      )
+    }
+    await mkdir(out, { recursive: true })
+    const load = loadavg()[0]
+    // Alternate who goes first, so a load swing does not always hit the same side.
+    let ours, lib, sk, tar
+    if (r % 2 === 0) {
+      ours = await runOurs()
+      sk = await runSkopeo()
+      tar = await runTar()
+      lib = await runLib()
+    } else {
+      sk = await runSkopeo()
+      tar = await runTar()
+      ours = await runOurs()
+      lib = await runLib()
+    }
+    loads.push(load, loadavg()[0])
     results.ours.push(ours)
     results.lib.push(lib)
     results.skopeo.push(sk)
     results.tar.push(tar)
     process.stderr.write(
-      `round ${r + 1}: ours CLI ${ours.seconds}s (${ours.rssMiB.toFixed(0)} MiB), library ${lib.seconds}s (${lib.rssMiB.toFixed(0)} MiB), skopeo copy ${sk.seconds}s (${sk.rssMiB.toFixed(0)} MiB), tar -xzf ${tar.seconds}s\n`,
+      `round ${r + 1} (load ${load.toFixed(1)}): ours CLI ${ours.seconds}s (cpu ${ours.cpuSeconds.toFixed(2)}s, ${ours.rssMiB.toFixed(0)} MiB), library ${lib.seconds}s (${lib.rssMiB.toFixed(0)} MiB), skopeo copy ${sk.seconds}s (cpu ${sk.cpuSeconds.toFixed(2)}s, ${sk.rssMiB.toFixed(0)} MiB), tar -xzf ${tar.seconds}s; skopeo/ours ${(sk.seconds / ours.seconds).toFixed(2)}, (skopeo+tar)/ours ${((sk.seconds + tar.seconds) / ours.seconds).toFixed(2)}\n`,
     )
     await rm(out, { recursive: true, force: true })
   }
@@ -220,6 +348,9 @@ try {
   const sk = median(results.skopeo.map((x) => x.seconds))
   const tar = median(results.tar.map((x) => x.seconds))
   const peak = Math.max(...results.ours.map((x) => x.rssMiB))
+  const oursCpu = median(results.ours.map((x) => x.cpuSeconds))
+  const skCpu = median(results.skopeo.map((x) => x.cpuSeconds))
+  const tarCpu = median(results.tar.map((x) => x.cpuSeconds))
   const mib = sizeMiB
   const summary = {
     sizeMiB: mib,
@@ -236,6 +367,12 @@ try {
     tarSeconds: tar,
     ratioVsSkopeoCopy: sk / ours,
     ratioVsSkopeoCopyPlusTar: (sk + tar) / ours,
+    oursCpuSeconds: oursCpu,
+    skopeoCpuSeconds: skCpu,
+    tarCpuSeconds: tarCpu,
+    cpuRatioVsSkopeoCopy: skCpu / oursCpu,
+    cpuRatioVsSkopeoCopyPlusTar: (skCpu + tarCpu) / oursCpu,
+    loadAverage: { min: Math.min(...loads), max: Math.max(...loads) },
     machine: `${cpus().length} × ${cpus()[0]?.model ?? '?'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`,
   }
   console.log(
@@ -254,7 +391,11 @@ try {
   console.log(`  ratio (skopeo copy) / ours:       ${summary.ratioVsSkopeoCopy.toFixed(2)}`)
   console.log(`  ratio (skopeo copy + tar) / ours: ${summary.ratioVsSkopeoCopyPlusTar.toFixed(2)}   (target ≥ 1.0)`)
   console.log(`  ratio (skopeo copy + tar) / library: ${summary.libraryRatioVsSkopeoCopyPlusTar.toFixed(2)}`)
+  console.log(
+    `  CPU time (user + sys), median: ours ${oursCpu.toFixed(2)} s, skopeo ${skCpu.toFixed(2)} s, tar ${tarCpu.toFixed(2)} s; skopeo/ours ${summary.cpuRatioVsSkopeoCopy.toFixed(2)}, (skopeo + tar)/ours ${summary.cpuRatioVsSkopeoCopyPlusTar.toFixed(2)}`,
+  )
   console.log(`  machine: ${summary.machine}`)
+  console.log(`  1-min load average during the runs: ${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)}`)
   if (json) console.log(JSON.stringify(summary))
 } finally {
   await rm(work, { recursive: true, force: true })
