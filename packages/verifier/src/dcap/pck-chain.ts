@@ -178,9 +178,17 @@ export async function verifyPckChain(quote: DcapQuote, options: PckChainOptions)
 
 const hex = (bytes: Uint8Array): string => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('hex')
 
+/** Serials per certificate object (immutable; the remembered chain hands out the same objects). */
+const serials = new WeakMap<X509Certificate, string>()
+
 /** The certificate's serial as a CRL entry spells it (same bytes as `revocationOf` compares). */
 function serialOf(cert: X509Certificate): string {
-  return hex(parseCertificate(cert).serial)
+  let serial = serials.get(cert)
+  if (serial === undefined) {
+    serial = hex(parseCertificate(cert).serial)
+    serials.set(cert, serial)
+  }
+  return serial
 }
 
 /** A CRL signed by `issuer` and current at `at` (COLLATERAL_INVALID / CERT_EXPIRED otherwise). */
