@@ -10,7 +10,10 @@ export function regularize(data: Uint8Array, length: number): Uint8Array {
 
 /** REPORT_DATA must be the runtime-data digest padded to 64; HOST_DATA the init-data digest padded to 32. */
 export function checkSnpBinding(report: SnpReport, expected: ExpectedBinding): void {
-  if (expected.reportData !== undefined && !Buffer.from(regularize(expected.reportData, 64)).equals(report.reportData)) {
+  if (
+    expected.reportData !== undefined &&
+    !Buffer.from(regularize(expected.reportData, 64)).equals(report.reportData)
+  ) {
     throw new VerificationError('REPORT_DATA_MISMATCH', 'SNP REPORT_DATA is not the expected runtime-data digest')
   }
   if (
