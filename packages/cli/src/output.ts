@@ -1,4 +1,4 @@
-import { RegoError } from '@carapace/rego'
+import { RegoError } from '@carapace/rego/errors'
 import type { Command, CommandIo } from './command.ts'
 import { UsageError } from './flags.ts'
 
