@@ -7,6 +7,7 @@ import type { KeyWrapper } from '../ocicrypt/key-wrapper.ts'
 import type { LayerDescriptor } from '../ocicrypt/layer-descriptor.ts'
 import { encryptLayer } from '../ocicrypt/layer-encrypt.ts'
 import { OciError } from '../reference/oci-error.ts'
+import { copyBlob, rewriteManifest, selectedLayers } from './image-rewrite.ts'
 import { PipelineError } from './pipeline-error.ts'
 import { countingStream, silentProgress, type Progress } from './progress.ts'
 
@@ -81,22 +82,9 @@ export async function encryptImage(options: EncryptImageOptions): Promise<Encryp
     images.push({ manifestDigest: digest, encrypted: image.encrypted })
     entries.push({ ...entry, mediaType: OCI_MANIFEST, digest, size: image.bytes.length })
   }
-  const bytes = rewrite(top, { mediaType: OCI_INDEX, manifests: entries } satisfies Partial<ImageIndex>)
+  const bytes = rewriteManifest(top, { mediaType: OCI_INDEX, manifests: entries } satisfies Partial<ImageIndex>)
   const digest = await options.destination.putManifest({ bytes, mediaType: OCI_INDEX }, options.target)
   return { manifestDigest: digest, images }
-}
-
-function selectedLayers(selection: readonly number[] | undefined, count: number, where: string): Set<number> {
-  if (selection === undefined) return new Set(Array.from({ length: count }, (_, i) => i))
-  const chosen = new Set<number>()
-  for (const n of selection) {
-    const index = n < 0 ? count + n : n
-    if (!Number.isInteger(n) || index < 0 || index >= count) {
-      throw new PipelineError('INVALID_ARGUMENT', `${where} has ${count} layers; there is no layer ${n}`)
-    }
-    chosen.add(index)
-  }
-  return chosen
 }
 
 async function encryptManifest(
@@ -137,26 +125,10 @@ async function encryptManifest(
     layers.push(descriptor)
     encrypted.push({ index: i, plainDigest: layer.digest, digest: descriptor.digest })
   }
-  const bytes = rewrite(raw, {
+  const bytes = rewriteManifest(raw, {
     mediaType: OCI_MANIFEST,
     config: { ...manifest.config, mediaType: configType },
     layers,
   } satisfies Partial<ImageManifest>)
   return { bytes, encrypted }
-}
-
-/** The manifest JSON with some members replaced; members we do not know are kept. */
-function rewrite(raw: RawManifest, replace: object): Buffer {
-  const doc = JSON.parse(raw.bytes.toString('utf8')) as Record<string, unknown>
-  return Buffer.from(JSON.stringify({ schemaVersion: 2, ...doc, ...replace }))
-}
-
-async function copyBlob(source: ImageSource, destination: ImageDestination, blob: Descriptor): Promise<void> {
-  if (await destination.hasBlob(blob.digest)) return
-  const stream = await source.getBlob(blob)
-  try {
-    await destination.putBlob(stream, { digest: blob.digest, size: blob.size })
-  } finally {
-    stream.destroy()
-  }
 }

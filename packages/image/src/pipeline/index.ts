@@ -18,3 +18,9 @@ export {
   type EncryptImageOptions,
 } from './encrypt-image.ts'
 export { pullImage, type PulledLayer, type PullImageOptions, type PullResult } from './pull-image.ts'
+export {
+  decryptImage,
+  type DecryptedImage,
+  type DecryptedLayerInfo,
+  type DecryptImageOptions,
+} from './decrypt-image.ts'
