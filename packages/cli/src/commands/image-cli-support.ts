@@ -1,15 +1,22 @@
 import { readFileSync } from 'node:fs'
 import { CocoError } from '@carapace/protocol'
 import {
+  addProviderKey,
+  configuredKeyUnwrappers,
+  jweKeyUnwrapper,
+  loadKeyProviderConfig,
+  parsePrivateKey,
   terminalProgress,
   silentProgress,
+  type KeyUnwrapper,
   type OpenImageOptions,
+  type ParsedKey,
   type Progress,
   type RegistryClientOptions,
 } from '@carapace/image'
 import { CliFailure } from '../cli-failure.ts'
 import type { Command, CommandIo } from '../command.ts'
-import { UsageError } from '../flags.ts'
+import { integerFlag, UsageError } from '../flags.ts'
 import { EXIT_FAILURE, runAction } from '../output.ts'
 
 /**
@@ -108,3 +115,29 @@ export const processStopSignal: StopSignal = () =>
     process.once('SIGINT', stop)
     process.once('SIGTERM', stop)
   })
+
+/** `--decryption-key` values as skopeo takes them: JWE private key files, or provider:NAME[:PARAMS]. */
+export async function decryptionKeys(specs: readonly string[]): Promise<KeyUnwrapper[]> {
+  const jwe: ParsedKey[] = []
+  const providers: Record<string, Uint8Array[]> = {}
+  for (const spec of specs) {
+    if (spec.startsWith('provider:')) addProviderKey(providers, spec)
+    else jwe.push(parsePrivateKey(readBytes(spec, '--decryption-key')))
+  }
+  const unwrappers: KeyUnwrapper[] = jwe.length === 0 ? [] : [jweKeyUnwrapper(jwe)]
+  if (Object.keys(providers).length > 0) {
+    unwrappers.push(...configuredKeyUnwrappers(await loadKeyProviderConfig(), providers))
+  }
+  return unwrappers
+}
+
+/** `--layer N`, repeatable: 0-based, negative counts from the end (as ocicrypt's); absent → undefined. */
+export function layerFlags(texts: readonly string[] | undefined): number[] | undefined {
+  const layers = texts?.map((text) => {
+    const negative = text.startsWith('-')
+    const n = integerFlag('layer', negative ? text.slice(1) : text, 0) ?? 0
+    return negative ? -n : n
+  })
+  if (layers !== undefined && layers.some((n) => Object.is(n, -0))) throw new UsageError('--layer -0 is not a layer')
+  return layers
+}

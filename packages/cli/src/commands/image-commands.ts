@@ -1,4 +1,5 @@
 import type { Command } from '../command.ts'
+import { imageDecrypt } from './image-decrypt.ts'
 import { imageEncrypt } from './image-encrypt.ts'
 import { imagePull } from './image-pull.ts'
 import { imageSign } from './image-sign.ts'
@@ -10,4 +11,11 @@ import { keyproviderServe } from './keyprovider-serve.ts'
  * `carapace` binary dispatches `image …` and `keyprovider …` to these alone (image-main.ts), so a
  * guest's pull does not load the trust-plane packages.
  */
-export const IMAGE_COMMANDS: readonly Command[] = [imageEncrypt, imageSign, imagePull, keyproviderServe, keyproviderCmd]
+export const IMAGE_COMMANDS: readonly Command[] = [
+  imageEncrypt,
+  imageDecrypt,
+  imageSign,
+  imagePull,
+  keyproviderServe,
+  keyproviderCmd,
+]

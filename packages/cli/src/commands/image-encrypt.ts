@@ -16,9 +16,10 @@ import {
   type ParsedKey,
 } from '@carapace/image'
 import type { Command, CommandIo } from '../command.ts'
-import { integerFlag, parseFlags, UsageError } from '../flags.ts'
+import { parseFlags, UsageError } from '../flags.ts'
 import { EXIT_OK } from '../output.ts'
 import {
+  layerFlags,
   readBytes,
   readText,
   registryOptions,
@@ -85,12 +86,7 @@ async function encrypt(args: readonly string[], io: CommandIo): Promise<number> 
   if (positionals.length !== 2) throw new UsageError('give SRC and DST image references')
   const src = parseImageReference(positionals[0] ?? '')
   const dst = parseImageReference(positionals[1] ?? '')
-  const layers = values.layer?.map((text) => {
-    const negative = text.startsWith('-')
-    const n = integerFlag('layer', negative ? text.slice(1) : text, 0) ?? 0
-    return negative ? -n : n
-  })
-  if (layers !== undefined && layers.some((n) => Object.is(n, -0))) throw new UsageError('--layer -0 is not a layer')
+  const layers = layerFlags(values.layer)
   const kbsFlags = [values.kbs, values['admin-key'], values['key-path']]
   if (kbsFlags.some((v) => v !== undefined) && kbsFlags.some((v) => v === undefined)) {
     throw new UsageError('--kbs, --admin-key and --key-path go together')

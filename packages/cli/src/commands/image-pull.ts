@@ -1,29 +1,22 @@
 import { existsSync } from 'node:fs'
 import {
-  addProviderKey,
   cdhKeyUnwrapper,
   cdhResourceFetcher,
-  configuredKeyUnwrappers,
   formatImageReference,
-  jweKeyUnwrapper,
-  loadKeyProviderConfig,
   loadPolicy,
   loadRegistriesD,
   openImageSource,
   parseImageReference,
   parsePlatform,
   parsePolicy,
-  parsePrivateKey,
   pullImage,
   type FetchResource,
-  type KeyUnwrapper,
-  type ParsedKey,
   type Policy,
 } from '@carapace/image'
 import type { Command, CommandIo } from '../command.ts'
 import { parseFlags, UsageError } from '../flags.ts'
 import { EXIT_OK } from '../output.ts'
-import { readBytes, registryOptions, runImageAction, stderrProgress, tlsVerifyFlag } from './image-cli-support.ts'
+import { decryptionKeys, registryOptions, runImageAction, stderrProgress, tlsVerifyFlag } from './image-cli-support.ts'
 
 const DEFAULT_POLICY = '/etc/containers/policy.json'
 const DEFAULT_REGISTRIES_D = '/etc/containers/registries.d'
@@ -171,18 +164,4 @@ async function policyFrom(
     throw new UsageError(`no signature policy: ${DEFAULT_POLICY} does not exist; give --policy FILE`)
   }
   return loadPolicy(file)
-}
-
-async function decryptionKeys(specs: readonly string[]): Promise<KeyUnwrapper[]> {
-  const jwe: ParsedKey[] = []
-  const providers: Record<string, Uint8Array[]> = {}
-  for (const spec of specs) {
-    if (spec.startsWith('provider:')) addProviderKey(providers, spec)
-    else jwe.push(parsePrivateKey(readBytes(spec, '--decryption-key')))
-  }
-  const unwrappers: KeyUnwrapper[] = jwe.length === 0 ? [] : [jweKeyUnwrapper(jwe)]
-  if (Object.keys(providers).length > 0) {
-    unwrappers.push(...configuredKeyUnwrappers(await loadKeyProviderConfig(), providers))
-  }
-  return unwrappers
 }
