@@ -2,7 +2,8 @@
 // Encrypted image pull: our `carapace image pull oci:… --decryption-key` (fetch + HMAC-verified
 // decrypt + gunzip + diff_id check + unpack to a rootfs, atomically) against Debian's
 // `skopeo copy --decryption-key oci:… oci:…` on the same image, plus GNU `tar -xzf` of the layer
-// skopeo wrote as the unpack skopeo does not do. Runs alternate (ours first in odd rounds, skopeo
+// skopeo wrote as the unpack skopeo does not do; and, like for like with skopeo (decrypt only, the
+// layer stays compressed), our `carapace image decrypt oci:… oci:… --decryption-key`. Runs alternate (ours first in odd rounds, skopeo
 // first in even ones); each command runs under /usr/bin/time for its wall time, CPU time and peak
 // RSS; the 1-min load average is printed per round. Needs `npm run build` and skopeo
 // (scripts/install-system-deps.sh).
@@ -13,7 +14,7 @@
 import { execFile } from 'node:child_process'
 import { createHash, generateKeyPairSync, randomBytes } from 'node:crypto'
 import { createWriteStream } from 'node:fs'
-import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, readFile, rename, rm, stat, writeFile } from 'node:fs/promises'
 import { cpus, loadavg, totalmem, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Readable } from 'node:stream'
@@ -267,7 +268,7 @@ try {
     await rm(work, { recursive: true, force: true })
     process.exit(0)
   }
-  const results = { ours: [], lib: [], skopeo: [], tar: [] }
+  const results = { ours: [], decrypt: [], lib: [], skopeo: [], tar: [] }
   const loads = []
   for (let r = 0; r < rounds; r++) {
     const out = join(work, 'out')
@@ -286,6 +287,12 @@ try {
           '--decryption-key',
           priv,
         ],
+        timeFile,
+      )
+    const runDecrypt = () =>
+      timed(
+        process.execPath,
+        [CARAPACE, 'image', 'decrypt', `oci:${enc}:v1`, `oci:${join(out, 'decrypt')}:v1`, '--decryption-key', priv],
         timeFile,
       )
     const runLib = () =>
@@ -319,25 +326,33 @@ try {
     await mkdir(out, { recursive: true })
     const load = loadavg()[0]
     // Alternate who goes first, so a load swing does not always hit the same side.
-    let ours, lib, sk, tar
+    let ours, dec, lib, sk, tar
     if (r % 2 === 0) {
       ours = await runOurs()
+      dec = await runDecrypt()
       sk = await runSkopeo()
       tar = await runTar()
       lib = await runLib()
     } else {
       sk = await runSkopeo()
       tar = await runTar()
+      dec = await runDecrypt()
       ours = await runOurs()
       lib = await runLib()
     }
+    // like for like: both wrote the plain image's layer blob, byte for byte
+    const decBlob = join(out, 'decrypt', 'blobs', 'sha256', plainLayer.digest.slice(7))
+    const skBlob = join(out, 'skopeo', 'blobs', 'sha256', plainLayer.digest.slice(7))
+    const [decSize, skSize] = await Promise.all([stat(decBlob), stat(skBlob)]).then((st) => st.map((x) => x.size))
+    if (decSize !== plainLayer.size || skSize !== plainLayer.size) throw new Error('decrypted layer blobs differ')
     loads.push(load, loadavg()[0])
     results.ours.push(ours)
+    results.decrypt.push(dec)
     results.lib.push(lib)
     results.skopeo.push(sk)
     results.tar.push(tar)
     process.stderr.write(
-      `round ${r + 1} (load ${load.toFixed(1)}): ours CLI ${ours.seconds}s (cpu ${ours.cpuSeconds.toFixed(2)}s, ${ours.rssMiB.toFixed(0)} MiB), library ${lib.seconds}s (${lib.rssMiB.toFixed(0)} MiB), skopeo copy ${sk.seconds}s (cpu ${sk.cpuSeconds.toFixed(2)}s, ${sk.rssMiB.toFixed(0)} MiB), tar -xzf ${tar.seconds}s; skopeo/ours ${(sk.seconds / ours.seconds).toFixed(2)}, (skopeo+tar)/ours ${((sk.seconds + tar.seconds) / ours.seconds).toFixed(2)}\n`,
+      `round ${r + 1} (load ${load.toFixed(1)}): ours CLI ${ours.seconds}s (cpu ${ours.cpuSeconds.toFixed(2)}s, ${ours.rssMiB.toFixed(0)} MiB), library ${lib.seconds}s (${lib.rssMiB.toFixed(0)} MiB), skopeo copy ${sk.seconds}s (cpu ${sk.cpuSeconds.toFixed(2)}s, ${sk.rssMiB.toFixed(0)} MiB), tar -xzf ${tar.seconds}s, ours decrypt ${dec.seconds}s (cpu ${dec.cpuSeconds.toFixed(2)}s, ${dec.rssMiB.toFixed(0)} MiB); skopeo/ours-decrypt ${(sk.seconds / dec.seconds).toFixed(2)}, skopeo/ours ${(sk.seconds / ours.seconds).toFixed(2)}, (skopeo+tar)/ours ${((sk.seconds + tar.seconds) / ours.seconds).toFixed(2)}\n`,
     )
     await rm(out, { recursive: true, force: true })
   }
@@ -348,6 +363,9 @@ try {
   const sk = median(results.skopeo.map((x) => x.seconds))
   const tar = median(results.tar.map((x) => x.seconds))
   const peak = Math.max(...results.ours.map((x) => x.rssMiB))
+  const dec = median(results.decrypt.map((x) => x.seconds))
+  const decCpu = median(results.decrypt.map((x) => x.cpuSeconds))
+  const decPeak = Math.max(...results.decrypt.map((x) => x.rssMiB))
   const oursCpu = median(results.ours.map((x) => x.cpuSeconds))
   const skCpu = median(results.skopeo.map((x) => x.cpuSeconds))
   const tarCpu = median(results.tar.map((x) => x.cpuSeconds))
@@ -362,6 +380,11 @@ try {
     librarySeconds: libSeconds,
     libraryPeakRssMiB: libPeak,
     libraryRatioVsSkopeoCopyPlusTar: (sk + tar) / libSeconds,
+    decryptSeconds: dec,
+    decryptCpuSeconds: decCpu,
+    decryptPeakRssMiB: decPeak,
+    ratioSkopeoCopyVsDecrypt: sk / dec,
+    cpuRatioSkopeoCopyVsDecrypt: skCpu / decCpu,
     skopeoCopySeconds: sk,
     skopeoPeakRssMiB: Math.max(...results.skopeo.map((x) => x.rssMiB)),
     tarSeconds: tar,
@@ -388,6 +411,12 @@ try {
     `  skopeo copy --decryption-key (no unpack): ${sk.toFixed(2)} s  peak RSS ${summary.skopeoPeakRssMiB.toFixed(0)} MiB`,
   )
   console.log(`  GNU tar -xzf of skopeo's output:          ${tar.toFixed(2)} s`)
+  console.log(
+    `  ours   carapace image decrypt (like skopeo): ${dec.toFixed(2)} s  cpu ${decCpu.toFixed(2)} s  peak RSS ${decPeak.toFixed(0)} MiB`,
+  )
+  console.log(
+    `  ratio (skopeo copy) / ours decrypt, like for like: wall ${summary.ratioSkopeoCopyVsDecrypt.toFixed(2)}, CPU ${summary.cpuRatioSkopeoCopyVsDecrypt.toFixed(2)}`,
+  )
   console.log(`  ratio (skopeo copy) / ours:       ${summary.ratioVsSkopeoCopy.toFixed(2)}`)
   console.log(`  ratio (skopeo copy + tar) / ours: ${summary.ratioVsSkopeoCopyPlusTar.toFixed(2)}   (target ≥ 1.0)`)
   console.log(`  ratio (skopeo copy + tar) / library: ${summary.libraryRatioVsSkopeoCopyPlusTar.toFixed(2)}`)
