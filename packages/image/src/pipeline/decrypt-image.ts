@@ -2,7 +2,13 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pipeline } from 'node:stream'
-import type { ImageDestination, ImageSource, ManifestTarget, RawManifest } from '../manifest/image-transport.ts'
+import type {
+  BlobInfo,
+  ImageDestination,
+  ImageSource,
+  ManifestTarget,
+  RawManifest,
+} from '../manifest/image-transport.ts'
 import { parseManifest, type Descriptor, type ImageIndex, type ImageManifest } from '../manifest/manifest.ts'
 import type { KeyUnwrapper } from '../ocicrypt/key-wrapper.ts'
 import { decryptLayer, type DecryptedLayer } from '../ocicrypt/layer-decrypt.ts'
@@ -110,52 +116,69 @@ async function decryptManifest(
 ): Promise<{ bytes: Buffer; decrypted: DecryptedLayerInfo[] }> {
   const { source, destination, signal } = options
   const selected = selectedLayers(options.layers, manifest.layers.length, `${source.name} (${raw.digest})`)
-  const progress = options.progress ?? silentProgress
   // every key first: a missing or wrong key must fail before any blob is written
   const opened: (DecryptedLayer | undefined)[] = []
   for (const [i, layer] of manifest.layers.entries()) {
     const wanted = selected.has(i) && isEncryptedMediaType(layer.mediaType)
     opened.push(wanted ? await decryptLayer(layerDescriptor(layer), options.unwrappers) : undefined)
   }
-  await copyBlob(source, destination, manifest.config)
   const layers: Descriptor[] = []
   const decrypted: DecryptedLayerInfo[] = []
-  for (const [i, layer] of manifest.layers.entries()) {
-    if (signal?.aborted === true) throw new UnpackError('ABORTED', 'decrypt aborted')
-    const key = opened[i]
-    if (key === undefined) {
-      await copyBlob(source, destination, layer)
-      layers.push(layer)
-      continue
+  try {
+    await copyBlob(source, destination, manifest.config)
+    for (const [i, layer] of manifest.layers.entries()) {
+      if (signal?.aborted === true) throw new UnpackError('ABORTED', 'decrypt aborted')
+      const key = opened[i]
+      if (key === undefined) {
+        await copyBlob(source, destination, layer)
+        layers.push(layer)
+        continue
+      }
+      const label = `layer ${i + 1}/${manifest.layers.length} ${layer.digest.slice(7, 19)}`
+      const stored = await decryptBlob(options, layer, key, label, spool)
+      layers.push({
+        ...withoutAnnotations(layer),
+        mediaType: key.mediaType,
+        digest: stored.digest,
+        size: stored.size,
+        ...(key.annotations === undefined ? {} : { annotations: key.annotations }),
+      })
+      decrypted.push({ index: i, encryptedDigest: layer.digest, digest: stored.digest, unwrappedBy: key.unwrappedBy })
     }
-    const task = progress.start(`layer ${i + 1}/${manifest.layers.length} ${layer.digest.slice(7, 19)}`, layer.size)
-    const ciphertext = await authenticateLayerBlob(source, layer, key, {
-      spoolDir: spool ?? '',
-      observe: (chunk) => {
-        task.advance(chunk.length)
-      },
-      ...(signal === undefined ? {} : { signal }),
-    })
-    task.done()
-    let stored
-    try {
-      pipeline(await ciphertext.open(), key.stream, () => undefined)
-      stored = await destination.putBlob(key.stream)
-      await key.verified
-    } finally {
-      await ciphertext.remove()
-    }
-    layers.push({
-      ...withoutAnnotations(layer),
-      mediaType: key.mediaType,
-      digest: stored.digest,
-      size: stored.size,
-      ...(key.annotations === undefined ? {} : { annotations: key.annotations }),
-    })
-    decrypted.push({ index: i, encryptedDigest: layer.digest, digest: stored.digest, unwrappedBy: key.unwrappedBy })
+  } catch (error) {
+    for (const key of opened) key?.stream.destroy()
+    throw error
   }
   const bytes = rewriteManifest(raw, { layers } satisfies Partial<ImageManifest>)
   return { bytes, decrypted }
+}
+
+/** Pass 1 (blob digest + HMAC over the whole ciphertext), then pass 2: plaintext to the destination. */
+async function decryptBlob(
+  options: DecryptImageOptions,
+  layer: Descriptor,
+  key: DecryptedLayer,
+  label: string,
+  spool: string | undefined,
+): Promise<BlobInfo> {
+  const task = (options.progress ?? silentProgress).start(label, layer.size)
+  const ciphertext = await authenticateLayerBlob(options.source, layer, key, {
+    spoolDir: spool ?? '',
+    observe: (chunk) => {
+      task.advance(chunk.length)
+    },
+    ...(options.signal === undefined ? {} : { signal: options.signal }),
+  })
+  task.done()
+  try {
+    pipeline(await ciphertext.open(), key.stream, () => undefined)
+    const stored = await options.destination.putBlob(key.stream)
+    // pass 2 checks the HMAC again: the blob must not have changed between the passes
+    await key.verified
+    return stored
+  } finally {
+    await ciphertext.remove()
+  }
 }
 
 function withoutAnnotations(layer: Descriptor): Descriptor {
