@@ -8,6 +8,7 @@ import { blobPath } from '../layout/layout-files.ts'
 import { LayoutDestination } from '../layout/layout-destination.ts'
 import { LayoutSource } from '../layout/layout-source.ts'
 import { parseManifest, type ImageManifest } from '../manifest/manifest.ts'
+import { OCI_INDEX, OCI_MANIFEST } from '../manifest/media-types.ts'
 import { jweKeyUnwrapper, jweKeyWrapper } from '../ocicrypt/jwe-key-wrapper.ts'
 import { parsePrivateKey, parsePublicKey } from '../ocicrypt/key-material.ts'
 import type { KeyUnwrapper } from '../ocicrypt/key-wrapper.ts'
@@ -193,6 +194,45 @@ describe('decryptImage on our own images', () => {
         layers: [2],
       }),
       { code: 'INVALID_ARGUMENT' },
+    )
+  })
+
+  test('an index: every platform decrypted, the plain index comes back digest for digest', async () => {
+    const dir = await scratchDir()
+    const rsa = rsaKeyPair()
+    const plain = join(dir, 'plain')
+    const amd = await writeTestImage(plain, 'amd', [FILES])
+    const arm = await writeTestImage(plain, 'arm', [MORE_FILES.slice(0, 2)])
+    const layout = new LayoutSource(plain, 'amd')
+    const entry = async (digest: string, architecture: string) => ({
+      mediaType: OCI_MANIFEST,
+      digest,
+      size: (await layout.getManifest(digest)).bytes.length,
+      platform: { os: 'linux', architecture },
+    })
+    const index = {
+      schemaVersion: 2,
+      mediaType: OCI_INDEX,
+      manifests: [await entry(amd.manifestDigest, 'amd64'), await entry(arm.manifestDigest, 'arm64')],
+    }
+    const indexDigest = await new LayoutDestination(plain, 'multi').putManifest({
+      bytes: Buffer.from(JSON.stringify(index)),
+      mediaType: OCI_INDEX,
+    })
+    await encryptImage({
+      source: new LayoutSource(plain, 'multi'),
+      destination: new LayoutDestination(join(dir, 'enc'), 'v1'),
+      wrappers: [jweKeyWrapper([parsePublicKey(rsa.publicPem)])],
+    })
+    const result = await decryptImage({
+      source: new LayoutSource(join(dir, 'enc'), 'v1'),
+      destination: new LayoutDestination(join(dir, 'dec'), 'v1'),
+      unwrappers: [jweKeyUnwrapper([parsePrivateKey(rsa.privatePem)])],
+    })
+    assert.equal(result.manifestDigest, indexDigest)
+    assert.deepEqual(
+      result.images.map((i) => i.manifestDigest),
+      [amd.manifestDigest, arm.manifestDigest],
     )
   })
 
