@@ -141,3 +141,57 @@ export function layerFlags(texts: readonly string[] | undefined): number[] | und
   if (layers !== undefined && layers.some((n) => Object.is(n, -0))) throw new UsageError('--layer -0 is not a layer')
   return layers
 }
+
+/** The skopeo-style transport flags of a command that reads SRC (and, with `dest`, writes DST). */
+export const SOURCE_FLAGS = {
+  'src-tls-verify': { type: 'string' },
+  'src-ca': { type: 'string' },
+  'src-creds': { type: 'string' },
+} as const
+export const DESTINATION_FLAGS = {
+  'dest-tls-verify': { type: 'string' },
+  'dest-ca': { type: 'string' },
+  'dest-creds': { type: 'string' },
+} as const
+
+type FlagValues = Readonly<Record<string, unknown>>
+
+function sideOptions(values: FlagValues, side: 'src' | 'dest'): OpenImageOptions {
+  const text = (name: string): string | undefined => {
+    const v = values[`${side}-${name}`]
+    return typeof v === 'string' ? v : undefined
+  }
+  return registryOptions(tlsVerifyFlag(`${side}-tls-verify`, text('tls-verify')), text('ca'), {
+    flag: `${side}-creds`,
+    value: text('creds'),
+  })
+}
+
+/** Registry options for SRC from `--src-tls-verify`, `--src-ca`, `--src-creds`. */
+export function sourceOptions(values: FlagValues): OpenImageOptions {
+  return sideOptions(values, 'src')
+}
+
+/** Registry options for DST from `--dest-tls-verify`, `--dest-ca`, `--dest-creds`. */
+export function destinationOptions(values: FlagValues): OpenImageOptions {
+  return sideOptions(values, 'dest')
+}
+
+/**
+ * Runs `work` with an AbortSignal that SIGINT or SIGTERM aborts (the pipelines then stop at the
+ * next chunk and clean up); the handlers are removed when `work` settles.
+ */
+export async function abortOnStopSignals<T>(work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const abort = new AbortController()
+  const stop = (): void => {
+    abort.abort()
+  }
+  process.once('SIGINT', stop)
+  process.once('SIGTERM', stop)
+  try {
+    return await work(abort.signal)
+  } finally {
+    process.off('SIGINT', stop)
+    process.off('SIGTERM', stop)
+  }
+}

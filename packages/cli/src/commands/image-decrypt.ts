@@ -11,12 +11,15 @@ import type { Command, CommandIo } from '../command.ts'
 import { parseFlags, UsageError } from '../flags.ts'
 import { EXIT_OK } from '../output.ts'
 import {
+  abortOnStopSignals,
   decryptionKeys,
+  DESTINATION_FLAGS,
+  destinationOptions,
   layerFlags,
-  registryOptions,
   runImageAction,
+  SOURCE_FLAGS,
+  sourceOptions,
   stderrProgress,
-  tlsVerifyFlag,
 } from './image-cli-support.ts'
 
 const usage = `Usage: carapace image decrypt SRC DST --decryption-key KEY... [--cdh URL] [options]
@@ -61,12 +64,8 @@ async function decrypt(args: readonly string[], io: CommandIo): Promise<number> 
     'decryption-key': { type: 'string', multiple: true },
     cdh: { type: 'string' },
     layer: { type: 'string', multiple: true },
-    'src-tls-verify': { type: 'string' },
-    'dest-tls-verify': { type: 'string' },
-    'src-ca': { type: 'string' },
-    'dest-ca': { type: 'string' },
-    'src-creds': { type: 'string' },
-    'dest-creds': { type: 'string' },
+    ...SOURCE_FLAGS,
+    ...DESTINATION_FLAGS,
   })
   if (positionals.length !== 2) throw new UsageError('give SRC and DST image references')
   const src = parseImageReference(positionals[0] ?? '')
@@ -75,36 +74,20 @@ async function decrypt(args: readonly string[], io: CommandIo): Promise<number> 
   const unwrappers = await decryptionKeys(values['decryption-key'] ?? [])
   if (values.cdh !== undefined) unwrappers.push(cdhKeyUnwrapper(cdhResourceFetcher(values.cdh)))
   if (unwrappers.length === 0) throw new UsageError('give at least one --decryption-key, or --cdh')
-  const source = openImageSource(
-    src,
-    registryOptions(tlsVerifyFlag('src-tls-verify', values['src-tls-verify']), values['src-ca'], {
-      flag: 'src-creds',
-      value: values['src-creds'],
-    }),
-  )
-  const destination = openImageDestination(
-    dst,
-    registryOptions(tlsVerifyFlag('dest-tls-verify', values['dest-tls-verify']), values['dest-ca'], {
-      flag: 'dest-creds',
-      value: values['dest-creds'],
-    }),
-  )
-  // Ctrl-C or SIGTERM: stop before the next layer or chunk; no manifest is written.
-  const abort = new AbortController()
-  const stop = (): void => {
-    abort.abort()
-  }
-  process.once('SIGINT', stop)
-  process.once('SIGTERM', stop)
+  const source = openImageSource(src, sourceOptions(values))
+  const destination = openImageDestination(dst, destinationOptions(values))
   try {
-    const result = await decryptImage({
-      source,
-      destination,
-      unwrappers,
-      progress: stderrProgress(),
-      signal: abort.signal,
-      ...(layers === undefined ? {} : { layers }),
-    })
+    // Ctrl-C or SIGTERM: stop before the next layer or chunk; no manifest is written.
+    const result = await abortOnStopSignals((signal) =>
+      decryptImage({
+        source,
+        destination,
+        unwrappers,
+        progress: stderrProgress(),
+        signal,
+        ...(layers === undefined ? {} : { layers }),
+      }),
+    )
     const decrypted = result.images.flatMap((image) => image.decrypted)
     io.stdout(
       [
@@ -114,8 +97,6 @@ async function decrypt(args: readonly string[], io: CommandIo): Promise<number> 
       ].join('\n'),
     )
   } finally {
-    process.off('SIGINT', stop)
-    process.off('SIGTERM', stop)
     await source.close()
     await destination.close()
   }

@@ -19,13 +19,15 @@ import type { Command, CommandIo } from '../command.ts'
 import { parseFlags, UsageError } from '../flags.ts'
 import { EXIT_OK } from '../output.ts'
 import {
+  DESTINATION_FLAGS,
+  destinationOptions,
   layerFlags,
   readBytes,
   readText,
-  registryOptions,
   runImageAction,
+  SOURCE_FLAGS,
+  sourceOptions,
   stderrProgress,
-  tlsVerifyFlag,
 } from './image-cli-support.ts'
 
 const usage = `Usage: carapace image encrypt SRC DST [--recipient R]... [--kbs URL --admin-key FILE --key-path PATH] [options]
@@ -76,12 +78,8 @@ async function encrypt(args: readonly string[], io: CommandIo): Promise<number> 
     'admin-key': { type: 'string' },
     'key-path': { type: 'string' },
     layer: { type: 'string', multiple: true },
-    'src-tls-verify': { type: 'string' },
-    'dest-tls-verify': { type: 'string' },
-    'src-ca': { type: 'string' },
-    'dest-ca': { type: 'string' },
-    'src-creds': { type: 'string' },
-    'dest-creds': { type: 'string' },
+    ...SOURCE_FLAGS,
+    ...DESTINATION_FLAGS,
   })
   if (positionals.length !== 2) throw new UsageError('give SRC and DST image references')
   const src = parseImageReference(positionals[0] ?? '')
@@ -96,20 +94,8 @@ async function encrypt(args: readonly string[], io: CommandIo): Promise<number> 
   if (wrappers.length === 0 && values.kbs === undefined) {
     throw new UsageError('give at least one --recipient, or --kbs with --admin-key and --key-path')
   }
-  const source = openImageSource(
-    src,
-    registryOptions(tlsVerifyFlag('src-tls-verify', values['src-tls-verify']), values['src-ca'], {
-      flag: 'src-creds',
-      value: values['src-creds'],
-    }),
-  )
-  const destination = openImageDestination(
-    dst,
-    registryOptions(tlsVerifyFlag('dest-tls-verify', values['dest-tls-verify']), values['dest-ca'], {
-      flag: 'dest-creds',
-      value: values['dest-creds'],
-    }),
-  )
+  const source = openImageSource(src, sourceOptions(values))
+  const destination = openImageDestination(dst, destinationOptions(values))
   try {
     // The source must be readable before a KEK is stored for it (no orphan KEKs in the KBS).
     await source.getManifest()

@@ -16,7 +16,14 @@ import {
 import type { Command, CommandIo } from '../command.ts'
 import { parseFlags, UsageError } from '../flags.ts'
 import { EXIT_OK } from '../output.ts'
-import { decryptionKeys, registryOptions, runImageAction, stderrProgress, tlsVerifyFlag } from './image-cli-support.ts'
+import {
+  abortOnStopSignals,
+  decryptionKeys,
+  runImageAction,
+  SOURCE_FLAGS,
+  sourceOptions,
+  stderrProgress,
+} from './image-cli-support.ts'
 
 const DEFAULT_POLICY = '/etc/containers/policy.json'
 const DEFAULT_REGISTRIES_D = '/etc/containers/registries.d'
@@ -73,9 +80,7 @@ async function pull(args: readonly string[], io: CommandIo): Promise<number> {
     'decryption-key': { type: 'string', multiple: true },
     cdh: { type: 'string' },
     platform: { type: 'string' },
-    'src-tls-verify': { type: 'string' },
-    'src-ca': { type: 'string' },
-    'src-creds': { type: 'string' },
+    ...SOURCE_FLAGS,
   })
   if (positionals.length !== 1) throw new UsageError('give exactly one image reference')
   const dest = values.dest
@@ -91,40 +96,30 @@ async function pull(args: readonly string[], io: CommandIo): Promise<number> {
   const registries = reference.transport === 'docker' ? await loadRegistriesD(registriesDir) : undefined
   const unwrappers = await decryptionKeys(values['decryption-key'] ?? [])
   if (fetchResource !== undefined) unwrappers.push(cdhKeyUnwrapper(fetchResource))
-  const source = openImageSource(
-    reference,
-    registryOptions(tlsVerifyFlag('src-tls-verify', values['src-tls-verify']), values['src-ca'], {
-      flag: 'src-creds',
-      value: values['src-creds'],
-    }),
-  )
-  // Ctrl-C or SIGTERM mid-pull: stop at the next tar entry and remove the staging directory.
-  const abort = new AbortController()
-  const stop = (): void => {
-    abort.abort()
-  }
-  process.once('SIGINT', stop)
-  process.once('SIGTERM', stop)
+  const source = openImageSource(reference, sourceOptions(values))
   try {
-    const result = await pullImage({
-      signal: abort.signal,
-      source,
-      reference,
-      dest,
-      policy: {
-        policy,
-        ...(registries === undefined ? {} : { registries }),
-        ...(fetchResource === undefined ? {} : { fetchResource }),
-      },
-      unwrappers,
-      progress: stderrProgress(),
-      unpack: {
-        onWarning: (w) => {
-          io.stderr(`carapace image pull: warning: layer ${w.layer + 1}: ${w.message}\n`)
+    // Ctrl-C or SIGTERM mid-pull: stop at the next tar entry and remove the staging directory.
+    const result = await abortOnStopSignals((signal) =>
+      pullImage({
+        signal,
+        source,
+        reference,
+        dest,
+        policy: {
+          policy,
+          ...(registries === undefined ? {} : { registries }),
+          ...(fetchResource === undefined ? {} : { fetchResource }),
         },
-      },
-      ...(platform === undefined ? {} : { platform }),
-    })
+        unwrappers,
+        progress: stderrProgress(),
+        unpack: {
+          onWarning: (w) => {
+            io.stderr(`carapace image pull: warning: layer ${w.layer + 1}: ${w.message}\n`)
+          },
+        },
+        ...(platform === undefined ? {} : { platform }),
+      }),
+    )
     io.stdout(
       [
         `Pulled ${formatImageReference(reference)} (${result.manifestDigest}) into ${result.dest}`,
@@ -137,8 +132,6 @@ async function pull(args: readonly string[], io: CommandIo): Promise<number> {
       ].join('\n'),
     )
   } finally {
-    process.off('SIGINT', stop)
-    process.off('SIGTERM', stop)
     await source.close()
   }
   return EXIT_OK
