@@ -48,7 +48,7 @@ export function createAzTdxVtpmVerifier(options: AzTdxVtpmVerifierOptions = {}):
         at,
         collateral: context?.collateral ?? NO_COLLATERAL,
         evaluateTcb,
-        ...(options.trustedRoot === undefined ? {} : { trustedRoot: options.trustedRoot }),
+        trustedRoot: options.trustedRoot,
       })
       checkHclVarDataBinding(hcl, quoteReportData(verified.quote))
       checkHclTdReport(hcl, verified.quote)

@@ -26,7 +26,7 @@ export interface DcapCollateralInput {
   readonly pck: PckTcb
   readonly qeReport: QeReportIdentity
   /** TDX quotes: the TD report's TCB fields. */
-  readonly td?: TdTcb
+  readonly td?: TdTcb | undefined
   /** Reject TCB Info / QE Identity past `nextUpdate` (`CERT_EXPIRED`) instead of reporting it. */
   readonly rejectExpiredCollateral?: boolean
 }
@@ -55,7 +55,7 @@ export interface DcapTcbVerdict {
   readonly qe: QeTcbLevel
 }
 
-const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex')
+const hex = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.length).toString('hex')
 
 /**
  * Verifies TCB Info and QE Identity (signatures over the served bytes, issuer chains to the pinned

@@ -72,7 +72,7 @@ export async function verifyDcapQuote(
   const pck = await verifyPckChain(quote, {
     at: options.at,
     collateral: options.collateral,
-    ...(options.trustedRoot === undefined ? {} : { trustedRoot: options.trustedRoot }),
+    trustedRoot: options.trustedRoot,
   })
   checkQeReport(quote, pck.leaf)
   const tcb = await options.evaluateTcb({ tee, quote, pck, at: options.at, collateral: options.collateral })

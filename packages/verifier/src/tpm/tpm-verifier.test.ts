@@ -6,7 +6,7 @@ import type { JsonObject } from '@carapace/protocol'
 import { rejectsWith, verifierContract } from '../verifier-contract.ts'
 import { initDataPcrValue } from './init-data-pcr.ts'
 import { syntheticQuote } from './synthetic-quote.ts'
-import { createTpmVerifier } from './tpm-verifier.ts'
+import { createTpmVerifier, equalsRegularized, regularize } from './tpm-verifier.ts'
 
 const FIXTURES = new URL('../../fixtures/tpm/', import.meta.url)
 const reportData = new Uint8Array(createHash('sha384').update('runtime data').digest())
@@ -172,4 +172,28 @@ test('PCR8 init-data value: SHA-256(0^32 ‖ 8505e4e2…) is upstream’s bddacc
     Buffer.from(initDataPcrValue(digest)).toString('hex'),
     'bddaccb9c52249e97a31baea61b7d91be8221a16e703d92148d04fb8e9c1dfdd',
   )
+})
+
+describe('equalsRegularized', () => {
+  test('agrees with comparing against regularize(data, size) for short, exact and long data', () => {
+    const actual = new Uint8Array(32)
+    actual.set([1, 2, 3])
+    const cases: Uint8Array[] = [
+      new Uint8Array([1, 2, 3]),
+      new Uint8Array([1, 2]),
+      new Uint8Array([1, 2, 4]),
+      new Uint8Array(0),
+      actual,
+      Uint8Array.from({ length: 64 }, (_, i) => (i < 3 ? i + 1 : i < 32 ? 0 : 9)),
+      Uint8Array.from({ length: 64 }, (_, i) => (i < 3 ? i + 1 : 9)),
+    ]
+    for (const data of cases) {
+      const expected = Buffer.from(regularize(data, 32)).equals(actual)
+      assert.equal(equalsRegularized(actual, data, 32), expected, `data of ${String(data.length)} bytes`)
+    }
+    assert.equal(equalsRegularized(actual.subarray(0, 31), new Uint8Array([1, 2, 3]), 32), false)
+    const trailing = new Uint8Array(actual)
+    trailing[31] = 1
+    assert.equal(equalsRegularized(trailing, new Uint8Array([1, 2, 3]), 32), false)
+  })
 })

@@ -19,6 +19,15 @@ export function regularize(data: Uint8Array, size: number): Uint8Array {
   return out
 }
 
+/** `actual` == `regularize(data, size)`, without building the regularized copy on every call. */
+export function equalsRegularized(actual: Uint8Array, data: Uint8Array, size: number): boolean {
+  if (actual.length !== size) return false
+  const shared = Math.min(data.length, size)
+  if (!bytesEqual(actual.subarray(0, shared), data.subarray(0, shared))) return false
+  for (let i = shared; i < size; i++) if (actual[i] !== 0) return false
+  return true
+}
+
 /**
  * Trustee's `tpm` verifier (class cpu). Checks: the quote is signed by `ak_public` (RSASSA,
  * RSA-PSS or ECDSA), the PCR values hash to the quoted digest, extraData == the expected report
@@ -35,7 +44,7 @@ export function createTpmVerifier(): Verifier {
         const pcrs = checkPcrDigest(parsed.attest, parsed.pcrs)
         if (
           expected.reportData !== undefined &&
-          !bytesEqual(parsed.attest.extraData, regularize(expected.reportData, TPM_REPORT_DATA_SIZE))
+          !equalsRegularized(parsed.attest.extraData, expected.reportData, TPM_REPORT_DATA_SIZE)
         ) {
           throw new VerificationError('REPORT_DATA_MISMATCH', 'TPM quote extraData is not the expected report data')
         }

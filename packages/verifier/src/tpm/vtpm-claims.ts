@@ -3,6 +3,8 @@ import { INIT_DATA_PCR } from './init-data-pcr.ts'
 import { pcrClaims } from './pcr-values.ts'
 import type { CheckedVtpmQuote } from './vtpm-quote.ts'
 
+const hex = (bytes: Uint8Array): string => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('hex')
+
 /**
  * What the Azure verifiers add to the hardware claims: `tpm.pcrNN` (hex), and `report_data` /
  * `init_data` replaced by the quote's nonce and PCR8 (hex), as upstream does. `hardware` is the
@@ -12,7 +14,7 @@ export function withVtpmClaims(hardware: JsonObject, quote: CheckedVtpmQuote): J
   const claims = hardware
   claims['tpm'] = pcrClaims(quote.pcrs)
   const pcr8 = quote.pcrs.get(INIT_DATA_PCR)
-  if (pcr8 !== undefined) claims['init_data'] = Buffer.from(pcr8).toString('hex')
-  claims['report_data'] = Buffer.from(quote.attest.extraData).toString('hex')
+  if (pcr8 !== undefined) claims['init_data'] = hex(pcr8)
+  claims['report_data'] = hex(quote.attest.extraData)
   return claims
 }
