@@ -1,13 +1,7 @@
-import {
-  checkHclUserData,
-  checkHclUserDataUnset,
-  checkHclVarDataBinding,
-  hclAttestationKey,
-  parseHclReport,
-} from '../tpm/hcl-report.ts'
+import { checkHclVarDataBinding } from '../tpm/hcl-report.ts'
+import { checkHclVtpm } from '../tpm/hcl-vtpm.ts'
 import { checkInitDataPcr } from '../tpm/init-data-pcr.ts'
 import { withVtpmClaims } from '../tpm/vtpm-claims.ts'
-import { checkVtpmQuote } from '../tpm/vtpm-quote.ts'
 import { checkSnpVmpl } from '../snp/snp-binding.ts'
 import { amdRoots, type AmdRoots } from '../snp/amd-roots.ts'
 import { verifySnpCertificates } from '../snp/snp-chain.ts'
@@ -16,7 +10,7 @@ import { parseSnpReport } from '../snp/snp-report.ts'
 import { verifySnpSignature } from '../snp/snp-signature.ts'
 import { checkSnpTcb } from '../snp/snp-tcb.ts'
 import { vekExtensions } from '../snp/vek-extensions.ts'
-import { VerificationError, type Verifier } from '../verifier.ts'
+import type { Verifier } from '../verifier.ts'
 import { azSnpClaims } from './az-snp-claims.ts'
 import { parseAzSnpEvidence } from './az-snp-evidence.ts'
 import { azSnpProduct } from './az-snp-product.ts'
@@ -39,13 +33,7 @@ export function createAzSnpVtpmVerifier(options: AzSnpVtpmVerifierOptions = {}):
     async verify(evidence, expected, context) {
       const at = context?.at ?? new Date()
       const parsed = parseAzSnpEvidence(evidence)
-      const hcl = parseHclReport(parsed.hclReport)
-      if (hcl.reportType !== 'snp') {
-        throw new VerificationError('EVIDENCE_MALFORMED', 'az-snp-vtpm evidence: the HCL report is not an SNP report')
-      }
-      const quote = checkVtpmQuote(parsed.quote, hclAttestationKey(hcl), expected.reportData)
-      if (parsed.version < 2) checkHclUserDataUnset(hcl)
-      else if (expected.reportData !== undefined) checkHclUserData(hcl, expected.reportData)
+      const { hcl, quote } = checkHclVtpm(parsed, 'snp', expected.reportData)
       const report = parseSnpReport(hcl.hardwareReport)
       checkHclVarDataBinding(hcl, report.reportData)
       const product = azSnpProduct(report, parsed.vcek)

@@ -4,17 +4,11 @@ import { quoteReportData } from '../dcap/quote-parse.ts'
 import { evaluateQuoteTcb } from '../dcap/quote-tcb.ts'
 import { verifyDcapQuote, type DcapTcbEvaluator } from '../dcap/quote-verify.ts'
 import { tdxQuoteClaims } from '../tdx/tdx-claims.ts'
-import {
-  checkHclUserData,
-  checkHclUserDataUnset,
-  checkHclVarDataBinding,
-  hclAttestationKey,
-  parseHclReport,
-} from '../tpm/hcl-report.ts'
+import { checkHclVarDataBinding } from '../tpm/hcl-report.ts'
+import { checkHclVtpm } from '../tpm/hcl-vtpm.ts'
 import { checkInitDataPcr } from '../tpm/init-data-pcr.ts'
 import { withVtpmClaims } from '../tpm/vtpm-claims.ts'
-import { checkVtpmQuote } from '../tpm/vtpm-quote.ts'
-import { VerificationError, type Verifier } from '../verifier.ts'
+import type { Verifier } from '../verifier.ts'
 import { parseAzTdxEvidence } from './az-tdx-evidence.ts'
 import { checkHclTdReport } from './hcl-td-report.ts'
 
@@ -37,13 +31,7 @@ export function createAzTdxVtpmVerifier(options: AzTdxVtpmVerifierOptions = {}):
     async verify(evidence, expected, context) {
       const at = context?.at ?? new Date()
       const parsed = parseAzTdxEvidence(evidence)
-      const hcl = parseHclReport(parsed.hclReport)
-      if (hcl.reportType !== 'tdx') {
-        throw new VerificationError('EVIDENCE_MALFORMED', 'az-tdx-vtpm evidence: the HCL report is not a TDX report')
-      }
-      const quote = checkVtpmQuote(parsed.quote, hclAttestationKey(hcl), expected.reportData)
-      if (parsed.version < 2) checkHclUserDataUnset(hcl)
-      else if (expected.reportData !== undefined) checkHclUserData(hcl, expected.reportData)
+      const { hcl, quote } = checkHclVtpm(parsed, 'tdx', expected.reportData)
       const verified = await verifyDcapQuote(parsed.tdQuote, 'tdx', {
         at,
         collateral: context?.collateral ?? NO_COLLATERAL,
