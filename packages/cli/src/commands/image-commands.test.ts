@@ -22,31 +22,13 @@ import { spawnSync } from 'node:child_process'
 import { captureIo } from '../captured-io.ts'
 import { main } from '../main.ts'
 import { makeKeyproviderServe } from './keyprovider-serve.ts'
+import { buildTar } from '@carapace/image/test-tar'
 
 const FIXTURES = fileURLToPath(new URL('../../fixtures/image/', import.meta.url))
 
 /** A ustar archive of regular files. */
 function tar(files: Record<string, string>): Buffer {
-  const blocks: Buffer[] = []
-  for (const [name, text] of Object.entries(files)) {
-    const data = Buffer.from(text)
-    const h = Buffer.alloc(512)
-    h.write(name, 0)
-    h.write('0000644\0', 100)
-    h.write('0000000\0', 108)
-    h.write('0000000\0', 116)
-    h.write(`${data.length.toString(8).padStart(11, '0')}\0`, 124)
-    h.write(`${(1700000000).toString(8).padStart(11, '0')}\0`, 136)
-    h.write('0', 156)
-    h.write('ustar\x0000', 257, 'latin1')
-    h.fill(' ', 148, 156)
-    let sum = 0
-    for (const b of h) sum += b
-    h.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148, 'latin1')
-    blocks.push(h, data, Buffer.alloc((512 - (data.length % 512)) % 512))
-  }
-  blocks.push(Buffer.alloc(1024))
-  return Buffer.concat(blocks)
+  return buildTar(Object.entries(files).map(([name, data]) => ({ name, data, mode: 0o644 })))
 }
 
 async function writeImage(dir: string, files: Record<string, string>): Promise<void> {

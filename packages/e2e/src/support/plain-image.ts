@@ -2,6 +2,7 @@ import { Readable } from 'node:stream'
 import { gzipSync } from 'node:zlib'
 import { main } from '@carapace/cli'
 import { LayoutDestination, OCI_CONFIG, OCI_MANIFEST, sha256Digest } from '@carapace/image'
+import { buildTar } from '@carapace/image/test-tar'
 
 /** The plain image's files (one gzip layer). */
 export const FILES: Record<string, string> = {
@@ -11,26 +12,7 @@ export const FILES: Record<string, string> = {
 
 /** A ustar archive of regular files. */
 function tar(files: Record<string, string>): Buffer {
-  const blocks: Buffer[] = []
-  for (const [name, text] of Object.entries(files)) {
-    const data = Buffer.from(text)
-    const h = Buffer.alloc(512)
-    h.write(name, 0)
-    h.write('0000755\0', 100)
-    h.write('0000000\0', 108)
-    h.write('0000000\0', 116)
-    h.write(`${data.length.toString(8).padStart(11, '0')}\0`, 124)
-    h.write(`${(1700000000).toString(8).padStart(11, '0')}\0`, 136)
-    h.write('0', 156)
-    h.write('ustar\x0000', 257, 'latin1')
-    h.fill(' ', 148, 156)
-    let sum = 0
-    for (const b of h) sum += b
-    h.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148, 'latin1')
-    blocks.push(h, data, Buffer.alloc((512 - (data.length % 512)) % 512))
-  }
-  blocks.push(Buffer.alloc(1024))
-  return Buffer.concat(blocks)
+  return buildTar(Object.entries(files).map(([name, data]) => ({ name, data, mode: 0o755 })))
 }
 
 /** An OCI layout at `dir` tagged `v1`: one gzip layer of FILES, Entrypoint /app/run.sh. */
